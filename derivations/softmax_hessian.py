@@ -1,0 +1,76 @@
+"""Softmax cross-entropy: gradient and Hessian in the logits (seed 7.1, 7.2; erratum 3.2e).
+
+y is a probability vector (y_i >= 0, sum_i y_i = 1), yhat = softmax(z) and
+L(z) = -sum_i y_i log(yhat_i). Checked at k = 2, 3, 4 classes: each verdict holds
+at that size only.
+"""
+
+from sympy import Eq, KroneckerDelta, Matrix, diag, exp, hessian, log, symbols
+
+from verifier import Claim, Derivation, Status, Step
+
+
+def claims_at(k: int) -> list[Claim]:
+    z = symbols(f"z1:{k + 1}", real=True)
+    y = symbols(f"y1:{k + 1}", nonnegative=True)
+    S = sum(exp(zi) for zi in z)
+    yhat = Matrix([exp(zi) / S for zi in z])
+    L = -sum(y[i] * log(yhat[i]) for i in range(k))
+    grad = Matrix([L.diff(zj) for zj in z])
+    simplex = Eq(sum(y), 1)
+    scope = f"k = {k}"
+    delta = lambda i, j: KroneckerDelta(i, j)  # noqa: E731
+    return [
+        Claim(
+            f"7.1 gradient [k={k}]",
+            title="grad_z L = yhat - y",
+            source="seed 7.1",
+            lhs=grad,
+            steps=[
+                Step(
+                    Matrix([-sum(y[i] * (delta(i, j) - yhat[j]) for i in range(k)) for j in range(k)]),
+                    by="cancel",
+                    note="chain rule: d log(yhat_i)/dz_j = delta_ij - yhat_j",
+                ),
+                Step(Matrix([yhat[j] * sum(y) - y[j] for j in range(k)]), by="expand", note="collect the sum over i"),
+                Step(yhat - Matrix(y), by="given", note="sum_i y_i = 1"),
+            ],
+            given=[simplex],
+            scope=scope,
+        ),
+        Claim(
+            f"7.2 Hessian [k={k}]",
+            title="H = diag(yhat) - yhat yhat^T",
+            source="seed 7.2",
+            lhs=hessian(L, z),
+            steps=[
+                Step((yhat - Matrix(y)).jacobian(z), by="given", note="H is the Jacobian of the gradient, yhat - y"),
+                Step(diag(*yhat) - yhat * yhat.T, by="cancel", note="d yhat_i/dz_j = yhat_i (delta_ij - yhat_j)"),
+            ],
+            given=[simplex],
+            scope=scope,
+        ),
+        Claim(
+            f"3.2e gradient as written [k={k}]",
+            title="erratum: dL/dz_k = yhat_k (the - y_k term is dropped)",
+            source="seed 3.2e",
+            lhs=grad,
+            rhs=yhat,
+            expect=Status.REFUTED,
+            given=[simplex],
+            scope=scope,
+        ),
+    ]
+
+
+derivation = Derivation(
+    name="softmax_hessian",
+    title="Softmax cross-entropy: gradient yhat - y and Hessian diag(yhat) - yhat yhat^T",
+    source="seed 7",
+    claims=tuple(c for k in (2, 3, 4) for c in claims_at(k)),
+    assumptions=(
+        "yhat = softmax(z), L = -sum_i y_i log(yhat_i)",
+        "y is on the simplex: y_i >= 0 and sum_i y_i = 1 (a given fact of each claim)",
+        "checked at k = 2, 3, 4 classes: each verdict holds at its size only",
+    ),
+)

@@ -1,0 +1,27 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DERIVATIONS = ROOT / "derivations"
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    """Rich wraps at the terminal width; a fixed wide one keeps assertions on output stable."""
+    monkeypatch.setenv("COLUMNS", "220")
+
+
+@pytest.fixture
+def derivation_dir(tmp_path):
+    """A folder of derivation files written by the test: write(name, source)."""
+    folder = tmp_path / "derivations"
+    folder.mkdir()
+
+    def write(name: str, source: str) -> Path:
+        path = folder / f"{name}.py"
+        path.write_text(source)
+        return path
+
+    write.folder = folder
+    return write

@@ -1,0 +1,25 @@
+"""verifier: checks hand derivations symbolically.
+
+    from verifier import check, Status
+    r = check(lhs, rhs, given=[Eq(y1 + y2 + y3, 1)])
+    r.status, r.counterexample, r.steps
+"""
+
+from .engine import check, decide, decide_claim
+from .model import Claim, Derivation, Status, Step
+from .report import Attempt, ClaimReport, DerivationReport, Result
+
+__all__ = [
+    "check",
+    "decide",
+    "decide_claim",
+    "Claim",
+    "Derivation",
+    "Status",
+    "Step",
+    "Attempt",
+    "ClaimReport",
+    "DerivationReport",
+    "Result",
+]
+__version__ = "0.1.0"

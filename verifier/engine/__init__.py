@@ -1,0 +1,234 @@
+"""The engine: decides ``lhs == rhs`` under assumptions as proved, refuted or undecided.
+
+Order of work for one equality:
+
+1. Build the context (given facts solved for elimination, regions as substitutions).
+   Contradictory assumptions end here: nothing is proved under them.
+2. Numeric search for a counterexample at seeded points that satisfy every
+   assumption. A difference, re-checked at higher precision, refutes the claim.
+   No feasible point at all means the assumptions may be inconsistent: undecided.
+3. The symbolic ladder (expand, cancel, powers, given facts, simplify), entry by
+   entry for matrices. A rung that reduces ``lhs - rhs`` to exactly zero proves it.
+4. Otherwise undecided, with the reason.
+
+Because step 2 runs before step 3, a symbolic rewrite that went wrong cannot prove
+a claim that some sampled point already contradicts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import sympy as sp
+
+from ..model import TACTICS, Claim, Derivation, Status, as_sympy, domain_text
+from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
+from . import tactics
+from .context import Context, build_context, relation_text
+from .numeric import NotNumeric, Sampler, find_counterexample
+from .timeout import TimeLimit, WorkerError, call_with_time_limit
+
+__all__ = ["check", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None = None, seed: int = 0) -> Result:
+    """Decide ``lhs == rhs`` given the equalities ``given`` on the region ``where``.
+
+    ``lhs`` and ``rhs`` are SymPy expressions or matrices of one shape. With a
+    ``timeout`` (seconds) the work runs in a child process that is stopped at the
+    limit, and the result is then undecided.
+    """
+    lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
+    if getattr(lhs, "shape", None) != getattr(rhs, "shape", None):
+        raise ValueError(f"shapes differ: lhs {getattr(lhs, 'shape', 'scalar')}, rhs {getattr(rhs, 'shape', 'scalar')}")
+    if by not in TACTICS:
+        raise ValueError(f"unknown tactic by={by!r} (known: {', '.join(TACTICS)})")
+    given, where = tuple(given), tuple(where)
+    started = time.perf_counter()
+    try:
+        result = call_with_time_limit(_decide, (lhs, rhs, given, where, by, seed, timeout), timeout)
+    except TimeLimit as exc:
+        result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
+    except WorkerError as exc:
+        result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}")
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _short(expr, width: int = 70) -> str:
+    text = sp.sstr(expr)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _domains(lhs, rhs) -> tuple[str, ...]:
+    symbols = sorted((lhs.free_symbols | rhs.free_symbols), key=sp.default_sort_key)
+    groups: dict[str, list[str]] = {}
+    for s in symbols:
+        text = domain_text(s)
+        if text != "complex":
+            groups.setdefault(text, []).append(str(s))
+    return tuple(f"{', '.join(names)} {text}" for text, names in groups.items())
+
+
+def _ladder(by: str, has_given: bool) -> list[str]:
+    order = [name for name, _ in tactics.RUNGS]
+    order.insert(3, "given")
+    if not has_given:
+        order.remove("given")
+    if by in order:
+        order.remove(by)
+        order.insert(0, by)
+    return order
+
+
+def _run_rung(name: str, diff, ctx: Context):
+    """(reduced expression, whether given facts were substituted)."""
+    functions = dict(tactics.RUNGS)
+    if name == "given":
+        substituted = ctx.for_proof(diff, with_given=True)
+        for _, fn in tactics.RUNGS[:3]:
+            reduced = fn(substituted)
+            if reduced == 0:
+                return reduced, True
+        return reduced, True
+    with_given = name == "simplify" and bool(ctx.proof_elimination)
+    return functions[name](ctx.for_proof(diff, with_given)), with_given
+
+
+def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
+    deadline = None if budget is None else time.monotonic() + budget * 0.9
+    ctx = build_context(given, where)
+    trace: list[Attempt] = []
+    if ctx.unsatisfiable:
+        reason = f"assumptions unsatisfiable: {ctx.unsatisfiable}; nothing is proved under them"
+        return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", ctx.unsatisfiable),), reason=reason)
+    domains = _domains(lhs, rhs)
+    facts = ctx.given_text
+
+    # Numeric search first: a point that satisfies every assumption and separates the sides.
+    is_matrix = isinstance(lhs, sp.MatrixBase)
+    entries = [(i, j) for i in range(lhs.rows) for j in range(lhs.cols)] if is_matrix else [None]
+    sampler = Sampler(ctx, lhs.free_symbols | rhs.free_symbols, seed)
+    count = max(6, min(20, 400 // len(entries)))
+    started = time.perf_counter()
+    numeric_gap = None
+    try:
+        witness, agreed, seen = find_counterexample(lhs, rhs, sampler, count)
+    except NotNumeric as exc:
+        witness, agreed, seen, numeric_gap = None, 0, 1, str(exc)
+    took = time.perf_counter() - started
+    if witness is not None:
+        where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
+        point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
+        trace.append(Attempt("numeric", "refuted", f"sides differ{where_text} at {point}", took))
+        return Result(
+            Status.REFUTED,
+            tuple(trace),
+            tactic="numeric",
+            counterexample=dict(witness.point),
+            lhs_value=witness.lhs_value,
+            rhs_value=witness.rhs_value,
+            entry=witness.entry,
+            used=facts + ctx.region_used,
+            domains=domains,
+        )
+    if seen == 0:
+        reason = "no point satisfying all assumptions was found (they may be inconsistent); nothing is proved under them"
+        trace.append(Attempt("numeric", "no point", reason, took))
+        return Result(Status.UNDECIDED, tuple(trace), reason=reason)
+    if numeric_gap:
+        trace.append(Attempt("numeric", "skipped", numeric_gap, took))
+    else:
+        trace.append(Attempt("numeric", "agrees", f"equal at {agreed} points satisfying the assumptions", took))
+    evidence = f"numerically equal at {agreed} points" if not numeric_gap else "no numeric check possible"
+
+    if by == "sorry":
+        trace.append(Attempt("sorry", "skipped", "step not justified (by='sorry')"))
+        return Result(Status.UNDECIDED, tuple(trace), reason=f"skipped (by='sorry'); {evidence}")
+
+    # The symbolic ladder, rung by rung over the entries still open.
+    diff = lhs - rhs
+    open_entries = [e for e in entries if (diff[e] if is_matrix else diff) != 0]
+    if len(open_entries) < len(entries):
+        trace.append(Attempt("structural", "zero", f"{len(entries) - len(open_entries)} of {len(entries)} entries identical" if is_matrix else "sides identical"))
+    settled_by: list[str] = [] if open_entries else ["structural"]
+    used_given = False
+    for name in _ladder(by, bool(ctx.proof_elimination)):
+        if not open_entries:
+            break
+        if deadline is not None and time.monotonic() > deadline:
+            reason = f"time limit {budget:g} s reached in the symbolic ladder; {evidence}"
+            trace.append(Attempt(name, "time limit", reason))
+            return Result(Status.UNDECIDED, tuple(trace), reason=reason)
+        rung_started = time.perf_counter()
+        still_open, residue, error = [], None, None
+        for entry in open_entries:
+            try:
+                reduced, with_given = _run_rung(name, diff[entry] if is_matrix else diff, ctx)
+            except Exception as exc:  # SymPy raises on some inputs (StopIteration, RecursionError)
+                error = f"{type(exc).__name__}: {exc}"
+                still_open.append(entry)
+                continue
+            if reduced == 0:
+                used_given = used_given or with_given
+            else:
+                still_open.append(entry)
+                residue = residue if residue is not None else reduced
+            if deadline is not None and time.monotonic() > deadline:
+                still_open.extend(open_entries[open_entries.index(entry) + 1 :])
+                break
+        closed = len(open_entries) - len(still_open)
+        took = time.perf_counter() - rung_started
+        if is_matrix:
+            detail = f"{closed} of {len(open_entries)} open entries reduced to 0"
+        elif closed:
+            detail = "lhs - rhs reduced to 0"
+        elif error:
+            detail = error
+        else:
+            detail = f"left {_short(residue)}"
+        outcome = "zero" if closed and not still_open else ("error" if error and not closed else ("partial" if closed else "nonzero"))
+        trace.append(Attempt(name, outcome, detail, took))
+        if closed:
+            settled_by.append(name)
+        open_entries = still_open
+
+    if open_entries:
+        where_text = f" (entry {open_entries[0]} and {len(open_entries) - 1} more)" if is_matrix else ""
+        reason = f"{evidence}, no symbolic proof found{where_text}"
+        return Result(Status.UNDECIDED, tuple(trace), reason=reason)
+    used = (facts if used_given else ()) + ctx.region_used
+    return Result(Status.PROVED, tuple(trace), tactic="+".join(dict.fromkeys(settled_by)), used=used, domains=domains)
+
+
+def decide_claim(claim: Claim, given=(), where=(), timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0) -> ClaimReport:
+    """Check each step of the claim's chain, then the statement itself when needed."""
+    started = time.perf_counter()
+    given = tuple(given) + claim.given
+    where = tuple(where) + claim.where
+    reports = []
+    previous = claim.lhs
+    for index, step in enumerate(claim.steps, 1):
+        result = check(previous, step.rhs, given, where, by=step.by, timeout=timeout, seed=seed)
+        reports.append(StepReport(index, previous, step, result))
+        previous = step.rhs
+    if all(r.result.status is Status.PROVED for r in reports):
+        status, conclusion = Status.PROVED, None
+    else:
+        conclusion = reports[0].result if len(reports) == 1 else check(claim.lhs, claim.rhs, given, where, timeout=timeout, seed=seed)
+        status = conclusion.status
+    return ClaimReport(claim, status, tuple(reports), conclusion, time.perf_counter() - started)
+
+
+def decide(derivation: Derivation, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, on_claim=None) -> DerivationReport:
+    """Decide every claim of a derivation; ``on_claim(report)`` is called after each."""
+    started = time.perf_counter()
+    reports = []
+    for claim in derivation.claims:
+        report = decide_claim(claim, derivation.given, derivation.where, timeout=timeout, seed=seed)
+        reports.append(report)
+        if on_claim is not None:
+            on_claim(report)
+    return DerivationReport(derivation, tuple(reports), time.perf_counter() - started)

@@ -1,0 +1,169 @@
+"""Assumptions a claim is decided under: given facts, regions, symbol domains.
+
+Two views of the same assumptions are built here:
+
+* for **proofs**, a region such as ``z > 0`` becomes a substitution ``z -> p`` with a
+  fresh positive symbol (a claim on ``z > 0`` is the same claim for every positive
+  ``p``), and each given equality that is linear in one of its symbols with a
+  constant coefficient is solved for that symbol and eliminated;
+* for **sampling**, the same eliminations in the original symbols, so a random point
+  satisfies every given fact by construction; regions and facts that cannot be
+  solved are checked on each point.
+
+Either way only what holds under the assumptions is used, never more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.logic.boolalg import BooleanFalse, BooleanTrue
+
+__all__ = ["Context", "build_context", "satisfies_domain"]
+
+
+def satisfies_domain(symbol: sp.Symbol, value) -> bool:
+    """Whether ``value`` (a number) has every property declared on ``symbol``."""
+    for key, wanted in symbol.assumptions0.items():
+        if getattr(value, "is_" + key, None) is not wanted:
+            return False
+    return True
+
+
+def relation_text(rel) -> str:
+    if isinstance(rel, sp.Equality):
+        return f"{sp.sstr(rel.lhs)} = {sp.sstr(rel.rhs)}"
+    return sp.sstr(rel)
+
+
+@dataclass(frozen=True)
+class Context:
+    given: tuple  # the given equalities, as stated
+    where: tuple  # the regions, as stated
+    region_subs: dict  # for proofs: symbol -> expression in a fresh, constrained symbol
+    region_used: tuple[str, ...]  # the regions that region_subs encodes, in words
+    proof_elimination: tuple  # ((symbol, value), ...) in the region symbols, applied in order
+    sample_elimination: tuple  # the same in the original symbols
+    residual_given: tuple  # given facts neither view could solve: checked on samples only
+    unsatisfiable: str | None  # why the assumptions contradict each other, if found
+
+    def for_proof(self, expr, with_given: bool):
+        expr = expr.xreplace(self.region_subs) if self.region_subs else expr
+        if with_given:
+            for symbol, value in self.proof_elimination:
+                expr = expr.xreplace({symbol: value})
+        return expr
+
+    @property
+    def given_text(self) -> tuple[str, ...]:
+        return tuple(relation_text(g) for g in self.given if not isinstance(g, BooleanTrue))
+
+
+def _region_substitution(where) -> tuple[dict, list[str]]:
+    """Sign conditions on single symbols as substitutions into fresh symbols."""
+    subs: dict = {}
+    used: list[str] = []
+    for rel in where:
+        if isinstance(rel, (BooleanTrue, BooleanFalse)):
+            continue
+        lhs, rhs = rel.lhs, rel.rhs
+        op = rel.rel_op
+        if isinstance(rhs, sp.Symbol) and not isinstance(lhs, sp.Symbol):
+            lhs, rhs = rhs, lhs
+            op = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!=", "==": "=="}[op]
+        if not (isinstance(lhs, sp.Symbol) and rhs.is_number and rhs.is_real) or lhs in subs:
+            continue
+        name = lhs.name
+        if op in (">", "<"):
+            fresh = sp.Symbol(name, positive=True)
+        elif op in (">=", "<="):
+            fresh = sp.Symbol(name, nonnegative=True)
+        elif op == "!=" and rhs == 0:
+            fresh = sp.Symbol(name, nonzero=True) if lhs.is_real else sp.Symbol(name, zero=False)
+        else:
+            continue
+        if fresh == lhs:
+            continue
+        subs[lhs] = rhs + fresh if op in (">", ">=", "!=") else rhs - fresh
+        used.append(relation_text(rel))
+    return subs, used
+
+
+def _linear_solution(expr, symbols):
+    """(symbol, value) with expr == 0 <=> symbol == value, or None.
+
+    Only a symbol that appears linearly with a nonzero *constant* coefficient is
+    solved for, so the solution is unique and no division by a possibly-zero
+    expression happens. The last such symbol (in sort order) is preferred, so
+    ``y1 + y2 + y3 = 1`` eliminates ``y3``.
+    """
+    for symbol in sorted(symbols, key=sp.default_sort_key, reverse=True):
+        if not isinstance(symbol, sp.Symbol):
+            continue
+        slope = sp.diff(expr, symbol)
+        if slope.free_symbols or slope.has(sp.nan, sp.zoo) or slope == 0 or not slope.is_number:
+            continue
+        rest = sp.expand(expr - slope * symbol)
+        if rest.has(symbol):
+            continue
+        return symbol, sp.expand(-rest / slope)
+    return None
+
+
+def _eliminate(given) -> tuple[tuple, tuple, str | None]:
+    solutions: list[tuple] = []
+    residual: list = []
+    for eq in given:
+        if isinstance(eq, BooleanTrue):
+            continue
+        if isinstance(eq, BooleanFalse):
+            return (), (), "a given fact is false as stated"
+        expr = eq.lhs - eq.rhs
+        for symbol, value in solutions:
+            expr = expr.xreplace({symbol: value})
+        expr = sp.expand(expr)
+        if expr == 0:
+            continue
+        if expr.is_number:
+            return (), (), f"the given facts contradict each other ({relation_text(eq)} cannot hold with the others)"
+        found = _linear_solution(expr, expr.free_symbols)
+        if found is None:
+            residual.append(eq)
+            continue
+        symbol, value = found
+        solutions = [(s, sp.expand(v.xreplace({symbol: value}))) for s, v in solutions]
+        solutions.append((symbol, value))
+    for symbol, value in solutions:
+        if value.is_number and not satisfies_domain(symbol, value):
+            return (), (), f"{symbol} is declared {_domain(symbol)} but the given facts force {symbol} = {value}"
+    return tuple(solutions), tuple(residual), None
+
+
+def _domain(symbol) -> str:
+    from ..model import domain_text
+
+    return domain_text(symbol)
+
+
+def build_context(given=(), where=()) -> Context:
+    given, where = tuple(given), tuple(where)
+    unsat = None
+    if any(isinstance(w, BooleanFalse) for w in where):
+        unsat = "a region condition is false as stated"
+    region_subs, region_used = _region_substitution(where)
+    sample_elim, residual, why = _eliminate(given)
+    unsat = unsat or why
+    proof_given = tuple(g.xreplace(region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given)
+    proof_elim, _, why = _eliminate(proof_given)
+    unsat = unsat or why
+    return Context(
+        given=given,
+        where=where,
+        region_subs=region_subs,
+        region_used=tuple(region_used),
+        proof_elimination=proof_elim,
+        sample_elimination=sample_elim,
+        residual_given=residual,
+        unsatisfiable=unsat,
+    )

@@ -1,0 +1,217 @@
+"""Numeric refutation: seeded points that satisfy every assumption, high precision.
+
+A point gives every free symbol an exact value (an integer, a fraction, or a
+Gaussian rational for a complex symbol) chosen to satisfy its declared domain;
+eliminated symbols are computed from the given facts, and regions and unsolved
+facts are checked on the point. Both sides are evaluated with mpmath through
+``evalf``; a difference is only reported after it is re-computed independently at
+higher precision, together with the domains, facts and regions at that point.
+Agreement at many points is evidence, never a proof.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.logic.boolalg import BooleanTrue
+
+from .context import Context, satisfies_domain
+
+__all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck"]
+
+R = sp.Rational
+#: Readable values tried first, so counterexamples are small when they can be.
+SIMPLE = (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1, 4), R(3, 2), -3, R(1, 5), 4, R(1, 6), R(3, 4), 5)
+DIGITS = 30
+RECHECK_DIGITS = 60
+
+
+class NotNumeric(Exception):
+    """An expression that cannot be evaluated at a point (it holds an undefined function)."""
+
+
+@dataclass(frozen=True)
+class Witness:
+    point: dict
+    entry: tuple[int, int] | None
+    lhs_value: sp.Basic
+    rhs_value: sp.Basic
+    difference: sp.Basic
+
+
+def evaluate(expr, point: dict, digits: int = DIGITS):
+    """The value of ``expr`` at ``point``, or None where it is undefined there."""
+    value = expr.xreplace(point)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    value = sp.N(value, digits)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    if not value.is_number:
+        raise NotNumeric(f"cannot evaluate {sp.sstr(value)[:80]} numerically")
+    return value
+
+
+def _tolerance(digits: int, *values) -> float:
+    scale = 1 + max(abs(complex(v)) for v in values)
+    return scale * 10.0 ** (-(digits * 2) // 3)
+
+
+def _symbols(*exprs) -> set:
+    out: set = set()
+    for e in exprs:
+        out |= e.free_symbols
+    return out
+
+
+class Sampler:
+    """Points that satisfy every assumption in ``context``, from a seeded generator."""
+
+    def __init__(self, context: Context, symbols, seed: int = 0):
+        self.context = context
+        eliminated = {s for s, _ in context.sample_elimination}
+        extra = _symbols(*(v for _, v in context.sample_elimination))
+        for fact in tuple(context.residual_given) + tuple(context.where):
+            if not isinstance(fact, BooleanTrue):
+                extra |= fact.free_symbols
+        self.free = sorted((set(symbols) | extra) - eliminated, key=sp.default_sort_key)
+        self.rng = random.Random(seed)
+        self.rejected = 0
+
+    def _value(self, symbol, phase: str, index: int):
+        """A value in the symbol's domain: from SIMPLE in turn, SIMPLE at random, or a random fraction."""
+        rng = self.rng
+        for shift in range(40):
+            if phase == "sweep":
+                value = sp.sympify(SIMPLE[(index + shift) % len(SIMPLE)])
+            elif phase == "simple":
+                value = sp.sympify(rng.choice(SIMPLE))
+            elif symbol.is_integer:
+                value = sp.Integer(rng.randint(-12, 12))
+            else:
+                value = R(rng.randint(-24, 24), rng.randint(1, 12))
+                if symbol.is_real is not True and rng.random() < 0.5:
+                    value += sp.I * R(rng.randint(-24, 24), rng.randint(1, 12))
+            if satisfies_domain(symbol, value):
+                return value
+        return None
+
+    def feasible(self, point: dict) -> bool:
+        """Every domain, given fact and region holds at ``point`` (re-checked exactly or at high precision)."""
+        ctx = self.context
+        for symbol, value in point.items():
+            if not satisfies_domain(symbol, value):
+                return False
+        for fact in ctx.given:
+            if isinstance(fact, BooleanTrue):
+                continue
+            gap = evaluate(fact.lhs - fact.rhs, point, RECHECK_DIGITS)
+            if gap is None or abs(complex(gap)) > 1e-40:
+                return False
+        for region in ctx.where:
+            if region.xreplace(point) is not sp.true:
+                return False
+        return True
+
+    def points(self, count: int, tries: int = 400):
+        """Up to ``count`` feasible points, the first ones made of small, readable values.
+
+        First a sweep through SIMPLE (symbol j starts 3j places further on, so the
+        symbols differ), then SIMPLE values at random, then random fractions (and
+        Gaussian fractions for complex symbols).
+        """
+        found = 0
+        for attempt in range(tries):
+            if found >= count:
+                return
+            phase = "sweep" if attempt < len(SIMPLE) else ("simple" if attempt < len(SIMPLE) + count else "random")
+            point = {}
+            for j, symbol in enumerate(self.free):
+                value = self._value(symbol, phase, attempt + 3 * j)
+                if value is None:
+                    break
+                point[symbol] = value
+            else:
+                for symbol, expr in self.context.sample_elimination:
+                    point[symbol] = expr.xreplace(point)
+                if self.feasible(point):
+                    found += 1
+                    yield point
+                    continue
+            self.rejected += 1
+
+
+def _entries(lhs, rhs):
+    if isinstance(lhs, sp.MatrixBase):
+        return [((i, j), lhs[i, j], rhs[i, j]) for i in range(lhs.rows) for j in range(lhs.cols)]
+    return [(None, lhs, rhs)]
+
+
+def recheck(lhs, rhs, point: dict, sampler: Sampler) -> Witness | None:
+    """Re-derive a counterexample from scratch at higher precision; None if it does not hold up."""
+    if not sampler.feasible(point):
+        return None
+    left = evaluate(lhs, point, RECHECK_DIGITS)
+    right = evaluate(rhs, point, RECHECK_DIGITS)
+    gap = evaluate(lhs - rhs, point, RECHECK_DIGITS)
+    if left is None or right is None or gap is None:
+        return None
+    if abs(complex(gap)) <= _tolerance(RECHECK_DIGITS, left, right):
+        return None
+    return Witness(point, None, sp.N(left, 15), sp.N(right, 15), sp.N(gap, 15))
+
+
+def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
+    """Search ``count`` feasible points for a re-checked counterexample.
+
+    Returns (witness or None, points where both sides agreed, feasible points seen).
+    Raises NotNumeric when the claim cannot be evaluated at all.
+    """
+    entries = _entries(lhs, rhs)
+    agreed = seen = 0
+    for point in sampler.points(count):
+        seen += 1
+        defined = True
+        for entry, left, right in entries:
+            gap = evaluate(left - right, point)
+            if gap is None:
+                defined = False
+                break
+            if gap == 0:
+                continue
+            lv, rv = evaluate(left, point), evaluate(right, point)
+            if lv is None or rv is None or abs(complex(gap)) <= _tolerance(DIGITS, lv, rv):
+                continue
+            if recheck(left, right, point, sampler) is not None:
+                simplest = _simplest(left, right, point, sampler)
+                w = recheck(left, right, simplest, sampler)
+                simplest = dict(sorted(simplest.items(), key=lambda kv: sp.default_sort_key(kv[0])))
+                return Witness(simplest, entry, w.lhs_value, w.rhs_value, w.difference), agreed, seen
+        if defined:
+            agreed += 1
+    return None, agreed, seen
+
+
+def _simplest(left, right, point, sampler: Sampler) -> dict:
+    """Make a counterexample more readable: try 0, 1, -1, 2, 1/2 for each free coordinate."""
+    best = dict(point)
+    eliminated = [s for s, _ in sampler.context.sample_elimination]
+    for symbol in sampler.free:
+        for value in (0, 1, -1, 2, R(1, 2)):
+            if best.get(symbol) == value:
+                break
+            trial = dict(best)
+            trial[symbol] = sp.sympify(value)
+            for s, expr in sampler.context.sample_elimination:
+                trial[s] = expr.xreplace(trial)
+            if not satisfies_domain(symbol, trial[symbol]) or not all(satisfies_domain(s, trial[s]) for s in eliminated):
+                continue
+            try:
+                if recheck(left, right, trial, sampler) is not None:
+                    best = trial
+                    break
+            except NotNumeric:
+                continue
+    return best

@@ -1,0 +1,60 @@
+"""Run a computation where it can be stopped: SymPy itself cannot be interrupted.
+
+The call runs in a forked child process; the parent waits for its result up to a
+time limit and kills it after that. Fork (not spawn) keeps everything the
+derivation built, including functions defined in its module, without pickling
+the inputs; only the result travels back through a pipe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+__all__ = ["TimeLimit", "WorkerError", "call_with_time_limit"]
+
+
+class TimeLimit(Exception):
+    """The computation did not finish within its time limit."""
+
+
+class WorkerError(Exception):
+    """The computation raised, or its process died; the message says how."""
+
+
+def _child(conn, fn, args):
+    try:
+        payload = (True, fn(*args))
+    except BaseException as exc:  # reported to the parent, which decides
+        payload = (False, f"{type(exc).__name__}: {exc}")
+    try:
+        conn.send(payload)
+    except Exception as exc:
+        conn.send((False, f"result could not be sent back: {type(exc).__name__}: {exc}"))
+    conn.close()
+
+
+def call_with_time_limit(fn, args=(), seconds: float | None = None):
+    """``fn(*args)``, in a child process killed after ``seconds`` (None: in this process)."""
+    if seconds is None or os.name != "posix":
+        return fn(*args)
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(sender, fn, args), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise TimeLimit(f"time limit {seconds:g} s")
+        try:
+            ok, payload = receiver.recv()
+        except EOFError:
+            raise WorkerError(f"worker process died (exit code {process.exitcode})") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if not ok:
+        raise WorkerError(payload)
+    return payload

@@ -1,0 +1,240 @@
+"""The model: what a derivation claims, and under which assumptions.
+
+Frozen dataclasses that hold SymPy objects and nothing else; this module imports
+SymPy only. A derivation reads like a Lean ``calc`` block: a claim starts at
+``lhs`` and each :class:`Step` gives the next right-hand side with the tactic that
+justifies it (``by=``); the claim's statement is ``lhs == steps[-1].rhs``.
+"""
+
+from __future__ import annotations
+
+import enum
+import fractions
+import os
+import sys
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+__all__ = ["Status", "Step", "Claim", "Derivation", "TACTICS", "symbol_domains"]
+
+
+class Status(str, enum.Enum):
+    """A verdict. A str enum, so ``Status.PROVED == "proved"``."""
+
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNDECIDED = "undecided"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Tactic names a step may give as ``by=``. ``auto`` runs the whole ladder;
+#: a named rung is tried first and the rest of the ladder after it; ``sorry``
+#: skips the proof (the step can be refuted, never proved).
+TACTICS = ("auto", "expand", "cancel", "powers", "given", "simplify", "sorry")
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _caller_location() -> tuple[str | None, int | None]:
+    """File and line of the first frame outside this package (the derivation script)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if not filename.startswith(_PACKAGE_DIR + os.sep) and "dataclasses" not in os.path.basename(filename) and not filename.startswith("<"):
+            return frame.f_code.co_filename, frame.f_lineno
+        frame = frame.f_back
+    return None, None
+
+
+def _caller_line() -> int | None:
+    return _caller_location()[1]
+
+
+def as_sympy(value, what: str):
+    """A SymPy object for ``value``: numbers and SymPy objects only.
+
+    Strings are rejected rather than parsed: nothing a derivation or the command
+    line says is ever evaluated as code by the verifier.
+    """
+    if isinstance(value, str):
+        raise TypeError(f"{what} is the string {value!r}; build it with SymPy objects (strings are never parsed)")
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value)
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"{what} is the bool {value}; expected a SymPy expression")
+    if isinstance(value, (int, float, fractions.Fraction)):
+        return sp.sympify(value)
+    raise TypeError(f"{what} must be a SymPy expression or Matrix, not {type(value).__name__}")
+
+
+def _shape(expr) -> tuple[int, int] | None:
+    return expr.shape if isinstance(expr, sp.MatrixBase) else None
+
+
+def _check_relations(items, kinds, what: str) -> tuple:
+    out = []
+    for item in items:
+        if isinstance(item, (sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse)):
+            out.append(item)  # Eq(x, x) or Eq(1, 2) evaluated already; the engine handles both
+            continue
+        if not isinstance(item, kinds):
+            raise TypeError(f"{what} must hold SymPy relations such as {kinds[0].__name__}(...), not {item!r}")
+        out.append(item)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a chain: ``previous == rhs``, justified by the tactic ``by``."""
+
+    rhs: sp.Basic
+    by: str = "auto"
+    note: str = ""
+    line: int | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "rhs", as_sympy(self.rhs, "a step's rhs"))
+        if self.by not in TACTICS:
+            import difflib
+
+            close = difflib.get_close_matches(self.by, TACTICS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown tactic by={self.by!r}{hint} (known: {', '.join(TACTICS)})")
+        if self.line is None:
+            object.__setattr__(self, "line", _caller_line())
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``lhs == rhs``, optionally as a chain of steps, with what is expected of it.
+
+    Give either ``rhs`` (with ``by``) or ``steps``. ``given`` holds equalities known to
+    hold for this claim (on top of the derivation's); ``where`` holds a region
+    (``z > 0``, ``x != 0``). ``scope`` names the sizes the claim is stated at, such as
+    ``"k = 3"``; empty when the statement has no size parameter. ``expect`` is
+    ``Status.REFUTED`` for an erratum kept as written.
+    """
+
+    name: str
+    lhs: sp.Basic
+    rhs: sp.Basic | None = None
+    by: str = "auto"
+    steps: tuple[Step, ...] = ()
+    title: str = ""
+    source: str = ""
+    expect: Status = Status.PROVED
+    given: tuple = ()
+    where: tuple = ()
+    scope: str = ""
+    note: str = ""
+    line: int | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError("a claim needs a non-empty name")
+        if self.line is None:
+            set_("line", _caller_line())
+        set_("lhs", as_sympy(self.lhs, f"claim {self.name!r}: lhs"))
+        steps = tuple(s if isinstance(s, Step) else Step(s, line=self.line) for s in self.steps)
+        if self.rhs is not None:
+            if steps:
+                raise ValueError(f"claim {self.name!r}: give rhs= or steps=, not both")
+            steps = (Step(self.rhs, by=self.by, line=self.line),)
+        if not steps:
+            raise ValueError(f"claim {self.name!r} has no rhs and no steps")
+        set_("steps", steps)
+        set_("rhs", steps[-1].rhs)
+        set_("expect", Status(self.expect))
+        set_("given", _check_relations(self.given, (sp.Equality,), f"claim {self.name!r}: given"))
+        set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"claim {self.name!r}: where"))
+        shape = _shape(self.lhs)
+        for i, step in enumerate(steps, 1):
+            if _shape(step.rhs) != shape:
+                raise ValueError(
+                    f"claim {self.name!r}: shapes differ: lhs is {_shape_text(shape)} "
+                    f"but step {i} is {_shape_text(_shape(step.rhs))}"
+                )
+
+
+def _shape_text(shape) -> str:
+    return "a scalar" if shape is None else f"a {shape[0]}x{shape[1]} matrix"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A named set of claims under shared assumptions.
+
+    ``given`` and ``where`` apply to every claim; ``assumptions`` are statements in
+    words for the reader (conventions, the meaning of symbols). Symbol domains come
+    from the SymPy symbols themselves (``Symbol("z", positive=True)``).
+    """
+
+    name: str
+    title: str
+    claims: tuple[Claim, ...]
+    source: str = ""
+    given: tuple = ()
+    where: tuple = ()
+    assumptions: tuple[str, ...] = ()
+    note: str = ""
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise ValueError(f"derivation name {self.name!r} must be an identifier such as softmax_hessian")
+        if self.line is None:
+            file, line = _caller_location()
+            set_("file", self.file or file)
+            set_("line", line)
+        claims = tuple(self.claims)
+        if not claims:
+            raise ValueError(f"derivation {self.name!r} has no claims")
+        for c in claims:
+            if not isinstance(c, Claim):
+                raise TypeError(f"derivation {self.name!r}: claims must be Claim objects, not {type(c).__name__}")
+        seen = set()
+        for c in claims:
+            if c.name in seen:
+                raise ValueError(f"derivation {self.name!r}: two claims are named {c.name!r}")
+            seen.add(c.name)
+        set_("claims", claims)
+        set_("given", _check_relations(self.given, (sp.Equality,), f"derivation {self.name!r}: given"))
+        set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"derivation {self.name!r}: where"))
+        set_("assumptions", tuple(self.assumptions))
+
+
+def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
+    """Group the free symbols of ``exprs`` by their declared domain, for display."""
+    groups: dict[str, list] = {}
+    symbols = set()
+    for e in exprs:
+        symbols |= getattr(e, "free_symbols", set())
+    for s in sorted(symbols, key=sp.default_sort_key):
+        groups.setdefault(domain_text(s), []).append(s)
+    return sorted(groups.items())
+
+
+def domain_text(symbol: sp.Symbol) -> str:
+    """The declared domain of a symbol in words: 'positive', 'real', 'complex', ..."""
+    a = symbol.assumptions0
+    words = []
+    if a.get("integer"):
+        words.append("integer")
+    for key in ("positive", "negative", "nonnegative", "nonpositive"):
+        if a.get(key):
+            words.append(key)
+            break
+    else:
+        if a.get("nonzero"):
+            words.append("nonzero")
+        if a.get("real") and not a.get("integer"):
+            words.append("real")
+    return " ".join(words) if words else "complex"

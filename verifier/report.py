@@ -1,0 +1,108 @@
+"""What the engine returns: verdicts and the trace that led to them.
+
+Plain frozen dataclasses, consumed by the renderers (terminal, LaTeX, JSON).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .model import Claim, Derivation, Status, Step
+
+__all__ = ["Attempt", "Result", "StepReport", "ClaimReport", "DerivationReport"]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One line of the trace: a tactic tried, and what it gave."""
+
+    tactic: str
+    outcome: str  # "zero", "nonzero", "refuted", "agrees", "skipped", "error", "time limit"
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one equality ``lhs == rhs`` under assumptions.
+
+    ``counterexample`` maps every free symbol to its value when refuted; ``entry``
+    is the (row, column) of the refuted entry for matrices; ``lhs_value`` and
+    ``rhs_value`` are both sides' values there, re-checked at high precision.
+    ``used`` lists the given facts and regions the verdict relied on (for a
+    counterexample: all of them, since it satisfies each); ``domains`` lists the
+    declared symbol domains in force.
+    """
+
+    status: Status
+    steps: tuple[Attempt, ...]
+    tactic: str | None = None
+    counterexample: dict | None = None
+    lhs_value: sp.Basic | None = None
+    rhs_value: sp.Basic | None = None
+    entry: tuple[int, int] | None = None
+    used: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    reason: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """A step of a claim's chain, checked on its own: ``previous == step.rhs``."""
+
+    index: int  # 1-based
+    previous: sp.Basic
+    step: Step
+    result: Result
+
+
+@dataclass(frozen=True)
+class ClaimReport:
+    """A claim's verdict: its statement ``lhs == rhs`` and each step's.
+
+    ``status`` is the verdict on the statement. It is proved when every step is
+    proved (the chain is transitive) or when the engine proved the statement
+    directly (``conclusion``); refuted only with a checked counterexample to the
+    statement itself.
+    """
+
+    claim: Claim
+    status: Status
+    steps: tuple[StepReport, ...]
+    conclusion: Result | None
+    seconds: float
+
+    @property
+    def broken_steps(self) -> tuple[StepReport, ...]:
+        return tuple(s for s in self.steps if s.result.status is Status.REFUTED)
+
+    @property
+    def meets_expectation(self) -> bool:
+        """The verdict is the expected one, and an expected proof has no false step."""
+        if self.status is not self.claim.expect:
+            return False
+        return not (self.claim.expect is Status.PROVED and self.broken_steps)
+
+    @property
+    def witness(self) -> Result | None:
+        """The result that carries the counterexample of a refuted claim."""
+        if self.conclusion is not None and self.conclusion.status is Status.REFUTED:
+            return self.conclusion
+        return None
+
+
+@dataclass(frozen=True)
+class DerivationReport:
+    derivation: Derivation
+    claims: tuple[ClaimReport, ...]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(c.meets_expectation for c in self.claims)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for c in self.claims if c.status is status)
