@@ -153,3 +153,10 @@ def test_results_are_deterministic():
     first = check((a + b) ** 3, a**3 + b**3)
     second = check((a + b) ** 3, a**3 + b**3)
     assert first.counterexample == second.counterexample
+
+
+def test_region_symbol_is_not_confused_with_a_namesake():
+    # Two different variables that print alike: x (real) and x (positive).
+    x_real, x_pos = Symbol("x", real=True), Symbol("x", positive=True)
+    result = check(Max(x_real, 0), x_pos, where=[x_real > 0])
+    assert result.status is Status.REFUTED

@@ -74,16 +74,17 @@ def _region_substitution(where) -> tuple[dict, list[str]]:
             op = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!=", "==": "=="}[op]
         if not (isinstance(lhs, sp.Symbol) and rhs.is_number and rhs.is_real) or lhs in subs:
             continue
+        # A Dummy, never a Symbol of the same name: Symbol("x", positive=True) may
+        # already stand in the claim for a different variable, and merging the two
+        # would prove false claims.
         name = lhs.name
         if op in (">", "<"):
-            fresh = sp.Symbol(name, positive=True)
+            fresh = sp.Dummy(name, positive=True)
         elif op in (">=", "<="):
-            fresh = sp.Symbol(name, nonnegative=True)
+            fresh = sp.Dummy(name, nonnegative=True)
         elif op == "!=" and rhs == 0:
-            fresh = sp.Symbol(name, nonzero=True) if lhs.is_real else sp.Symbol(name, zero=False)
+            fresh = sp.Dummy(name, nonzero=True) if lhs.is_real else sp.Dummy(name, zero=False)
         else:
-            continue
-        if fresh == lhs:
             continue
         subs[lhs] = rhs + fresh if op in (">", ">=", "!=") else rhs - fresh
         used.append(relation_text(rel))
