@@ -138,7 +138,7 @@ def test_fragment_chain_has_each_step_with_its_justification(small_report):
     y1, y2, y3 = symbols("y1:4", nonnegative=True)
     x = symbols("x", real=True)
     assert r"\begin{flalign*}" in tex
-    assert sp.latex(y1 + y2) in tex and "={}& " + r"\verifierfit{0.62\linewidth}{" + sp.latex(1 - y3) + "}" in tex
+    assert sp.latex(y1 + y2) in tex and "={}& " + latex._fit(latex._EXPR_WIDTH, sp.latex(1 - y3)) in tex
     assert r"\emph{sum is one}" in tex
     assert f"proved by given; uses ${sp.latex(Eq(y1 + y2 + y3, 1))}$" in tex
     assert sp.latex(x**2 + 2 * x + 1) in tex and "proved by expand" in tex

@@ -460,8 +460,9 @@ _MACROS = r"""\makeatletter
 \makeatother
 """
 
-_EXPR_WIDTH = r"0.62\linewidth"
-_FULL_WIDTH = r"0.9\linewidth"
+_EXPR_WIDTH = r"0.6\linewidth"  # beside the 0.3\linewidth justification column
+_FULL_WIDTH = r"\dimexpr\linewidth-9em\relax"  # beside a label such as (M_0)_{11} =
+_FULL_WIDTH_CONTINUED = r"\dimexpr\linewidth-11em\relax"  # after \qquad on a continued line
 
 
 def _fit(width: str, tex: str) -> str:
@@ -500,7 +501,8 @@ def _chain(report: ClaimReport, relations) -> list[str]:
         for n, line in enumerate(layout.lines):
             relation = "={}" if k and n == 0 else ""
             indent = r"\qquad " if n else ""
-            rows.append(f"  {relation}& {indent}{_fit(_EXPR_WIDTH, line)} && {why if n == 0 else ''}")
+            width = _EXPR_WIDTH if not n else rf"\dimexpr{_EXPR_WIDTH}-2em\relax"
+            rows.append(f"  {relation}& {indent}{_fit(width, line)} && {why if n == 0 else ''}")
     out = _display(rows) + [""]
     listed = [(label, lines) for layout in layouts for label, lines in layout.listing]
     if definitions or listed:
@@ -522,8 +524,9 @@ def _display(rows: list[str]) -> list[str]:
 def _definition_rows(label: str, lines: list[str]) -> list[str]:
     rows = []
     for n, line in enumerate(lines):
-        head = rf"\qquad {label} &= " if n == 0 else r"&\qquad "
-        rows.append(f"  {head}{_fit(_FULL_WIDTH, line)} &&")
+        head = rf"{label} &= " if n == 0 else r"&\qquad "
+        width = _FULL_WIDTH if not n else _FULL_WIDTH_CONTINUED
+        rows.append(f"  {head}{_fit(width, line)} &&")
     return rows
 
 
@@ -535,14 +538,14 @@ def _counterexample(result: Result, title: str) -> list[str]:
     """The point (a value for every free symbol) and both sides' values there, as a small table."""
     point = ", ".join(f"${math(symbol)} = {math(value)}$" for symbol, value in result.counterexample.items())
     entry = f"_{{{result.entry[0] + 1}{result.entry[1] + 1}}}" if result.entry is not None else ""
-    where = f", entry ({result.entry[0] + 1},\\,{result.entry[1] + 1})" if entry else ""
     return [
         r"\begin{center}\small",
-        r"\begin{tabular}{@{}lp{0.6\linewidth}@{}}",
-        rf"\multicolumn{{2}}{{@{{}}l}}{{\emph{{{title}}}}} \\ \hline",
+        rf"\emph{{{title}}}\\[0.5ex]",
+        r"\begin{tabular}{@{}lp{\dimexpr\linewidth-8em\relax}@{}}",
+        r"\hline",
         rf"at the point & \raggedright {point} \tabularnewline",
-        rf"left side{where} & $\mathrm{{lhs}}{entry} = {math(result.lhs_value)}$ \\",
-        rf"right side{where} & $\mathrm{{rhs}}{entry} = {math(result.rhs_value)}$ \\ \hline",
+        rf"left side & $\mathrm{{lhs}}{entry} = {math(result.lhs_value)}$ \\",
+        rf"right side & $\mathrm{{rhs}}{entry} = {math(result.rhs_value)}$ \\ \hline",
         r"\end{tabular}",
         r"\end{center}",
     ]
