@@ -106,6 +106,22 @@ def test_hostile_title_compiles_and_appears_literally(tmp_path, tex_tools):
     assert not (tmp_path / "etc").exists()
 
 
+def test_hostile_symbol_and_function_names_are_printed_as_text(tmp_path, tex_tools):
+    a = sp.Symbol("a%b", real=True)
+    b = sp.Symbol(r"\input{/etc/passwd}", positive=True)
+    f = sp.Function("f%#")
+    d = Derivation(name="names", title="hostile names", claims=[
+        Claim("names", lhs=(a + b) ** 2 + f(a), rhs=a**2 + 2 * a * b + b**2 + f(a), by="expand"),
+    ])
+    report = decide(d, timeout=None)
+    assert report.claims[0].status is Status.PROVED
+    tex = latex.derivation_fragment(report)
+    assert r"\text{a\%b}" in tex and r"\input{" not in tex
+    text = pdf_text(compile_fragment(report, tmp_path))
+    assert "a%b" in text and squeeze(r"\input{/etc/passwd}") in text and "f%#" in text
+    assert "root:" not in text
+
+
 def test_compilation_never_uses_shell_escape(tmp_path):
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not on PATH")

@@ -20,11 +20,14 @@ A fragment needs ``amsmath`` and ``graphicx`` in the preamble.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
+from ..engine.context import relation_text  # the wording the engine records in Result.used
 from ..model import Derivation, Status, symbol_domains
 from ..report import ClaimReport, DerivationReport, Result
 
@@ -44,7 +47,7 @@ LINE_UNITS = 52.0
 #: A matrix whose estimated width exceeds this many line widths is listed entry by entry.
 MATRIX_SCALE_LIMIT = 1.35
 #: At most this many abbreviations per claim, each between these printed lengths.
-MAX_ABBREVIATIONS = 6
+MAX_ABBREVIATIONS = 10
 ABBREVIATION_LENGTH = (20, 90)
 #: ... and only when it saves at least this many printed characters.
 MIN_SAVING = 120
@@ -128,9 +131,45 @@ def _latin_letter(char: str) -> bool:
 # --------------------------------------------------------------------------- maths
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_^' {}]+")
+
+
+def _plain_name(name: str) -> bool:
+    """A name SymPy prints as maths without risk: letters, digits, _ ^ ' and balanced braces."""
+    if not _PLAIN_NAME.fullmatch(name):
+        return False
+    depth = 0
+    for char in name:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _function_text(name: str) -> str:
+    # SymPy fills a function's name in with %-formatting, so the name must not contain %.
+    return r"\text{" + escape(name).replace(r"\%", r"\texttt{\char37}") + "}"
+
+
 def math(expr) -> str:
-    """An expression as LaTeX maths, by SymPy's printer."""
-    return sp.latex(expr)
+    """An expression as LaTeX maths, by SymPy's printer.
+
+    Symbol and function names are user text too: SymPy prints them verbatim, so a
+    name such as ``a%b`` or ``\\input{...}`` is printed as escaped text instead.
+    """
+    if isinstance(expr, sp.MatrixBase):
+        expr = sp.ImmutableMatrix(expr)
+    if not isinstance(expr, sp.Basic):
+        return sp.latex(expr)
+    names = {s: rf"\text{{{escape(s.name)}}}" for s in expr.atoms(sp.Symbol, sp.MatrixSymbol) if not _plain_name(s.name)}
+    renamed = {
+        f: sp.Function(_function_text(f.func.__name__))(*f.args)
+        for f in expr.atoms(AppliedUndef)
+        if not _plain_name(f.func.__name__)
+    }
+    if renamed:
+        expr = expr.xreplace(renamed)
+    return sp.latex(expr, symbol_names=names) if names else sp.latex(expr)
 
 
 def _entries(expr) -> list:
@@ -403,8 +442,6 @@ _VERDICT = {
 
 def _relations(report: DerivationReport, claim) -> dict[str, sp.Basic]:
     """Given facts and regions by the text the engine records in ``Result.used``."""
-    from ..engine.context import relation_text  # the same wording the engine uses
-
     found = {}
     for rel in tuple(report.derivation.given) + tuple(claim.given) + tuple(report.derivation.where) + tuple(claim.where):
         for key in (relation_text(rel), sp.sstr(rel)):
@@ -469,11 +506,11 @@ def _fit(width: str, tex: str) -> str:
     return rf"\verifierfit{{{width}}}{{{tex}}}"
 
 
-def _too_wide(expr) -> bool:
+def _too_wide(expr, units: float) -> bool:
     if isinstance(expr, sp.MatrixBase):
         tex = [[math(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)]
-        return _matrix_width(tex) > LINE_UNITS
-    return _width(math(expr)) > LINE_UNITS
+        return _matrix_width(tex) > units
+    return _width(math(expr)) > units
 
 
 def _chain(report: ClaimReport, relations) -> list[str]:
@@ -486,7 +523,7 @@ def _chain(report: ClaimReport, relations) -> list[str]:
     exprs = [claim.lhs] + [s.step.rhs for s in report.steps]
     definitions = []
     shown = exprs
-    if any(_too_wide(e) for e in exprs):
+    if any(_too_wide(e, 0.7 * LINE_UNITS) for e in exprs):  # abbreviate a little early: the estimate is rough
         taken = {str(s) for e in exprs for s in e.free_symbols} | {math(s) for e in exprs for s in e.free_symbols}
         shown, definitions = abbreviate(exprs, taken)
     layouts = [_layout(e, rf"\mathsf{{M}}_{{{k}}}", LINE_UNITS) for k, e in enumerate(shown)]
@@ -584,7 +621,7 @@ def _claim_block(report: ClaimReport, relations) -> list[str]:
         out.append("")
         if conclusion.status is Status.REFUTED and conclusion.counterexample and id(conclusion) not in shown:
             out += _counterexample(conclusion, "Counterexample to the statement")
-    out.append(r"\noindent\emph{Verdict:} " + _verdict_sentence(report))
+    out.append(r"\nopagebreak\noindent\emph{Verdict:} " + _verdict_sentence(report))
     out.append("")
     return out
 
