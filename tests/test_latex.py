@@ -29,7 +29,7 @@ def bundled_reports():
     return [decide(d) for d in loaded.derivations]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tex_tools():
     """pdflatex and pdftotext; skipped outside CI when missing, failed under CI=true."""
     missing = [tool for tool in ("pdflatex", "pdftotext") if shutil.which(tool) is None]
@@ -122,9 +122,7 @@ def test_hostile_symbol_and_function_names_are_printed_as_text(tmp_path, tex_too
     assert "root:" not in text
 
 
-def test_compilation_never_uses_shell_escape(tmp_path):
-    if shutil.which("pdflatex") is None:
-        pytest.skip("pdflatex not on PATH")
+def test_compilation_never_uses_shell_escape(tex_tools):
     command = latex_command("main.tex")
     assert "-no-shell-escape" in " ".join(command) and "-shell-escape" not in command
     assert set(PDFLATEX_OPTIONS) == {"-halt-on-error", "-no-shell-escape", "-interaction=nonstopmode"}
@@ -246,7 +244,7 @@ def test_wide_matrix_is_named_and_listed_entry_by_entry():
 # ---------------------------------------------------------------- the bundled derivations, compiled
 
 
-def test_every_bundled_appendix_compiles_and_contains_every_claim_title(bundled_reports, tmp_path, tex_tools):
+def test_every_bundled_appendix_compiles_and_contains_every_claim_title(tex_tools, bundled_reports, tmp_path):
     latex.write_appendix(bundled_reports, tmp_path, standalone=True)
     text = pdf_text(compile_pdf(tmp_path / "main.tex"))
     for report in bundled_reports:
@@ -258,7 +256,7 @@ def test_every_bundled_appendix_compiles_and_contains_every_claim_title(bundled_
     assert (tmp_path / "main.pdf").stat().st_size > 10_000
 
 
-def test_every_bundled_fragment_compiles_on_its_own(bundled_reports, tmp_path, tex_tools):
+def test_every_bundled_fragment_compiles_on_its_own(tex_tools, bundled_reports, tmp_path):
     for report in bundled_reports:
         folder = tmp_path / report.derivation.name
         text = pdf_text(compile_fragment(report, folder))
