@@ -330,3 +330,14 @@ def test_compile_error_is_one_line(tmp_path, tex_tools):
     with pytest.raises(LatexError) as info:
         compile_pdf(tmp_path / "main.tex")
     assert "Undefined control sequence" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_scope_words_repeat_the_claims_scope_and_never_widen_it(small_report):
+    from dataclasses import replace
+
+    proved = small_report.claims[0]
+    assert latex.scope_words(proved) == "at k = 3 only"
+    assert latex.scope_words(replace(proved, claim=replace(proved.claim, scope="for all n", rhs=None))) == "for all n"
+    assert latex.scope_words(replace(proved, claim=replace(proved.claim, scope="all n >= 1", rhs=None))) == "for all n >= 1"
+    refuted = small_report.claims[2]
+    assert latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="k = 3", rhs=None))) == "at k = 3"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -393,12 +394,17 @@ def _matrix_width(tex_entries: list[list[str]]) -> float:
     return sum(widths) + 2.0 * max(columns - 1, 0) + 2.0
 
 
+@dataclass(frozen=True)
 class _Layout:
     """The printed form of one side of a chain: lines in the chain, and entries listed after it."""
 
-    def __init__(self, lines: list[str], listing: list[tuple[str, list[str]]] | None = None):
-        self.lines = lines
-        self.listing = listing or []
+    lines: list[str]
+    listing: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def _index(i: int, j: int, shape) -> str:
+    """1-based matrix subscripts: 12, or 1,12 once an index has two digits."""
+    return f"{i + 1}{j + 1}" if max(shape) < 10 else f"{i + 1},{j + 1}"
 
 
 def _layout(expr, name: str, budget: float) -> _Layout:
@@ -411,7 +417,7 @@ def _layout(expr, name: str, budget: float) -> _Layout:
     listing = []
     for i in range(expr.rows):
         for j in range(expr.cols):
-            label = rf"\left({name}\right)_{{{i + 1}{j + 1}}}" if max(expr.shape) < 10 else rf"\left({name}\right)_{{{i + 1},{j + 1}}}"
+            label = rf"\left({name}\right)_{{{_index(i, j, expr.shape)}}}"
             listing.append((label, _sum_lines(expr[i, j], budget)))
     return _Layout([name], listing)
 
@@ -574,7 +580,7 @@ def _value(value) -> str:
 def _counterexample(result: Result, title: str) -> list[str]:
     """The point (a value for every free symbol) and both sides' values there, as a small table."""
     point = ", ".join(f"${math(symbol)} = {math(value)}$" for symbol, value in result.counterexample.items())
-    entry = f"_{{{result.entry[0] + 1}{result.entry[1] + 1}}}" if result.entry is not None else ""
+    entry = f"_{{{_index(*result.entry, (max(result.entry) + 1,))}}}" if result.entry is not None else ""
     return [
         r"\begin{center}\small",
         rf"\emph{{{title}}}\\[0.5ex]",
@@ -609,20 +615,27 @@ def _claim_block(report: ClaimReport, relations) -> list[str]:
     out.append(r"\noindent " + " \\\\\n".join(intro) if intro else r"\noindent")
     out += _chain(report, relations)
     out.append(r"\endgroup")
+    # The evidence after the chain and the verdict, kept on one page when there is a table.
+    tail, tables = [], 0
     shown = set()
     for step_report in report.steps:
         result = step_report.result
         if result.status is Status.REFUTED and result.counterexample:
-            out += _counterexample(result, rf"Counterexample to step ({step_report.index})" + (", which also refutes the claim" if result is report.conclusion else ""))
+            also = ", which also refutes the claim" if result is report.conclusion else ""
+            tail += _counterexample(result, rf"Counterexample to step ({step_report.index}){also}")
             shown.add(id(result))
+            tables += 1
     conclusion = report.conclusion
     if conclusion is not None and len(report.steps) > 1:
-        out.append(r"\noindent The statement $\mathrm{lhs} = \mathrm{rhs}$ checked directly: " + _how(conclusion, None, relations) + ".")
-        out.append("")
+        tail.append(r"\noindent The statement $\mathrm{lhs} = \mathrm{rhs}$ checked directly: " + _how(conclusion, None, relations) + ".")
+        tail.append("")
         if conclusion.status is Status.REFUTED and conclusion.counterexample and id(conclusion) not in shown:
-            out += _counterexample(conclusion, "Counterexample to the statement")
-    out.append(r"\nopagebreak\noindent\emph{Verdict:} " + _verdict_sentence(report))
-    out.append("")
+            tail += _counterexample(conclusion, "Counterexample to the statement")
+            tables += 1
+    tail.append(r"\noindent\emph{Verdict:} " + _verdict_sentence(report))
+    if tables:
+        tail = [r"\noindent\begin{minipage}{\linewidth}"] + tail + [r"\end{minipage}"]
+    out += tail + [""]
     return out
 
 
