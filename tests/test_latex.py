@@ -341,3 +341,4 @@ def test_scope_words_repeat_the_claims_scope_and_never_widen_it(small_report):
     assert latex.scope_words(replace(proved, claim=replace(proved.claim, scope="all n >= 1", rhs=None))) == "for all n >= 1"
     refuted = small_report.claims[2]
     assert latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="k = 3", rhs=None))) == "at k = 3"
+    assert latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="all n", rhs=None))) == "(the claim is stated for all n)"

@@ -428,15 +428,15 @@ def _layout(expr, name: str, budget: float) -> _Layout:
 def scope_words(report: ClaimReport) -> str:
     """What a verdict covers, in words: 'at k = 3 only', never more than the report says."""
     scope = report.claim.scope.strip()
+    universal = scope.lower().startswith(("for all", "all "))
+    stated = scope if scope.lower().startswith("for ") else f"for {scope}"
     if report.status is Status.PROVED:
         if not scope:
             return "for all values allowed by the assumptions"
-        if scope.lower().startswith("for all") or scope.lower().startswith("all "):
-            return scope if scope.lower().startswith("for ") else f"for {scope}"
-        return f"at {scope} only"
+        return stated if universal else f"at {scope} only"
     if not scope:
         return ""
-    return f"at {scope}"
+    return f"(the claim is stated {stated})" if universal else f"at {scope}"
 
 
 _VERDICT = {
@@ -604,9 +604,12 @@ def _claim_block(report: ClaimReport, relations) -> list[str]:
             ([rf"\emph{{Claim:}} {escape(claim.title)}."] if claim.title else [])
             + ([rf"\emph{{Source:}} {escape(claim.source)}."] if claim.source else [])
         ))
-    facts = [f"${math(g)}$" for g in claim.given] + [f"${math(w)}$" for w in claim.where]
-    if facts:
-        intro.append(r"\emph{Given for this claim:} " + ", ".join(facts) + ".")
+    facts = [f"${math(g)}$" for g in claim.given]
+    regions = [f"${math(w)}$" for w in claim.where]
+    if facts or regions:
+        words = [r"\emph{Given for this claim:} " + ", ".join(facts)] if facts else []
+        words += [r"\emph{on the region} " + ", ".join(regions)] if regions else []
+        intro.append("; ".join(words) + ".")
     if claim.note:
         intro.append(escape(claim.note))
     # One paragraph running into the chain (no empty line before the display); user text
@@ -649,7 +652,7 @@ def _verdict_sentence(report: ClaimReport) -> str:
         text += f", each of the {len(report.steps)} steps proved" if len(report.steps) > 1 else ""
     elif report.status is Status.UNDECIDED:
         reason = (report.conclusion.reason if report.conclusion is not None else "") or "no step decided"
-        text += ": " + escape(reason)
+        text += ": " + escape(reason.rstrip(". "))
     text += "."
     if not report.meets_expectation:
         if report.status is claim.expect and report.broken_steps:
