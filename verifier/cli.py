@@ -100,7 +100,9 @@ def main(argv=None) -> int:
     if args.latex is not None:
         try:
             written_latex(reports, args.latex, args.standalone or args.pdf, args.pdf, out)
-        except (OSError, LatexError) as exc:
+        except OSError as exc:
+            return usage(f"cannot write the LaTeX files to {args.latex}/: {exc.strerror or exc}")
+        except LatexError as exc:
             return usage(str(exc))
     if loaded.errors:
         return EXIT_USAGE
