@@ -554,7 +554,9 @@ def _chain(report: ClaimReport, relations) -> list[str]:
             body += _definition_rows(math(symbol), _sum_lines(value, LINE_UNITS * 1.3))
         for label, lines in listed:
             body += _definition_rows(label, lines)
-        out += [r"\noindent where"] + _display(body) + [""]
+        named = ", ".join(f"${layout.lines[0]}$" for layout in layouts if layout.listing)
+        header = r"\noindent where" + (f" ({named} entry by entry, rows and columns counted from 1)" if named else "")
+        out += [header] + _display(body) + [""]
     return out
 
 
