@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .engine import DEFAULT_TIMEOUT, decide
 from .load import DEFAULT_DIR, LoadError, Loaded, discover, load_all, resolve
+from .render.pdf import LatexError
 from .render.terminal import derivation_trace, listing, summary_table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per step, in seconds (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--seed", type=int, default=0, help="seed for the random points (default: 0)")
     p.add_argument("--trace", action="store_true", help="with --all: print every claim's steps, not only failures")
+    p.add_argument("--latex", type=Path, metavar="DIR", help="also write the proofs as LaTeX: DIR/NAME.tex per derivation and DIR/appendix.tex")
+    p.add_argument("--standalone", action="store_true", help="with --latex: also write DIR/main.tex, a complete document")
+    p.add_argument("--pdf", action="store_true", help="with --latex: write DIR/main.tex and compile it to DIR/main.pdf (latexmk or pdflatex)")
     p.add_argument("--version", action="version", version=f"verifier {__version__}")
     return p
 
@@ -50,6 +54,8 @@ def main(argv=None) -> int:
 
     if args.timeout is not None and args.timeout <= 0:
         return usage("--timeout must be a positive number of seconds")
+    if (args.standalone or args.pdf) and args.latex is None:
+        return usage("--standalone and --pdf need --latex DIR")
     if args.list or args.all:
         if args.names:
             return usage("give derivation names or --all/--list, not both")
@@ -91,9 +97,27 @@ def main(argv=None) -> int:
     if args.all:
         out.print(summary_table(reports, loaded.errors))
         out.print(f"{len(reports)} derivations, {total} claims in {time.perf_counter() - started:.1f} s")
+    if args.latex is not None:
+        try:
+            written_latex(reports, args.latex, args.standalone or args.pdf, args.pdf, out)
+        except OSError as exc:
+            return usage(f"cannot write the LaTeX files to {args.latex}/: {exc.strerror or exc}")
+        except LatexError as exc:
+            return usage(str(exc))
     if loaded.errors:
         return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
+
+
+def written_latex(reports, folder: Path, standalone: bool, pdf: bool, out: Console) -> None:
+    """Write the LaTeX appendix (and compile it); raises OSError or LatexError."""
+    from .render.latex import write_appendix
+    from .render.pdf import compile_pdf
+
+    paths = write_appendix(reports, folder, standalone=standalone)
+    out.print(f"wrote {len(paths)} LaTeX files to {folder}/", highlight=False)
+    if pdf:
+        out.print(f"wrote {compile_pdf(folder / 'main.tex')}", highlight=False)
 
 
 if __name__ == "__main__":
