@@ -19,6 +19,8 @@ __all__ = ["derivation_trace", "summary_table", "scope_text", "listing"]
 
 STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.UNDECIDED: "yellow"}
 MARK = {Status.PROVED: "✔", Status.REFUTED: "✘", Status.UNDECIDED: "?"}
+#: How a step's relation is printed at the head of its line.
+RELATION_MARK = {"==": "=", ">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
 def scope_text(report: ClaimReport) -> str:
@@ -65,8 +67,11 @@ def _counterexample(result: Result) -> Table:
     for symbol, value in result.counterexample.items():
         table.add_row(str(symbol), sp.sstr(value))
     entry = f"[{result.entry[0]}, {result.entry[1]}]" if result.entry is not None else ""
-    table.add_row(Text(f"lhs{entry}", style="bold"), sp.sstr(result.lhs_value))
-    table.add_row(Text(f"rhs{entry}", style="bold"), sp.sstr(result.rhs_value))
+    left, right = ("v^T lhs v", "v^T rhs v") if result.vector is not None else (f"lhs{entry}", f"rhs{entry}")
+    table.add_row(Text(left, style="bold"), sp.sstr(result.lhs_value))
+    table.add_row(Text(right, style="bold"), sp.sstr(result.rhs_value))
+    if result.relation != "==":
+        table.add_row(Text("fails", style="bold"), f"{left} {RELATION_MARK[result.relation]} {right}")
     return table
 
 
@@ -108,7 +113,7 @@ def claim_tree(report: ClaimReport, parent: Tree, detail: bool) -> None:
         step = step_report.step
         result = step_report.result
         label = Text.assemble(
-            ("= ", "bold"),
+            (f"{RELATION_MARK.get(step.relation, step.relation)} ", "bold"),
             expression(step.rhs),
             "\n  ",
             _verdict(result.status),
