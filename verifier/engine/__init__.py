@@ -177,7 +177,7 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
             lhs_value=witness.lhs_value,
             rhs_value=witness.rhs_value,
             entry=witness.entry,
-            used=facts + ctx.region_used,
+            used=facts + ctx.region_used + moments_used,
             domains=domains,
         )
     if seen == 0:
@@ -246,6 +246,8 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
         reason = f"{evidence}, no symbolic proof found{where_text}"
         return Result(Status.UNDECIDED, tuple(trace), reason=reason)
     used = (facts if used_given else ()) + ctx.region_used + moments_used
+    if moments_used:
+        settled_by.insert(0, "expectation")
     return Result(Status.PROVED, tuple(trace), tactic="+".join(dict.fromkeys(settled_by)), used=used, domains=domains)
 
 

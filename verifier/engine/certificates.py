@@ -218,7 +218,7 @@ def _degenerate_points(sampler, count, rng):
             trial = dict(point)
             changed = False
             for symbol in sampler.free:
-                if rng.random() < 0.5 and symbol.is_positive is not True and symbol.is_nonzero is not True:
+                if rng.random() < 0.35 and symbol.is_positive is not True and symbol.is_nonzero is not True:
                     trial[symbol] = sp.Integer(0)
                     changed = True
             if not changed:
