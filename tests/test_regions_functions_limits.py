@@ -94,6 +94,16 @@ def test_functions_with_sign_assumptions_get_no_stand_in():
     assert check(positive(t), -1).status is not Status.PROVED
 
 
+def test_real_functions_at_complex_arguments_get_no_stand_in():
+    from sympy import im
+
+    real_f = Function("r", real=True)
+    z = Symbol("z")  # complex
+    assert polynomial_stand_ins([real_f(z)]) is None
+    assert check(im(real_f(z)), 0).status is not Status.REFUTED  # true: a real function has no imaginary part
+    assert polynomial_stand_ins([real_f(t)]) is not None
+
+
 # ---------------------------------------------------------------- limits
 
 def test_limits_are_undecided_never_proved_or_refuted():

@@ -8,7 +8,8 @@ to meet given facts such as g'(x*) = 0, which become linear equations in the
 coefficients that the context solves like any other. The usual numeric search
 then runs; a counterexample names the concrete functions it used. Functions
 declared with sign or integrality assumptions are left alone (a polynomial
-might not have them). Never used to prove anything.
+might not have them), and so are real functions applied to arguments not known
+to be real. Never used to prove anything.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sympy.core.function import AppliedUndef
 
 from ..model import Status
 from ..report import Attempt, Result
+from .certificates import is_real
 from .context import build_context
 from .numeric import NotNumeric, Sampler, find_counterexample
 
@@ -52,6 +54,8 @@ def polynomial_stand_ins(exprs) -> dict | None:
             continue
         if any(getattr(atom, "is_" + key) is not None for key in _RESTRICTING):
             return None
+        if atom.is_real and not all(is_real(arg) for a in _applied(exprs) if a.func is func for arg in a.args):
+            return None  # a real function at a possibly complex argument: a real polynomial would not stand in
         arity = len(atom.args)
         variables = sp.symbols(f"t1:{arity + 1}", real=True) if arity > 1 else (sp.Symbol("t", real=True),)
         degree = 3 if arity == 1 else 2

@@ -15,7 +15,7 @@ from rich.tree import Tree
 from ..model import Derivation, Status, symbol_domains
 from ..report import ClaimReport, DerivationReport, Result
 
-__all__ = ["derivation_trace", "summary_table", "scope_text", "listing"]
+__all__ = ["derivation_trace", "summary_table", "undecided_table", "scope_text", "listing"]
 
 STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.UNDECIDED: "yellow"}
 MARK = {Status.PROVED: "✔", Status.REFUTED: "✘", Status.UNDECIDED: "?"}
@@ -179,6 +179,20 @@ def summary_table(reports, errors=()) -> Table:
         )
     for error in errors:
         table.add_row(Text(error, style="red"), "-", "-", "-", "-", Text("error", style="bold red"), "-")
+    return table
+
+
+def undecided_table(reports) -> Table | None:
+    """Each undecided claim with its reason (for the end of verify --all), or None if there is none."""
+    rows = [(r.derivation.name, c) for r in reports for c in r.claims if c.status is Status.UNDECIDED]
+    if not rows:
+        return None
+    table = Table(title="undecided: why", show_lines=False)
+    for column in ("derivation", "claim", "reason"):
+        table.add_column(column)
+    for name, c in rows:
+        result = c.conclusion if c.conclusion is not None else c.steps[-1].result
+        table.add_row(name, c.claim.name, Text(result.reason, style="yellow" if c.meets_expectation else "bold red"))
     return table
 
 
