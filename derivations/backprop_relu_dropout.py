@@ -151,6 +151,15 @@ claims = [
         where=[t < 0],
     ),
     Claim(
+        "3.3 convention at 0",
+        title="1[z > 0] at z = 0 is 0: a convention (the seed takes 1), not SymPy's Heaviside(0) = 1/2",
+        source="seed 3.3",
+        lhs=indicator(t),
+        rhs=0,
+        given=[Eq(t, 0)],
+        note="a definition, stated so the trace shows it; no claim below depends on it (they hold on sign regions)",
+    ),
+    Claim(
         "3.4 dropout Jacobian",
         title="da/d a_hat = diag(m)",
         source="seed 3.4",
