@@ -12,7 +12,7 @@ convention, and SymPy's Heaviside(0) = 1/2 is not used for it).
 Checked at k = 3 classes, 2 hidden units, 2 inputs: each verdict holds at that size only.
 """
 
-from sympy import Eq, KroneckerDelta, Matrix, Max, Piecewise, Symbol, diag, exp, log, symbols, zeros
+from sympy import Eq, KroneckerDelta, Matrix, Max, Piecewise, Symbol, diag, exp, log, symbols
 
 from verifier import Claim, Derivation, Status, Step
 

@@ -46,7 +46,7 @@ def test_false_inequalities_are_refuted_at_a_point_that_violates_them(lhs, rhs, 
     assert result.status is Status.REFUTED
     point = result.counterexample
     assert all(satisfies_domain(s, v) for s, v in point.items())
-    left, right = (lhs - rhs if relation in (">=", ">") else rhs - lhs), 0
+    left = lhs - rhs if relation in (">=", ">") else rhs - lhs
     value = left.xreplace(point) if hasattr(left, "xreplace") else left
     assert value < 0 or (relation in (">", "<") and value == 0)
 

@@ -1,7 +1,7 @@
 """Expectations over independent random variables with stated moments."""
 
 import pytest
-from sympy import Eq, Rational, Symbol, exp, expand, symbols
+from sympy import Rational, Symbol, exp, expand, symbols
 
 from verifier import Status, check, independent
 from verifier.engine.expectation import Expectation, NotReducible, reduce_expectations

@@ -1,7 +1,7 @@
 """Regions on expressions (ReLU), generic functions (refuted through polynomial
 stand-ins), and limits (undecided, with a numerical witness, never proved)."""
 
-from sympy import (Derivative, Eq, Function, Heaviside, Limit, Max, Ne, Piecewise, Rational, Symbol, expand, sin, symbols)
+from sympy import Derivative, Eq, Function, Heaviside, Limit, Max, Piecewise, Rational, Symbol, sin, symbols
 
 from verifier import Claim, Status, check, decide_claim
 from verifier.engine.functions import polynomial_stand_ins

@@ -35,7 +35,7 @@ import sympy as sp
 
 from ..report import Attempt, Result
 from ..model import Status
-from .context import build_context, relation_text
+from .context import build_context
 from .numeric import DIGITS, RECHECK_DIGITS, NotNumeric, Sampler, evaluate
 
 __all__ = ["is_real", "is_nonnegative", "is_positive", "decide_relation", "zero_at_point"]

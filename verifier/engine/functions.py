@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..model import Status
-from ..report import Attempt, Result
+from ..report import Result
 from .certificates import is_real
 from .context import build_context
 from .numeric import NotNumeric, Sampler, find_counterexample
