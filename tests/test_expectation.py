@@ -65,3 +65,13 @@ def test_expectation_is_a_sympy_expression_that_prints():
     assert isinstance(node, Expectation)
     assert sstr(node) == "E[d1*w1]"
     assert latex(node).startswith(r"\mathbb{E}")
+
+
+def test_variables_with_their_own_moments():
+    from verifier import independent_with
+
+    T, A = symbols("T A", real=True)
+    E2 = independent_with({d[0]: (1, 1 + s**2), T: (A,)})
+    assert check(E2(T * d[0]), A).status is Status.PROVED
+    assert check(E2(T**2), A**2).status is Status.UNDECIDED  # E[T^2] was not stated
+    assert check(E2(T * d[0] ** 2), A).status is Status.REFUTED

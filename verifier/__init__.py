@@ -9,7 +9,7 @@ from .engine import check, decide, decide_claim
 from .model import Claim, Derivation, Status, Step
 from .report import Attempt, ClaimReport, DerivationReport, Result
 from .engine import check_relation
-from .engine.expectation import Expectation, independent
+from .engine.expectation import Expectation, independent, independent_with
 
 __all__ = [
     "check",
@@ -26,5 +26,6 @@ __all__ = [
     "check_relation",
     "Expectation",
     "independent",
+    "independent_with",
 ]
 __version__ = "0.1.0"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
-__all__ = ["Expectation", "independent", "NotReducible", "has_expectation", "reduce_expectations", "reduce_pair"]
+__all__ = ["Expectation", "independent", "independent_with", "NotReducible", "has_expectation", "reduce_expectations", "reduce_pair"]
 
 
 class NotReducible(Exception):
@@ -97,6 +97,23 @@ def independent(variables, mean=None, variance=None, moments=None):
     return E
 
 
+def independent_with(moments_by_variable: dict):
+    """Like :func:`independent`, each variable with its own raw moments (E[v], E[v^2], ...).
+
+    A variable may stand for a whole random quantity, such as the rest of a sum
+    T = sum_{k != i} d_k w_k x_k, which is independent of d_i and has E[T] = sum_{k != i} w_k x_k.
+    """
+    variables = tuple(moments_by_variable)
+    moments = [tuple(sp.sympify(m) for m in moments_by_variable[v]) for v in variables]
+
+    def E(expr):
+        return Expectation(expr, variables, moments)
+
+    E.variables = variables
+    E.moments = tuple(moments)
+    return E
+
+
 def has_expectation(expr) -> bool:
     return isinstance(expr, sp.Basic) and expr.has(Expectation)
 
@@ -134,14 +151,22 @@ def reduce_expectations(expr):
     return expr.replace(lambda e: isinstance(e, Expectation), _reduce_one)
 
 
+def _moments_of(var, known) -> str:
+    return ", ".join(f"E[{var}] = {sp.sstr(m)}" if k == 1 else f"E[{var}^{k}] = {sp.sstr(m)}"
+                     for k, m in enumerate(known, 1))
+
+
 def _moment_text(expr) -> list[str]:
     out = []
     for node in (expr.atoms(Expectation) if isinstance(expr, sp.Basic) else ()):
         names = ", ".join(map(str, node.variables))
         first = node.moments[0] if node.moments else ()
-        same = all(m == first for m in node.moments)
-        shown = ", ".join(f"E[d^{k}] = {sp.sstr(m)}" if k > 1 else f"E[d] = {sp.sstr(m)}" for k, m in enumerate(first, 1))
-        out.append(f"{names} independent, {shown}" if same else f"{names} independent, moments {sp.sstr(node.moments)}")
+        if all(m == first for m in node.moments):
+            shown = ", ".join(f"E[d] = {sp.sstr(m)}" if k == 1 else f"E[d^{k}] = {sp.sstr(m)}" for k, m in enumerate(first, 1))
+            out.append(f"{names} independent, {shown}")
+        else:
+            shown = "; ".join(_moments_of(v, m) for v, m in zip(node.variables, node.moments))
+            out.append(f"{names} independent; {shown}")
     return out
 
 
