@@ -157,3 +157,11 @@ def test_a_false_step_in_an_inequality_chain_is_caught():
     report = decide_claim(claim, timeout=None)
     assert report.steps[0].result.status is Status.REFUTED
     assert not report.meets_expectation
+
+
+def test_a_claim_relation_must_match_its_steps():
+    with pytest.raises(ValueError, match="its steps give"):
+        Claim("mismatch", lhs=a**2, steps=[Step(a**2), Step(0, relation=">=")], relation="<=")
+    with pytest.raises(ValueError, match="own certificate"):
+        Claim("certificate with steps", lhs=a**2, steps=[Step(0, relation=">=")], certificate=a)
+    assert Claim("single", lhs=a**2, rhs=0, relation=">=").steps[0].relation == ">="

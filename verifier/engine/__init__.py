@@ -160,10 +160,12 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
         witness, agreed, seen, numeric_gap = None, 0, 1, str(exc)
         # Generic functions: a counterexample for one concrete polynomial f is one for f generic.
         concrete = functions.refute_with_polynomials(lhs, rhs, given, where, seed, count)
-        if concrete is not None:
+        if concrete is not None and concrete.result is not None:
             took = time.perf_counter() - started
             trace.append(Attempt("numeric", "refuted", concrete.detail, took))
             return replace(concrete.result, steps=tuple(trace), used=facts + ctx.region_used, domains=domains)
+        if concrete is not None:
+            numeric_gap = f"{numeric_gap}; {concrete.detail}"
     took = time.perf_counter() - started
     if witness is not None:
         where_text = f" in entry {witness.entry}" if witness.entry is not None else ""

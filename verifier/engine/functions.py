@@ -33,7 +33,9 @@ _RESTRICTING = ("positive", "negative", "nonnegative", "nonpositive", "zero", "n
 
 @dataclass(frozen=True)
 class Concrete:
-    result: Result
+    """A refutation (``result``) with its trace line, or ``result=None`` and the evidence seen."""
+
+    result: Result | None
     detail: str
 
 
@@ -73,7 +75,8 @@ def _concrete(expr, stand_ins):
 
 
 def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Concrete | None:
-    """A re-checked counterexample with polynomials for the undefined functions, or None."""
+    """A re-checked counterexample with polynomials for the undefined functions; else the
+    evidence seen (``result=None``), or None when no stand-in could be evaluated."""
     stand_ins = polynomial_stand_ins([lhs, rhs, *given, *where])
     if not stand_ins:
         return None
@@ -85,11 +88,12 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
         if ctx.unsatisfiable:
             return None
         sampler = Sampler(ctx, c_lhs.free_symbols | c_rhs.free_symbols, seed)
-        witness, _, _ = find_counterexample(c_lhs, c_rhs, sampler, count)
+        witness, agreed, _ = find_counterexample(c_lhs, c_rhs, sampler, count)
     except (NotNumeric, TypeError, ValueError):
         return None
     if witness is None:
-        return None
+        names = ", ".join(f.__name__ for f in stand_ins)
+        return Concrete(None, f"equal at {agreed} points with random polynomials standing in for {names} (evidence only)")
     coefficients = {s for lam in stand_ins.values() for s in lam.expr.free_symbols} - set().union(*(set(lam.variables) for lam in stand_ins.values()))
     point = {k: v for k, v in witness.point.items() if k not in coefficients}
     shown = dict(point)
