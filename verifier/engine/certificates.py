@@ -166,7 +166,7 @@ def _orient(lhs, rhs, relation: str):
 
 
 def _real_value(value, digits: int):
-    """A real mpmath number for a SymPy number, or None if it is not real."""
+    """The real part of a SymPy number as a Float, or None if it is not (numerically) real."""
     re, im = value.as_real_imag()
     re, im = sp.N(re, digits), sp.N(im, digits)
     if not (re.is_number and im.is_number):
@@ -181,7 +181,7 @@ def _tol(digits: int, scale=1) -> float:
 
 
 def _scalar_counterexample(diff, strict, sampler, count):
-    """(point, value) where diff < 0 (or == 0 exactly when strict), re-checked; or None."""
+    """(point, value, points seen): diff < 0 there (or exactly 0 when strict), re-checked; point None if none."""
     seen = 0
     points = _degenerate_points(sampler, count, random.Random(sampler.rng.random())) if strict else sampler.points(count)
     for point in points:
@@ -237,7 +237,7 @@ def _rational_vector(u) -> list:
 
 
 def _matrix_counterexample(diff, strict, sampler, count, seed):
-    """(point, v, value) with v^T diff v < 0 (or exactly 0 when strict); or None."""
+    """(point, v, value, points seen) with v^T diff v < 0 (or exactly 0 when strict); point None if none."""
     rng = random.Random(seed + 1)
     n = diff.rows
     seen = 0
