@@ -8,7 +8,7 @@ The matrix claims are checked at n = 2 examples with p = 2 features and n = 3 wi
 p = 2: each verdict holds at that size only.
 """
 
-from sympy import Matrix, Symbol, diag, exp, hessian, log, symbols
+from sympy import Matrix, Symbol, diag, exp, hessian, log, sqrt, symbols, zeros
 
 from verifier import Claim, Derivation, Status, Step
 
@@ -108,11 +108,87 @@ def claims_at(n: int, p: int) -> list[Claim]:
     ]
 
 
+def network(n: int, p: int):
+    """X, w, b, y, z, E and a = z (1 - z) at n examples and p features (as in claims_at)."""
+    X = Matrix(n, p, lambda i, j: Symbol(f"x{i + 1}{j + 1}", real=True))
+    w = Matrix(symbols(f"w1:{p + 1}", real=True))
+    y = Matrix(symbols(f"y1:{n + 1}", real=True))
+    b = Symbol("b", real=True)
+    z = (X * w + Matrix([b] * n)).applyfunc(sigma)
+    E = -sum(y[i] * log(z[i]) + (1 - y[i]) * log(1 - z[i]) for i in range(n))
+    a = z.applyfunc(lambda zi: zi * (1 - zi))
+    return X, w, b, y, z, E, a
+
+
+def convexity_claims_at(n: int, p: int) -> list[Claim]:
+    """1.5 (H = A^T A is PSD) and 1.5e (the seed's 'positive definite') at n examples, p features."""
+    X, w, b, y, z, E, a = network(n, p)
+    A = diag(*[sqrt(ai) for ai in a]) * X
+    scope = f"n = {n}, p = {p}"
+    tag = f"[n={n}, p={p}]"
+    return [
+        Claim(
+            f"1.5 Hessian is PSD {tag}",
+            title="H = A^T A with A = diag(sqrt(a)) X, so H >= 0 and E is convex in w",
+            source="seed 1.5",
+            lhs=hessian(E, list(w)),
+            steps=[
+                Step(X.T * diag(*a) * X, by="cancel", note="1.4"),
+                Step(A.T * A, by="expand", note="sqrt(a_i)^2 = a_i"),
+                Step(zeros(p, p), relation=">=", certificate=A,
+                     note="Gram factor: v^T A^T A v = |A v|^2; A is real as a_i = z_i (1 - z_i) > 0"),
+            ],
+            scope=scope,
+        ),
+        Claim(
+            f"1.5e Hessian positive definite as written {tag}",
+            title="erratum: H is positive definite (so E has a unique minimum)",
+            source="seed 1.5e",
+            lhs=hessian(E, list(w)),
+            rhs=zeros(p, p),
+            relation=">",
+            expect=Status.REFUTED,
+            scope=scope,
+            note="needs X of full column rank; a rank-deficient X gives v != 0 with v^T H v = 0",
+        ),
+    ]
+
+
+def descent_claims_at(n: int, p: int) -> list[Claim]:
+    """1.6: along -grad, E decreases to first order: dE/d(eta) at eta = 0 is -|grad|^2 <= 0."""
+    X, w, b, y, z, E, a = network(n, p)
+    eta = Symbol("eta", real=True)
+    grad_w = [E.diff(wj) for wj in w]
+    grad_b = E.diff(b)
+    # One gradient-descent step: w <- w - eta dE/dw, b <- b - eta dE/db (simultaneous update).
+    step = {**{wj: wj - eta * gj for wj, gj in zip(w, grad_w)}, b: b - eta * grad_b}
+    slope = E.xreplace(step).diff(eta).subs(eta, 0)
+    gw = X.T * (z - y)
+    gb = sum(z[i] - y[i] for i in range(n))
+    return [
+        Claim(
+            f"1.6 descent direction [n={n}, p={p}]",
+            title="w <- w - eta dE/dw, b <- b - eta dE/db: d E/d eta at eta = 0 is -|grad E|^2 <= 0",
+            source="seed 1.6",
+            lhs=slope,
+            steps=[
+                Step(-(sum(gj**2 for gj in grad_w) + grad_b**2), by="expand", note="chain rule through the update"),
+                Step(-((gw.T * gw)[0, 0] + gb**2), by="cancel", note="1.3: dE/dw = X^T (z - y), dE/db = sum (z_i - y_i)"),
+                Step(0, relation="<=", note="a sum of squares of real numbers is >= 0"),
+            ],
+            scope=f"n = {n}, p = {p}",
+        ),
+    ]
+
+
+convexity_claims = convexity_claims_at(2, 2) + convexity_claims_at(3, 2) + descent_claims_at(1, 2)
+
+
 derivation = Derivation(
     name="logistic_regression",
     title="Logistic regression: sigmoid derivative, gradient and Hessian of the cross-entropy",
     source="seed 1",
-    claims=tuple(scalar_claims + [c for n, p in ((2, 2), (3, 2)) for c in claims_at(n, p)]),
+    claims=tuple(scalar_claims + [c for n, p in ((2, 2), (3, 2)) for c in claims_at(n, p)] + convexity_claims),
     assumptions=(
         "h_i = w^T x_i + b, z_i = sigma(h_i) = 1/(1 + exp(-h_i))",
         "E(w, b) = -sum_i [y_i ln z_i + (1 - y_i) ln(1 - z_i)]",

@@ -5,7 +5,7 @@ L(z) = -sum_i y_i log(yhat_i). Checked at k = 2, 3, 4 classes: each verdict hold
 at that size only.
 """
 
-from sympy import Eq, KroneckerDelta, Matrix, diag, exp, hessian, log, symbols
+from sympy import Eq, KroneckerDelta, Matrix, Rational, diag, exp, hessian, log, symbols
 
 from verifier import Claim, Derivation, Status, Step
 
@@ -63,11 +63,43 @@ def claims_at(k: int) -> list[Claim]:
     ]
 
 
+def psd_claims_at(k: int) -> list[Claim]:
+    """7.3: v^T H v is a variance, with the sum-of-squares certificate 1/2 sum_ij yhat_i yhat_j (v_i - v_j)^2."""
+    z = symbols(f"z1:{k + 1}", real=True)
+    y = symbols(f"y1:{k + 1}", nonnegative=True)
+    v = Matrix(symbols(f"v1:{k + 1}", real=True))
+    S = sum(exp(zi) for zi in z)
+    yhat = Matrix([exp(zi) / S for zi in z])
+    L = -sum(y[i] * log(yhat[i]) for i in range(k))
+    H = hessian(L, z)
+    return [
+        Claim(
+            f"7.3 Hessian is PSD [k={k}]",
+            title="v^T H v = sum_i yhat_i v_i^2 - (sum_i yhat_i v_i)^2 >= 0: H is PSD, L is convex in z",
+            source="seed 7.3",
+            lhs=(v.T * H * v)[0, 0],
+            steps=[
+                Step((v.T * (diag(*yhat) - yhat * yhat.T) * v)[0, 0], by="given", note="7.2, with sum_i y_i = 1"),
+                Step(sum(yhat[i] * v[i] ** 2 for i in range(k)) - sum(yhat[i] * v[i] for i in range(k)) ** 2,
+                     by="expand", note="the seed's variance form"),
+                Step(Rational(1, 2) * sum(yhat[i] * yhat[j] * (v[i] - v[j]) ** 2 for i in range(k) for j in range(k)),
+                     by="cancel", note="uses sum_i yhat_i = 1 (the seed argues by Cauchy-Schwarz)"),
+                Step(0, relation=">=", note="certificate: yhat_i = exp(z_i)/S > 0 and squares of reals"),
+            ],
+            given=[Eq(sum(y), 1)],
+            scope=f"k = {k}",
+        ),
+    ]
+
+
+convexity_claims = [c for k in (2, 3, 4) for c in psd_claims_at(k)]
+
+
 derivation = Derivation(
     name="softmax_hessian",
     title="Softmax cross-entropy: gradient yhat - y and Hessian diag(yhat) - yhat yhat^T",
     source="seed 7",
-    claims=tuple(c for k in (2, 3, 4) for c in claims_at(k)),
+    claims=tuple(c for k in (2, 3, 4) for c in claims_at(k)) + tuple(convexity_claims),
     assumptions=(
         "yhat = softmax(z), L = -sum_i y_i log(yhat_i)",
         "y is on the simplex: y_i >= 0 and sum_i y_i = 1 (a given fact of each claim)",

@@ -8,6 +8,8 @@
 from .engine import check, decide, decide_claim
 from .model import Claim, Derivation, Status, Step
 from .report import Attempt, ClaimReport, DerivationReport, Result
+from .engine import check_relation
+from .engine.expectation import Expectation, independent, independent_with
 
 __all__ = [
     "check",
@@ -21,5 +23,9 @@ __all__ = [
     "ClaimReport",
     "DerivationReport",
     "Result",
+    "check_relation",
+    "Expectation",
+    "independent",
+    "independent_with",
 ]
 __version__ = "0.1.0"

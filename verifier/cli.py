@@ -18,7 +18,7 @@ from . import __version__
 from .engine import DEFAULT_TIMEOUT, decide
 from .load import DEFAULT_DIR, LoadError, Loaded, discover, load_all, resolve
 from .render.pdf import LatexError
-from .render.terminal import derivation_trace, listing, summary_table
+from .render.terminal import derivation_trace, listing, summary_table, undecided_table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -96,6 +96,9 @@ def main(argv=None) -> int:
             out.print(derivation_trace(report, detail=args.trace or not args.all))
     if args.all:
         out.print(summary_table(reports, loaded.errors))
+        undecided = undecided_table(reports)
+        if undecided is not None:
+            out.print(undecided)
         out.print(f"{len(reports)} derivations, {total} claims in {time.perf_counter() - started:.1f} s")
     if args.latex is not None:
         try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-__all__ = ["Status", "Step", "Claim", "Derivation", "TACTICS", "symbol_domains"]
+__all__ = ["Status", "Step", "Claim", "Derivation", "TACTICS", "RELATIONS", "symbol_domains"]
 
 
 class Status(str, enum.Enum):
@@ -34,6 +34,30 @@ class Status(str, enum.Enum):
 #: a named rung is tried first and the rest of the ladder after it; ``sorry``
 #: skips the proof (the step can be refuted, never proved).
 TACTICS = ("auto", "expand", "cancel", "powers", "given", "simplify", "sorry")
+
+#: Relations a step may state between the previous right-hand side and its own.
+#: For square matrices ">=" is the Loewner order: A >= B when v^T (A - B) v >= 0
+#: for every real v (and ">" when it is > 0 for every v != 0).
+RELATIONS = ("==", ">=", ">", "<=", "<")
+
+
+def compose_relations(relations, what: str) -> str:
+    """The relation of a chain: '==' links drop out, strict wins, directions may not mix."""
+    kinds = {r for r in relations if r != "=="}
+    if not kinds:
+        return "=="
+    if kinds <= {">=", ">"}:
+        return ">" if ">" in kinds else ">="
+    if kinds <= {"<=", "<"}:
+        return "<" if "<" in kinds else "<="
+    raise ValueError(f"{what}: a chain cannot mix {' and '.join(sorted(kinds))}")
+
+
+def _check_relation(relation, what: str) -> str:
+    if relation not in RELATIONS:
+        raise ValueError(f"{what}: unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
+    return relation
+
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -96,9 +120,18 @@ class Step:
     by: str = "auto"
     note: str = ""
     line: int | None = field(default=None, compare=False)
+    #: ``previous relation rhs``; see RELATIONS. An inequality is proved only through a
+    #: checked certificate: for scalars an expression equal to ``previous - rhs`` (or
+    #: ``rhs - previous``) that is nonnegative by its form (default: that difference
+    #: itself); for matrices a real factor A with ``previous - rhs == A^T A``.
+    relation: str = "=="
+    certificate: sp.Basic | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "rhs", as_sympy(self.rhs, "a step's rhs"))
+        _check_relation(self.relation, "a step")
+        if self.certificate is not None:
+            object.__setattr__(self, "certificate", as_sympy(self.certificate, "a step's certificate"))
         if self.by not in TACTICS:
             import difflib
 
@@ -133,6 +166,13 @@ class Claim:
     scope: str = ""
     note: str = ""
     line: int | None = field(default=None, compare=False)
+    #: The statement's relation: with ``rhs=`` it is the single step's (with
+    #: ``certificate``); with ``steps=`` it is composed from theirs.
+    relation: str = "=="
+    certificate: sp.Basic | None = None
+    #: Numerical evidence for a claim the engine cannot decide (a limit): pairs
+    #: (term, target) of numbers, shown in the trace with their gaps. Never a proof.
+    witness: tuple = ()
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
@@ -145,10 +185,18 @@ class Claim:
         if self.rhs is not None:
             if steps:
                 raise ValueError(f"claim {self.name!r}: give rhs= or steps=, not both")
-            steps = (Step(self.rhs, by=self.by, line=self.line),)
+            steps = (Step(self.rhs, by=self.by, line=self.line, relation=self.relation, certificate=self.certificate),)
+        elif self.certificate is not None:
+            raise ValueError(f"claim {self.name!r}: with steps=, give each step its own certificate")
         if not steps:
             raise ValueError(f"claim {self.name!r} has no rhs and no steps")
         set_("steps", steps)
+        _check_relation(self.relation, f"claim {self.name!r}")
+        composed = compose_relations([s.relation for s in steps], f"claim {self.name!r}")
+        if self.relation != "==" and self.relation != composed:
+            raise ValueError(f"claim {self.name!r}: relation {self.relation!r} but its steps give {composed!r}")
+        set_("relation", composed)
+        set_("witness", tuple((as_sympy(t, f"claim {self.name!r}: witness"), as_sympy(v, f"claim {self.name!r}: witness")) for t, v in self.witness))
         set_("rhs", steps[-1].rhs)
         set_("expect", Status(self.expect))
         set_("given", _check_relations(self.given, (sp.Equality,), f"claim {self.name!r}: given"))

@@ -47,6 +47,11 @@ class Result:
     domains: tuple[str, ...] = ()
     reason: str = ""
     seconds: float = 0.0
+    #: The relation decided ("==", ">=", ...); for a refuted matrix inequality,
+    #: ``vector`` is the v with v^T (lhs - rhs) v on the wrong side of 0, and
+    #: ``lhs_value``/``rhs_value`` are v^T lhs v and v^T rhs v.
+    relation: str = "=="
+    vector: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,10 @@ from . import tactics
 from .context import Context, build_context, relation_text
 from .numeric import NotNumeric, Sampler, find_counterexample
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
+from .witness import beyond_engine, with_witness
+from . import expectation, functions
 
-__all__ = ["check", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
+__all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -54,6 +56,32 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
         result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
     except WorkerError as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}")
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), where=(), by: str = "auto",
+                   timeout: float | None = None, seed: int = 0) -> Result:
+    """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
+    if relation == "==":
+        return check(lhs, rhs, given, where, by=by, timeout=timeout, seed=seed)
+    from .certificates import decide_relation
+
+    lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
+    if getattr(lhs, "shape", None) != getattr(rhs, "shape", None):
+        raise ValueError(f"shapes differ: lhs {getattr(lhs, 'shape', 'scalar')}, rhs {getattr(rhs, 'shape', 'scalar')}")
+    certificate = None if certificate is None else as_sympy(certificate, "certificate")
+    started = time.perf_counter()
+    args = (lhs, rhs, relation, certificate, tuple(given), tuple(where), by, seed, timeout)
+    try:
+        beyond = beyond_engine(lhs, rhs)
+        if beyond:
+            result = Result(Status.UNDECIDED, (Attempt("engine", "beyond", beyond),), reason=beyond, relation=relation)
+        else:
+            result = call_with_time_limit(decide_relation, args, timeout)
+    except TimeLimit as exc:
+        result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc), relation=relation)
+    except WorkerError as exc:
+        result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}", relation=relation)
     return replace(result, seconds=time.perf_counter() - started)
 
 
@@ -99,8 +127,20 @@ def _run_rung(name: str, diff, ctx: Context):
 
 def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
     deadline = None if budget is None else time.monotonic() + budget * 0.9
-    ctx = build_context(given, where)
+    beyond = beyond_engine(lhs, rhs)
+    if beyond:
+        return Result(Status.UNDECIDED, (Attempt("engine", "beyond", beyond),), reason=beyond)
     trace: list[Attempt] = []
+    moments_used: tuple[str, ...] = ()
+    if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
+        # E[...] rewritten by linearity, independence and the stated moments: exact under them.
+        try:
+            lhs, rhs, moments_used = expectation.reduce_pair(lhs, rhs)
+        except expectation.NotReducible as exc:
+            reason = f"expectation not reduced: {exc}"
+            return Result(Status.UNDECIDED, (Attempt("expectation", "error", str(exc)),), reason=reason)
+        trace.append(Attempt("expectation", "rewritten", "linearity, independence, moments: " + "; ".join(moments_used)))
+    ctx = build_context(given, where)
     if ctx.unsatisfiable:
         reason = f"assumptions unsatisfiable: {ctx.unsatisfiable}; nothing is proved under them"
         return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", ctx.unsatisfiable),), reason=reason)
@@ -118,6 +158,14 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
         witness, agreed, seen = find_counterexample(lhs, rhs, sampler, count)
     except NotNumeric as exc:
         witness, agreed, seen, numeric_gap = None, 0, 1, str(exc)
+        # Generic functions: a counterexample for one concrete polynomial f is one for f generic.
+        concrete = functions.refute_with_polynomials(lhs, rhs, given, where, seed, count)
+        if concrete is not None and concrete.result is not None:
+            took = time.perf_counter() - started
+            trace.append(Attempt("numeric", "refuted", concrete.detail, took))
+            return replace(concrete.result, steps=tuple(trace), used=facts + ctx.region_used, domains=domains)
+        if concrete is not None:
+            numeric_gap = f"{numeric_gap}; {concrete.detail}"
     took = time.perf_counter() - started
     if witness is not None:
         where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
@@ -131,7 +179,7 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
             lhs_value=witness.lhs_value,
             rhs_value=witness.rhs_value,
             entry=witness.entry,
-            used=facts + ctx.region_used,
+            used=facts + ctx.region_used + moments_used,
             domains=domains,
         )
     if seen == 0:
@@ -199,7 +247,9 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
         where_text = f" (entry {open_entries[0]} and {len(open_entries) - 1} more)" if is_matrix else ""
         reason = f"{evidence}, no symbolic proof found{where_text}"
         return Result(Status.UNDECIDED, tuple(trace), reason=reason)
-    used = (facts if used_given else ()) + ctx.region_used
+    used = (facts if used_given else ()) + ctx.region_used + moments_used
+    if moments_used:
+        settled_by.insert(0, "expectation")
     return Result(Status.PROVED, tuple(trace), tactic="+".join(dict.fromkeys(settled_by)), used=used, domains=domains)
 
 
@@ -211,14 +261,18 @@ def decide_claim(claim: Claim, given=(), where=(), timeout: float | None = DEFAU
     reports = []
     previous = claim.lhs
     for index, step in enumerate(claim.steps, 1):
-        result = check(previous, step.rhs, given, where, by=step.by, timeout=timeout, seed=seed)
+        result = check_relation(previous, step.rhs, step.relation, step.certificate, given, where, by=step.by, timeout=timeout, seed=seed)
         reports.append(StepReport(index, previous, step, result))
         previous = step.rhs
     if all(r.result.status is Status.PROVED for r in reports):
         status, conclusion = Status.PROVED, None
     else:
-        conclusion = reports[0].result if len(reports) == 1 else check(claim.lhs, claim.rhs, given, where, timeout=timeout, seed=seed)
+        conclusion = reports[0].result if len(reports) == 1 else check_relation(claim.lhs, claim.rhs, claim.relation, None, given, where, timeout=timeout, seed=seed)
         status = conclusion.status
+        if status is Status.UNDECIDED and claim.witness:
+            conclusion = with_witness(conclusion, claim.witness)
+            if len(reports) == 1:
+                reports[0] = replace(reports[0], result=conclusion)
     return ClaimReport(claim, status, tuple(reports), conclusion, time.perf_counter() - started)
 
 

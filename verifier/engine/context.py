@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
+from .regions import sign_rewrites
+
 __all__ = ["Context", "build_context", "satisfies_domain"]
 
 
@@ -153,6 +155,9 @@ def build_context(given=(), where=()) -> Context:
     if any(isinstance(w, BooleanFalse) for w in where):
         unsat = "a region condition is false as stated"
     region_subs, region_used = _region_substitution(where)
+    settled, settled_used = sign_rewrites(where)  # regions on expressions: Max, Heaviside, ... of them
+    region_subs = {**settled, **region_subs}
+    region_used = region_used + settled_used
     sample_elim, residual, why = _eliminate(given)
     unsat = unsat or why
     proof_given = tuple(g.xreplace(region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given)

@@ -43,7 +43,10 @@ class Witness:
 
 def evaluate(expr, point: dict, digits: int = DIGITS):
     """The value of ``expr`` at ``point``, or None where it is undefined there."""
-    value = expr.xreplace(point)
+    try:
+        value = expr.xreplace(point)
+    except (ValueError, TypeError) as exc:  # e.g. Derivative(f(x), x) at x = 1: "derivative wrt 1"
+        raise NotNumeric(f"cannot evaluate {sp.sstr(expr)[:80]} at a point ({type(exc).__name__})") from None
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None
     value = sp.N(value, digits)

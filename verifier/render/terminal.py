@@ -15,10 +15,12 @@ from rich.tree import Tree
 from ..model import Derivation, Status, symbol_domains
 from ..report import ClaimReport, DerivationReport, Result
 
-__all__ = ["derivation_trace", "summary_table", "scope_text", "listing"]
+__all__ = ["derivation_trace", "summary_table", "undecided_table", "scope_text", "listing"]
 
 STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.UNDECIDED: "yellow"}
 MARK = {Status.PROVED: "✔", Status.REFUTED: "✘", Status.UNDECIDED: "?"}
+#: How a step's relation is printed at the head of its line.
+RELATION_MARK = {"==": "=", ">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
 def scope_text(report: ClaimReport) -> str:
@@ -65,8 +67,11 @@ def _counterexample(result: Result) -> Table:
     for symbol, value in result.counterexample.items():
         table.add_row(str(symbol), sp.sstr(value))
     entry = f"[{result.entry[0]}, {result.entry[1]}]" if result.entry is not None else ""
-    table.add_row(Text(f"lhs{entry}", style="bold"), sp.sstr(result.lhs_value))
-    table.add_row(Text(f"rhs{entry}", style="bold"), sp.sstr(result.rhs_value))
+    left, right = ("v^T lhs v", "v^T rhs v") if result.vector is not None else (f"lhs{entry}", f"rhs{entry}")
+    table.add_row(Text(left, style="bold"), sp.sstr(result.lhs_value))
+    table.add_row(Text(right, style="bold"), sp.sstr(result.rhs_value))
+    if result.relation != "==":
+        table.add_row(Text("fails", style="bold"), f"{left} {RELATION_MARK[result.relation]} {right}")
     return table
 
 
@@ -108,7 +113,7 @@ def claim_tree(report: ClaimReport, parent: Tree, detail: bool) -> None:
         step = step_report.step
         result = step_report.result
         label = Text.assemble(
-            ("= ", "bold"),
+            (f"{RELATION_MARK.get(step.relation, step.relation)} ", "bold"),
             expression(step.rhs),
             "\n  ",
             _verdict(result.status),
@@ -174,6 +179,20 @@ def summary_table(reports, errors=()) -> Table:
         )
     for error in errors:
         table.add_row(Text(error, style="red"), "-", "-", "-", "-", Text("error", style="bold red"), "-")
+    return table
+
+
+def undecided_table(reports) -> Table | None:
+    """Each undecided claim with its reason (for the end of verify --all), or None if there is none."""
+    rows = [(r.derivation.name, c) for r in reports for c in r.claims if c.status is Status.UNDECIDED]
+    if not rows:
+        return None
+    table = Table(title="undecided: why", show_lines=False)
+    for column in ("derivation", "claim", "reason"):
+        table.add_column(column)
+    for name, c in rows:
+        result = c.conclusion if c.conclusion is not None else c.steps[-1].result
+        table.add_row(name, c.claim.name, Text(result.reason, style="yellow" if c.meets_expectation else "bold red"))
     return table
 
 

@@ -1,0 +1,122 @@
+"""Regions on expressions (ReLU), generic functions (refuted through polynomial
+stand-ins), and limits (undecided, with a numerical witness, never proved)."""
+
+from sympy import Derivative, Eq, Function, Heaviside, Limit, Max, Piecewise, Rational, Symbol, sin, symbols
+
+from verifier import Claim, Status, check, decide_claim
+from verifier.engine.functions import polynomial_stand_ins
+
+a, b, u, v = symbols("a b u v", real=True)
+e = a * u + b * v
+t = Symbol("t", real=True)
+
+
+# ---------------------------------------------------------------- regions
+
+def test_relu_derivative_on_regions_of_an_expression():
+    assert check(Max(e, 0).diff(a), u, where=[e > 0]).status is Status.PROVED
+    assert check(Max(e, 0).diff(a), 0, where=[e < 0]).status is Status.PROVED
+    wrong = check(Max(e, 0).diff(a), u, where=[e < 0])
+    assert wrong.status is Status.REFUTED
+    point = wrong.counterexample
+    assert e.xreplace(point) < 0
+
+
+def test_piecewise_conditions_take_their_truth_value_on_the_region():
+    step = Piecewise((1, e > 0), (0, True))
+    assert check(step, 1, where=[e > 0]).status is Status.PROVED
+    assert check(step, 0, where=[e < 0]).status is Status.PROVED
+
+
+def test_a_non_strict_region_does_not_settle_the_value_at_zero():
+    # Heaviside(0) = 1/2 in SymPy: on e >= 0 nothing says Heaviside(e) = 1.
+    assert check(Heaviside(e), 1, where=[e >= 0]).status is not Status.PROVED
+    assert check(Max(e, 0), e, where=[e >= 0]).status is Status.PROVED
+
+
+def test_sympy_heaviside_at_zero_is_not_a_relu_convention():
+    # the convention 1[0] = 0 differs from SymPy's Heaviside(0) = 1/2: refuted at the point itself
+    result = check(Max(t, 0).diff(t), Piecewise((1, t > 0), (0, True)), given=[Eq(t, 0)])
+    assert result.status is Status.REFUTED
+
+
+def test_wrong_sign_pattern_in_backprop_is_refuted():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "derivations"))
+    import backprop_relu_dropout as net
+
+    right = net.backprop_claim("+-")
+    # the gradient as if the second hidden unit were active, on the region where it is not
+    as_if_active = right.rhs.xreplace({net.indicator(net.z1[1]): 1})
+    wrong = Claim("wrong region", lhs=right.lhs, rhs=as_if_active, given=right.given, where=right.where)
+    report = decide_claim(wrong, timeout=None)
+    assert report.status is Status.REFUTED
+    point = report.conclusion.counterexample
+    assert net.z1[0].xreplace(point) > 0 and net.z1[1].xreplace(point) < 0
+
+
+# ---------------------------------------------------------------- generic functions
+
+f, g = Function("f"), Function("g")
+
+
+def test_true_claims_about_generic_functions_are_proved():
+    assert check((f(t) * g(t)).diff(t), f(t).diff(t) * g(t) + f(t) * g(t).diff(t)).status is Status.PROVED
+    assert check(f(u, v).diff(u, v), f(u, v).diff(v, u)).status is Status.PROVED
+
+
+def test_false_claims_about_generic_functions_are_refuted_by_a_polynomial():
+    result = check((f(t) ** 2).diff(t), 2 * f(t))
+    assert result.status is Status.REFUTED
+    shown = {str(k): val for k, val in result.counterexample.items()}
+    assert "f(t)" in shown
+    poly, at = shown["f(t)"], result.counterexample[t]
+    s = Symbol("t", real=True)
+    assert (2 * poly * poly.diff(s) - 2 * poly).subs(s, at) != 0
+
+
+def test_polynomial_stand_in_satisfies_the_given_facts():
+    xs = Symbol("xs", real=True)
+    result = check(g(xs), 0, given=[Eq(Derivative(g(xs), xs), 0)])
+    assert result.status is Status.REFUTED
+    poly = next(val for k, val in result.counterexample.items() if str(k) == "g(t)")
+    s = Symbol("t", real=True)
+    at = result.counterexample[xs]
+    assert poly.diff(s).subs(s, at) == 0
+    assert poly.subs(s, at) != 0
+
+
+def test_functions_with_sign_assumptions_get_no_stand_in():
+    positive = Function("q", positive=True)
+    assert polynomial_stand_ins([positive(t)]) is None
+    assert check(positive(t), -1).status is not Status.PROVED
+
+
+def test_real_functions_at_complex_arguments_get_no_stand_in():
+    from sympy import im
+
+    real_f = Function("r", real=True)
+    z = Symbol("z")  # complex
+    assert polynomial_stand_ins([real_f(z)]) is None
+    assert check(im(real_f(z)), 0).status is not Status.REFUTED  # true: a real function has no imaginary part
+    assert polynomial_stand_ins([real_f(t)]) is not None
+
+
+# ---------------------------------------------------------------- limits
+
+def test_limits_are_undecided_never_proved_or_refuted():
+    true = check(Limit(sin(t) / t, t, 0), 1)
+    false = check(Limit(sin(t) / t, t, 0), 2)
+    assert true.status is Status.UNDECIDED and false.status is Status.UNDECIDED
+    assert "limit" in true.reason
+
+
+def test_a_witness_is_shown_as_evidence_only():
+    claim = Claim("limit", lhs=Limit(sin(t) / t, t, 0), rhs=1, expect=Status.UNDECIDED,
+                  witness=[(sin(Rational(1, 10**k)) * 10**k, 1) for k in range(1, 4)])
+    report = decide_claim(claim, timeout=None)
+    assert report.status is Status.UNDECIDED
+    assert "numerical witness" in report.conclusion.reason
+    assert "0.998334" in report.conclusion.reason
