@@ -69,6 +69,9 @@ _SPECIAL = {
     ">": r"\texttt{\char62}",
     "|": r"\texttt{\char124}",
     '"': r"\texttt{\char34}",
+    # Straight quotes, not the curly ones (and no '' ligature): f'(x) stays f'(x).
+    "'": r"\texttt{\char13}",
+    "`": r"\texttt{\char18}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -500,6 +503,10 @@ _MACROS = r"""\makeatletter
 \ifx\flalign\@undefined
   \errmessage{verifier: this appendix needs \string\usepackage{amsmath,graphicx} in the preamble}
 \fi
+% sympy.latex prints expectations as \mathbb{E}: bold E where amssymb is not loaded.
+\ifx\mathbb\@undefined
+  \newcommand\mathbb[1]{\mathbf{#1}}
+\fi
 \makeatother
 """
 
@@ -517,6 +524,10 @@ def _too_wide(expr, units: float) -> bool:
         tex = [[math(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)]
         return _matrix_width(tex) > units
     return _width(math(expr)) > units
+
+
+#: A step's relation at the head of its line (matrices: ">=" is the Loewner order).
+TEX_RELATION = {"==": "=", ">=": r"\geq", ">": ">", "<=": r"\leq", "<": "<"}
 
 
 def _chain(report: ClaimReport, relations) -> list[str]:
@@ -542,7 +553,7 @@ def _chain(report: ClaimReport, relations) -> list[str]:
             note = rf"\emph{{{escape(step.note)}}}\\ " if step.note else ""
             why = rf"\verifierwhy{{({k}) {note}{_how(step_report.result, step.by, relations)}}}"
         for n, line in enumerate(layout.lines):
-            relation = "={}" if k and n == 0 else ""
+            relation = TEX_RELATION[report.steps[k - 1].step.relation] + "{}" if k and n == 0 else ""
             indent = r"\qquad " if n else ""
             width = _EXPR_WIDTH if not n else rf"\dimexpr{_EXPR_WIDTH}-2em\relax"
             rows.append(f"  {relation}& {indent}{_fit(width, line)} && {why if n == 0 else ''}")
@@ -583,14 +594,25 @@ def _counterexample(result: Result, title: str) -> list[str]:
     """The point (a value for every free symbol) and both sides' values there, as a small table."""
     point = ", ".join(f"${math(symbol)} = {math(value)}$" for symbol, value in result.counterexample.items())
     entry = f"_{{{_index(*result.entry, (max(result.entry) + 1,))}}}" if result.entry is not None else ""
+    left, right = r"\mathrm{lhs}" + entry, r"\mathrm{rhs}" + entry
+    vector = []
+    if result.vector is not None:  # a refuted matrix inequality: the quadratic forms at v
+        left, right = r"v^{T} \mathrm{lhs}\, v", r"v^{T} \mathrm{rhs}\, v"
+        vector = [rf"vector & $v = {math(sp.Matrix(result.vector).T)}^{{T}}$ \\"]
+    fails = []
+    if result.relation != "==":
+        fails = [rf"fails & ${left} {TEX_RELATION[result.relation]} {right}$ \\"]
     return [
         r"\begin{center}\small",
         rf"\emph{{{title}}}\\[0.5ex]",
         r"\begin{tabular}{@{}lp{\dimexpr\linewidth-8em\relax}@{}}",
         r"\hline",
         rf"at the point & \raggedright {point} \tabularnewline",
-        rf"left side & $\mathrm{{lhs}}{entry} = {math(result.lhs_value)}$ \\",
-        rf"right side & $\mathrm{{rhs}}{entry} = {math(result.rhs_value)}$ \\ \hline",
+        *vector,
+        rf"left side & ${left} = {math(result.lhs_value)}$ \\",
+        rf"right side & ${right} = {math(result.rhs_value)}$ \\",
+        *fails,
+        r"\hline",
         r"\end{tabular}",
         r"\end{center}",
     ]
@@ -750,7 +772,7 @@ def standalone_document(reports, title: str = "Verified derivations") -> str:
         [
             r"\documentclass[11pt,a4paper]{article}",
             r"\usepackage[margin=2.2cm]{geometry}",
-            r"\usepackage{amsmath,graphicx}",
+            r"\usepackage{amsmath,amssymb,graphicx}",
             r"\setlength{\parindent}{0pt}",
             r"\setlength{\parskip}{0.5ex}",
             r"\makeatletter  % ragged section titles: long derivation titles are not hyphenated",
