@@ -12,6 +12,12 @@ def wide_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "220")
 
 
+@pytest.fixture(autouse=True)
+def private_result_cache(tmp_path, monkeypatch):
+    """Each test gets its own empty result cache, never ./.verifier_cache of the checkout."""
+    monkeypatch.setenv("VERIFIER_CACHE_DIR", str(tmp_path / "verifier_cache"))
+
+
 @pytest.fixture
 def derivation_dir(tmp_path):
     """A folder of derivation files written by the test: write(name, source)."""

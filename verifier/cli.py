@@ -15,9 +15,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .cache import ResultCache
 from .engine import DEFAULT_TIMEOUT, decide
 from .load import DEFAULT_DIR, LoadError, Loaded, discover, load_all, resolve
+from .render import json as json_report
 from .render.terminal import derivation_trace, listing, summary_table
+from .runner import run
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -35,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per step, in seconds (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--seed", type=int, default=0, help="seed for the random points (default: 0)")
     p.add_argument("--trace", action="store_true", help="with --all: print every claim's steps, not only failures")
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE ('-': stdout; the trace then goes to stderr)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="decide derivations in N worker processes (default: 1)")
+    p.add_argument("--no-cache", action="store_true", help="decide everything again: neither read nor write ./.verifier_cache")
     p.add_argument("--version", action="version", version=f"verifier {__version__}")
     return p
 
@@ -50,6 +56,10 @@ def main(argv=None) -> int:
 
     if args.timeout is not None and args.timeout <= 0:
         return usage("--timeout must be a positive number of seconds")
+    if args.jobs < 1:
+        return usage("--jobs must be at least 1")
+    if args.json == "-":
+        out = err  # stdout carries the JSON alone
     if args.list or args.all:
         if args.names:
             return usage("give derivation names or --all/--list, not both")
@@ -76,24 +86,43 @@ def main(argv=None) -> int:
         return EXIT_USAGE if loaded.errors else EXIT_OK
 
     started = time.perf_counter()
-    reports = []
+    reports, cached = [], []
     total = sum(len(d.claims) for d in loaded.derivations)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("verifying", total=total)
-        for derivation in loaded.derivations:
-            progress.update(task, description=derivation.name)
-            report = decide(derivation, timeout=args.timeout, seed=args.seed, on_claim=lambda _: progress.advance(task))
-            reports.append(report)
-            out.print(derivation_trace(report, detail=args.trace or not args.all))
+
+        def show(outcome) -> None:  # called in the input order, whatever order workers finish in
+            reports.append(outcome.report)
+            cached.append(outcome.cached)
+            progress.update(task, completed=sum(len(r.claims) for r in reports))
+            out.print(derivation_trace(outcome.report, detail=args.trace or not args.all))
+
+        run(loaded.derivations, timeout=args.timeout, seed=args.seed, jobs=args.jobs,
+            cache=None if args.no_cache else ResultCache(), on_claim=lambda _: progress.advance(task), on_report=show)
     if args.all:
         out.print(summary_table(reports, loaded.errors))
-        out.print(f"{len(reports)} derivations, {total} claims in {time.perf_counter() - started:.1f} s")
+        hits = f" ({sum(cached)} from the cache)" if any(cached) else ""
+        out.print(f"{len(reports)} derivations{hits}, {total} claims in {time.perf_counter() - started:.1f} s")
+    if args.json is not None:
+        try:
+            write_json(args.json, json_report.document(reports, loaded.errors, args.timeout, args.seed, cached))
+        except OSError as exc:
+            return usage(f"cannot write the JSON report to {args.json}: {exc.strerror or exc}")
     if loaded.errors:
         return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
+
+
+def write_json(target: str, doc: dict) -> None:
+    text = json_report.dumps(doc)
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        Path(target).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
