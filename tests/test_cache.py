@@ -1,0 +1,203 @@
+"""The result cache: an unchanged derivation is not decided again; anything else is.
+
+conftest gives each test its own empty cache folder through $VERIFIER_CACHE_DIR.
+"""
+
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import verifier.cache
+import verifier.runner
+from verifier.cache import ResultCache
+from verifier.cli import main
+from verifier.load import load_file
+from verifier.model import Status
+
+SQUARE = textwrap.dedent(
+    """
+    from sympy import symbols
+    from verifier import Claim, Derivation, Status
+    a, b = symbols("a b", real=True)
+    derivation = Derivation(
+        name="square",
+        title="binomial square",
+        claims=[
+            Claim("expand", lhs=(a + b) ** 2, rhs=a**2 + 2*a*b + b**2, by="expand"),
+            Claim("erratum", lhs=(a + b) ** 2, rhs=a**2 + b**2, expect=Status.REFUTED),
+        ],
+    )
+    """
+)
+
+
+@pytest.fixture
+def engine_calls(monkeypatch):
+    """Counts the runner's calls into the engine (it still decides)."""
+    calls = []
+    real = verifier.runner.decide
+
+    def counting(derivation, **kwargs):
+        calls.append(derivation.name)
+        return real(derivation, **kwargs)
+
+    monkeypatch.setattr(verifier.runner, "decide", counting)
+    return calls
+
+
+def verify(folder, *extra):
+    return main(["--all", "--dir", str(folder), *extra])
+
+
+def cache_entries() -> list[Path]:
+    return sorted(Path(os.environ["VERIFIER_CACHE_DIR"]).glob("*.pickle"))
+
+
+def test_warm_run_does_not_call_the_engine(derivation_dir, monkeypatch, capsys):
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    cold = capsys.readouterr().out
+    assert len(cache_entries()) == 1
+
+    def engine_must_not_run(*args, **kwargs):
+        raise AssertionError("the engine ran on a warm cache")
+
+    monkeypatch.setattr(verifier.runner, "decide", engine_must_not_run)
+    assert verify(derivation_dir.folder) == 0
+    warm = capsys.readouterr().out
+    assert "(1 from the cache)" in warm
+    for text in ("binomial square", "2/2", "refuted as expected"):
+        assert text in cold and text in warm
+
+
+def test_cached_report_is_the_engines_report_for_the_current_claims(derivation_dir):
+    path = derivation_dir("square", SQUARE)
+    derivation = load_file(path)[0]
+    fresh = verifier.runner.run([derivation], timeout=60, seed=0, cache=ResultCache())[0]
+    assert not fresh.cached
+    again = load_file(path)[0]  # a new load: new objects, same content
+    hit = verifier.runner.run([again], timeout=60, seed=0, cache=ResultCache())[0]
+    assert hit.cached
+    assert [c.status for c in hit.report.claims] == [Status.PROVED, Status.REFUTED]
+    assert [c.status for c in hit.report.claims] == [c.status for c in fresh.report.claims]
+    assert hit.report.claims[1].witness.counterexample == fresh.report.claims[1].witness.counterexample
+    assert hit.report.derivation is again
+    assert all(c.claim is claim for c, claim in zip(hit.report.claims, again.claims))
+
+
+def test_changed_file_is_decided_again(derivation_dir, engine_calls):
+    path = derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    path.write_text(SQUARE.replace("rhs=a**2 + 2*a*b + b**2", "rhs=a**2 + 3*a*b + b**2"))
+    assert verify(derivation_dir.folder) == 1  # now a false claim: the cached proof must not be served
+    assert engine_calls == ["square", "square"]
+
+
+def test_changed_comment_is_decided_again(derivation_dir, engine_calls):
+    """The key is the file's bytes: any edit is a miss (cheap and never stale)."""
+    path = derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    path.write_text(SQUARE + "# a comment\n")
+    assert verify(derivation_dir.folder) == 0
+    assert engine_calls == ["square", "square"]
+
+
+def test_changed_helper_module_is_decided_again(derivation_dir, engine_calls, monkeypatch):
+    helper = derivation_dir("_shared", "CROSS = 2\n")
+    derivation_dir("square", "from _shared import CROSS\n" + SQUARE.replace("2*a*b", "CROSS*a*b"))
+    assert verify(derivation_dir.folder) == 0
+    helper.write_text("CROSS = 3\n")
+    monkeypatch.delitem(sys.modules, "_shared")  # as in a new `verify` process
+    assert verify(derivation_dir.folder) == 1
+    assert engine_calls == ["square", "square"]
+
+
+@pytest.mark.parametrize("options", [["--seed", "1"], ["--timeout", "30"]])
+def test_options_that_change_results_are_part_of_the_key(derivation_dir, engine_calls, options):
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder, *options) == 0
+    assert engine_calls == ["square", "square"]
+
+
+def test_a_changed_verifier_is_a_miss(derivation_dir, engine_calls, monkeypatch):
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    monkeypatch.setattr(verifier.cache, "_verifier_fingerprint", lambda: "another engine")
+    assert verify(derivation_dir.folder) == 0
+    assert engine_calls == ["square", "square"]
+
+
+def test_no_cache_neither_reads_nor_writes(derivation_dir, engine_calls):
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder, "--no-cache") == 0
+    assert cache_entries() == []
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder, "--no-cache") == 0
+    assert engine_calls == ["square", "square", "square"]
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle", b"\x80\x04\x95\xff\xff"])
+def test_corrupt_entry_is_ignored_and_replaced(derivation_dir, engine_calls, garbage, capsys):
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    (entry,) = cache_entries()
+    entry.write_bytes(garbage)
+    assert verify(derivation_dir.folder) == 0
+    assert engine_calls == ["square", "square"]
+    assert verify(derivation_dir.folder) == 0  # the entry was written again: a hit
+    assert engine_calls == ["square", "square"]
+    assert "verify:" not in capsys.readouterr().err
+
+
+def test_entry_of_another_derivation_is_ignored(derivation_dir):
+    """A file that unpickles fine but holds the wrong report is a miss, not a verdict."""
+    path = derivation_dir("square", SQUARE)
+    other = derivation_dir("other", SQUARE.replace('name="square"', 'name="other"'))
+    cache = ResultCache()
+    square, impostor = load_file(path)[0], load_file(other)[0]
+    report = verifier.runner.run([impostor], timeout=60, seed=0)[0].report
+    cache.folder.mkdir(parents=True)
+    (cache.folder / f"{cache.key(square, 60, 0)}.pickle").write_bytes(__import__("pickle").dumps(report))
+    assert cache.load(square, 60, 0) is None
+
+
+def test_unwritable_cache_folder_is_not_fatal(derivation_dir, tmp_path, monkeypatch):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("VERIFIER_CACHE_DIR", str(blocker))
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+
+
+def test_report_that_cannot_be_pickled_is_simply_not_cached(derivation_dir, engine_calls):
+    """A Function class defined in the derivation module is not importable by pickle."""
+    derivation_dir("own_function", textwrap.dedent(
+        """
+        from sympy import Function, Symbol
+        from verifier import Claim, Derivation
+
+        class double(Function):
+            @classmethod
+            def eval(cls, x):
+                if x.is_Number:
+                    return 2 * x
+
+        x = Symbol("x", real=True)
+        derivation = Derivation(name="own_function", title="own function",
+                                claims=[Claim("sum", lhs=double(x) ** 2, rhs=double(x) * double(x))])
+        """))
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder) == 0
+    assert engine_calls == ["own_function", "own_function"]
+
+
+def test_cache_folder_is_ignored_by_git_wherever_it_is(derivation_dir):
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    folder = Path(os.environ["VERIFIER_CACHE_DIR"])
+    assert (folder / ".gitignore").read_text().strip().endswith("*")
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
