@@ -201,3 +201,23 @@ def test_cache_folder_is_ignored_by_git_wherever_it_is(derivation_dir):
     folder = Path(os.environ["VERIFIER_CACHE_DIR"])
     assert (folder / ".gitignore").read_text().strip().endswith("*")
     assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+
+
+def test_verdict_that_ran_out_of_time_is_not_cached(derivation_dir, engine_calls):
+    """A time limit depends on the machine's load, not on the key: decide it again next time."""
+    derivation_dir("_slow", "import time\nfrom sympy import Function\n\n"
+                   "class Slow(Function):\n    @classmethod\n    def eval(cls, x):\n"
+                   "        if x.is_Number:\n            time.sleep(60)\n            return x\n")
+    derivation_dir("hang", textwrap.dedent(
+        """
+        from sympy import Symbol
+        from verifier import Claim, Derivation
+        from _slow import Slow
+        x = Symbol("x", real=True)
+        derivation = Derivation(name="hang", title="hang",
+                                claims=[Claim("same", lhs=Slow(x)**2 - 1, rhs=(Slow(x) - 1)*(Slow(x) + 1))])
+        """))
+    assert verify(derivation_dir.folder, "--timeout", "0.5") == 1
+    assert verify(derivation_dir.folder, "--timeout", "0.5") == 1
+    assert engine_calls == ["hang", "hang"]
+    assert cache_entries() == []

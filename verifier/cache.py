@@ -14,7 +14,8 @@ everything a verdict depends on:
 
 A missing, corrupt, unreadable or mismatched entry is a miss, never an error; a
 report that cannot be pickled (a derivation with its own ``Function`` class) is
-simply not stored. Reading a pickle runs code, like running a derivation does:
+simply not stored, and neither is one where a check ran out of time or its process
+died: that verdict depends on the machine's load, not on anything in the key. Reading a pickle runs code, like running a derivation does:
 the cache folder is as trusted as the derivation files beside it.
 """
 
@@ -71,6 +72,16 @@ def _source_bytes(derivation: Derivation) -> bytes:
     return b"\0".join(parts)
 
 
+def _depends_on_the_machine(report: DerivationReport) -> bool:
+    """A check stopped at its time limit, or whose process died (the engine's own attempts)."""
+    for claim in report.claims:
+        results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
+        for result in results:
+            if any(a.tactic == "engine" or a.outcome == "time limit" for a in result.steps):
+                return True
+    return False
+
+
 class ResultCache:
     """Reports stored by key in ``folder`` (default ``./.verifier_cache``)."""
 
@@ -116,9 +127,9 @@ class ResultCache:
         return rebind(report, derivation)
 
     def store(self, derivation: Derivation, timeout, seed, report: DerivationReport) -> bool:
-        """Store the report; False (and nothing written) when it cannot be."""
+        """Store the report; False (and nothing written) when it cannot or should not be."""
         key = self.key(derivation, timeout, seed)
-        if key is None:
+        if key is None or _depends_on_the_machine(report):
             return False
         try:
             data = pickle.dumps(report, protocol=4)

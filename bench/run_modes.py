@@ -1,0 +1,85 @@
+"""Benchmark (not a test): `verify --all` on the bundled derivations, four ways, in one run.
+
+    python bench/run_modes.py [--dir DIR] [--rounds N]
+
+- cold:   an empty result cache, --jobs 1 (decides everything, fills the cache)
+- warm:   the same cache again (every derivation is a hit)
+- jobs 1: --no-cache --jobs 1
+- jobs 2: --no-cache --jobs 2
+
+Each mode is a fresh `python -m verifier.cli` process, timed from outside, so the
+times include start-up (the `startup` line: importing the CLI, for reference).
+Ratios are against the other modes of the same run, since the machine is shared and
+absolute times drift. It also checks that every mode printed the same verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], env: dict) -> tuple[float, int]:
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    took = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        sys.exit(f"bench: {' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return took, done.returncode
+
+
+def verdicts(path: Path) -> list:
+    doc = json.loads(path.read_text())
+    return [(c["derivation"], c["name"], c["status"]) for d in doc["derivations"] for c in d["claims"]]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=ROOT / "derivations")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat jobs 1 / jobs 2 (alternating) this many times")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="verifier-bench-"))
+    env = dict(os.environ, VERIFIER_CACHE_DIR=str(work / "cache"), COLUMNS="120")
+    verify = [sys.executable, "-m", "verifier.cli", "--all", "--dir", str(args.dir)]
+    times: dict[str, list[float]] = {}
+    reports = {}
+
+    def measure(mode: str, extra: list[str]) -> None:
+        report = work / f"{mode.replace(' ', '')}-{len(times.get(mode, []))}.json"
+        took, code = timed(verify + extra + ["--json", str(report)], env)
+        times.setdefault(mode, []).append(took)
+        reports[mode] = verdicts(report)
+        print(f"  {mode:8s} {took:7.2f} s  (exit {code})", flush=True)
+
+    print(f"verify --all --dir {args.dir}  ({os.cpu_count()} CPUs; python {sys.version.split()[0]})")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import verifier.cli"], cwd=ROOT, check=True)
+    startup = time.perf_counter() - started
+    print(f"  startup  {startup:7.2f} s  (python -c 'import verifier.cli')")
+    measure("cold", ["--jobs", "1"])
+    measure("warm", ["--jobs", "1"])
+    for _ in range(args.rounds):
+        measure("jobs 1", ["--no-cache", "--jobs", "1"])
+        measure("jobs 2", ["--no-cache", "--jobs", "2"])
+
+    best = {mode: min(values) for mode, values in times.items()}
+    print()
+    print(f"warm / cold      = {best['warm'] / best['cold']:.3f}  (warm {best['warm']:.2f} s, cold {best['cold']:.2f} s)")
+    print(f"jobs 1 / jobs 2  = {best['jobs 1'] / best['jobs 2']:.2f}x speed-up  "
+          f"(jobs 1 {best['jobs 1']:.2f} s, jobs 2 {best['jobs 2']:.2f} s; best of {args.rounds})")
+    same = all(v == reports["cold"] for v in reports.values())
+    print(f"same verdicts in every mode: {same}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
