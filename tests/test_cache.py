@@ -56,11 +56,16 @@ def cache_entries() -> list[Path]:
     return sorted(Path(os.environ["VERIFIER_CACHE_DIR"]).glob("*.pickle"))
 
 
+def file_entries() -> list[Path]:
+    """Entries of whole files (looked up before running them)."""
+    return [p for p in cache_entries() if p.name.endswith(".file.pickle")]
+
+
 def test_warm_run_does_not_call_the_engine(derivation_dir, monkeypatch, capsys):
     derivation_dir("square", SQUARE)
     assert verify(derivation_dir.folder) == 0
     cold = capsys.readouterr().out
-    assert len(cache_entries()) == 1
+    assert len(file_entries()) == 1 and len(cache_entries()) == 2  # the file, and its one derivation
 
     def engine_must_not_run(*args, **kwargs):
         raise AssertionError("the engine ran on a warm cache")
@@ -144,8 +149,9 @@ def test_no_cache_neither_reads_nor_writes(derivation_dir, engine_calls):
 def test_corrupt_entry_is_ignored_and_replaced(derivation_dir, engine_calls, garbage, capsys):
     derivation_dir("square", SQUARE)
     assert verify(derivation_dir.folder) == 0
-    (entry,) = cache_entries()
-    entry.write_bytes(garbage)
+    assert len(cache_entries()) == 2
+    for entry in cache_entries():
+        entry.write_bytes(garbage)
     assert verify(derivation_dir.folder) == 0
     assert engine_calls == ["square", "square"]
     assert verify(derivation_dir.folder) == 0  # the entry was written again: a hit
@@ -221,3 +227,51 @@ def test_verdict_that_ran_out_of_time_is_not_cached(derivation_dir, engine_calls
     assert verify(derivation_dir.folder, "--timeout", "0.5") == 1
     assert engine_calls == ["hang", "hang"]
     assert cache_entries() == []
+
+
+LOGGED = SQUARE.replace("from sympy import symbols",
+                        "from pathlib import Path\nwith open(Path(__file__).with_suffix('.log'), 'a') as log:\n"
+                        "    log.write('ran\\n')\nfrom sympy import symbols")
+
+
+def runs_of(path: Path) -> int:
+    log = path.with_suffix(".log")
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_warm_all_does_not_even_run_unchanged_files(derivation_dir, engine_calls, tmp_path):
+    path = derivation_dir("square", LOGGED)
+    report = tmp_path / "report.json"
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder, "--json", str(report)) == 0
+    assert runs_of(path) == 1 and engine_calls == ["square"]
+    doc = __import__("json").loads(report.read_text())
+    assert doc["derivations"][0]["cached"] is True
+    assert [c["status"] for c in doc["derivations"][0]["claims"]] == ["proved", "refuted"]
+
+
+def test_changed_module_imported_from_elsewhere_runs_the_file_again(derivation_dir, engine_calls, tmp_path,
+                                                                    monkeypatch):
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "model.py").write_text("CROSS = 2\n")
+    monkeypatch.syspath_prepend(str(library))
+    path = derivation_dir("square", "from model import CROSS\n" + LOGGED.replace("2*a*b", "CROSS*a*b"))
+    assert verify(derivation_dir.folder) == 0
+    (library / "model.py").write_text("CROSS = 2  # same value, new bytes\n")
+    monkeypatch.delitem(sys.modules, "model")  # as in a new `verify` process
+    assert verify(derivation_dir.folder) == 0
+    assert runs_of(path) == 2  # the file ran again: an imported module changed...
+    assert engine_calls == ["square"]  # ...but it built the same derivation: no new decision
+    (library / "model.py").write_text("CROSS = 3\n")
+    monkeypatch.delitem(sys.modules, "model")
+    assert verify(derivation_dir.folder) == 1
+    assert runs_of(path) == 3 and engine_calls == ["square", "square"]
+
+
+def test_verify_by_name_uses_the_derivation_entries(derivation_dir, engine_calls, capsys):
+    derivation_dir("square", SQUARE)
+    assert verify(derivation_dir.folder) == 0
+    assert main(["square", "--dir", str(derivation_dir.folder)]) == 0
+    assert engine_calls == ["square"]
+    assert "binomial square" in capsys.readouterr().out

@@ -60,12 +60,14 @@ def main(argv=None) -> int:
         return usage("--jobs must be at least 1")
     if args.json == "-":
         out = err  # stdout carries the JSON alone
+    cache = None if args.no_cache else ResultCache()
     if args.list or args.all:
         if args.names:
             return usage("give derivation names or --all/--list, not both")
         if not args.dir.is_dir():
             return usage(f"there is no folder {args.dir}/ here (use --dir DIR)")
-        loaded = load_all(discover(args.dir))
+        # With the cache, files unchanged since a cached run are not even run.
+        loaded = cache.load_all(discover(args.dir), args.timeout, args.seed) if cache else load_all(discover(args.dir))
     elif args.names:
         derivations, errors = [], []
         for name in args.names:
@@ -101,7 +103,7 @@ def main(argv=None) -> int:
             out.print(derivation_trace(outcome.report, detail=args.trace or not args.all))
 
         run(loaded.derivations, timeout=args.timeout, seed=args.seed, jobs=args.jobs,
-            cache=None if args.no_cache else ResultCache(), on_claim=lambda _: progress.advance(task), on_report=show)
+            cache=cache, on_claim=lambda _: progress.advance(task), on_report=show)
     if args.all:
         out.print(summary_table(reports, loaded.errors))
         hits = f" ({sum(cached)} from the cache)" if any(cached) else ""
