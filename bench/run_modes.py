@@ -8,7 +8,10 @@
 - jobs 2: --no-cache --jobs 2
 
 Each mode is a fresh `python -m verifier.cli` process, timed from outside, so the
-times include start-up (the `startup` line: importing the CLI, for reference).
+times include start-up (the `startup` line: importing the CLI, for reference). CPU
+seconds (the process and its workers and time-limit children) show the work done;
+on a shared machine the wall-clock ratio of --jobs 2 also reflects the others' load
+(the load average is printed before and after).
 Ratios are against the other modes of the same run, since the machine is shared and
 absolute times drift. It also checks that every mode printed the same verdicts.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,13 +31,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(command: list[str], env: dict) -> tuple[float, int]:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], env: dict) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds of the process and all its children, exit code."""
+    cpu, started = _children_cpu(), time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if done.returncode not in (0, 1):
         sys.exit(f"bench: {' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-    return took, done.returncode
+    return took, cpu, done.returncode
 
 
 def verdicts(path: Path) -> list:
@@ -55,12 +65,13 @@ def main() -> int:
 
     def measure(mode: str, extra: list[str]) -> None:
         report = work / f"{mode.replace(' ', '')}-{len(times.get(mode, []))}.json"
-        took, code = timed(verify + extra + ["--json", str(report)], env)
+        took, cpu, code = timed(verify + extra + ["--json", str(report)], env)
         times.setdefault(mode, []).append(took)
         reports[mode] = verdicts(report)
-        print(f"  {mode:8s} {took:7.2f} s  (exit {code})", flush=True)
+        print(f"  {mode:8s} {took:7.2f} s wall  {cpu:7.2f} s CPU  (exit {code})", flush=True)
 
-    print(f"verify --all --dir {args.dir}  ({os.cpu_count()} CPUs; python {sys.version.split()[0]})")
+    print(f"verify --all --dir {args.dir}  ({os.cpu_count()} CPUs; python {sys.version.split()[0]}; "
+          f"load average {os.getloadavg()[0]:.1f})")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import verifier.cli"], cwd=ROOT, check=True)
     startup = time.perf_counter() - started
@@ -76,6 +87,7 @@ def main() -> int:
     print(f"warm / cold      = {best['warm'] / best['cold']:.3f}  (warm {best['warm']:.2f} s, cold {best['cold']:.2f} s)")
     print(f"jobs 1 / jobs 2  = {best['jobs 1'] / best['jobs 2']:.2f}x speed-up  "
           f"(jobs 1 {best['jobs 1']:.2f} s, jobs 2 {best['jobs 2']:.2f} s; best of {args.rounds})")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     same = all(v == reports["cold"] for v in reports.values())
     print(f"same verdicts in every mode: {same}")
     return 0 if same else 1
