@@ -1,16 +1,10 @@
 """The result cache: an unchanged derivation is not proved again.
 
 Reports are stored as pickles under ``.verifier_cache/`` in the current folder (or
-``$VERIFIER_CACHE_DIR``), at two levels:
+``$VERIFIER_CACHE_DIR``), at two levels.
 
-- **a whole derivation file**, looked up *before* running it (:meth:`ResultCache.load_all`,
-  used by ``verify --all``): keyed by the file's bytes, the verifier, the versions
-  and the options below, and valid only while every module of user code that
-  was imported when it last ran (helpers beside it, the project's own modules,
-  packages it alone imported) still has the same bytes. A hit neither runs the file
-  nor decides anything: the stored derivation objects stand in for it;
-- **one derivation**, looked up after the file ran (:meth:`ResultCache.load`).
-  The key hashes everything a verdict depends on:
+**One derivation**, looked up after its file ran (:meth:`ResultCache.load`). The key
+hashes everything a verdict depends on:
 
 - the derivation file's source bytes, and those of the ``_*.py`` helpers beside it;
 - the derivation itself as built (its pickle: every expression with its symbols'
@@ -20,11 +14,19 @@ Reports are stored as pickles under ``.verifier_cache/`` in the current folder (
   engine never serves an old verdict; SymPy's, mpmath's and Python's versions;
 - the options that change results: the time limit and the seed.
 
-A missing, corrupt, unreadable or mismatched entry is a miss, never an error; a
+**A whole derivation file**, looked up *before* running it (:meth:`ResultCache.load_all`,
+used by ``verify --all``): keyed by the file's bytes, the verifier, the versions
+and the options, and valid only while every module of user code that was imported
+when it last ran (helpers beside it, the project's own modules, packages only the
+derivations imported) still has the same bytes. A hit neither runs the file nor
+decides anything: the stored derivation objects stand in for it.
+
+A missing, corrupt, unreadable or mismatched entry is a miss, never an error. A
 report that cannot be pickled (a derivation with its own ``Function`` class) is
 simply not stored, and neither is one where a check ran out of time or its process
-died: that verdict depends on the machine's load, not on anything in the key. Reading a pickle runs code, like running a derivation does:
-the cache folder is as trusted as the derivation files beside it.
+died: that verdict depends on the machine's load, not on anything in the key.
+Reading a pickle runs code, like running a derivation does: the cache folder is as
+trusted as the derivation files beside it.
 """
 
 from __future__ import annotations
