@@ -157,3 +157,26 @@ def test_jobs_must_be_positive(derivation_dir, capsys):
     derivation_dir("quick", quick_derivation("quick", 2))
     assert main(["--all", "--dir", str(derivation_dir.folder), "--jobs", "0"]) == 2
     assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+def test_derivations_of_a_worker_that_died_are_decided_in_the_main_process(derivation_dir):
+    """Without a time limit the checks run in the worker itself; here it dies at the first number."""
+    derivation_dir("_fatal", textwrap.dedent(
+        """
+        import multiprocessing, os
+        from sympy import Function
+
+        class Fatal(Function):
+            @classmethod
+            def eval(cls, x):
+                if x.is_Number:
+                    if multiprocessing.parent_process() is not None:
+                        os._exit(3)  # only in a worker
+                    return x
+        """))
+    derivation_dir("a_fatal", slow_derivation("a_fatal", "Fatal").replace("from _slow", "from _fatal"))
+    derivation_dir("b_quick", quick_derivation("b_quick", 2))
+    loaded = load_all(discover(derivation_dir.folder))
+    outcomes = run(loaded.derivations, timeout=None, seed=0, jobs=2)
+    assert [o.report.derivation.name for o in outcomes] == ["a_fatal", "b_quick"]
+    assert [[c.status for c in o.report.claims] for o in outcomes] == [[Status.PROVED, Status.REFUTED]] * 2

@@ -9,15 +9,16 @@ context). Unlike ``multiprocessing.Pool`` workers they are not daemonic, so each
 can still fork the child that enforces a step's time limit
 (:mod:`verifier.engine.timeout`). Fork also means the derivations reach the
 workers without pickling: a worker is given an index into :data:`_FORKED`, the
-list the parent held when it forked. Only the report travels back; a report that
-cannot be pickled (a derivation with its own ``Function`` class, say) is decided
-again in this process instead.
+list the parent held when it forked. Only the report travels back, so a
+derivation that cannot be pickled (one with its own ``Function`` class, say) is
+decided in this process instead, as is one whose worker died.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -81,15 +82,28 @@ def run(derivations, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, job
     emit()
 
     if jobs > 1 and len(todo) > 1 and os.name == "posix":
-        todo = _in_workers(derivations, todo, timeout, seed, min(jobs, len(todo)), done)
+        # A derivation that does not pickle would give a report that cannot travel back.
+        parallel = [i for i in todo if _pickles(derivations[i])]
+        here = [i for i in todo if i not in parallel]
+        todo = here + _in_workers(derivations, parallel, timeout, seed, min(jobs, len(parallel)), done)
     for index in todo:
         done(index, decide(derivations[index], timeout=timeout, seed=seed, on_claim=on_claim))
     return list(outcomes)
 
 
+def _pickles(value) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
 def _in_workers(derivations, todo, timeout, seed, jobs, done) -> list[int]:
     """Decide ``todo`` in ``jobs`` forked workers; returns the indices left to decide here."""
     global _FORKED
+    if not todo:
+        return []
     _FORKED = derivations
     left = []
     try:
