@@ -192,3 +192,9 @@ def test_every_emitted_field_is_documented(derivation_dir, tmp_path):
     for kind, fields in TYPES.items():
         missing = set(fields) - documented
         assert not missing, (kind, missing)
+
+
+def test_file_is_relative_to_the_current_folder_when_inside_it(derivation_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(derivation_dir, tmp_path)
+    assert [d["file"] for d in doc["derivations"]] == ["derivations/algebra.py", "derivations/simplex.py"]

@@ -99,7 +99,7 @@ def main(argv=None) -> int:
         def show(outcome) -> None:  # called in the input order, whatever order workers finish in
             reports.append(outcome.report)
             cached.append(outcome.cached)
-            progress.update(task, completed=sum(len(r.claims) for r in reports))
+            progress.update(task, completed=sum(len(r.claims) for r in reports), description=outcome.report.derivation.name)
             out.print(derivation_trace(outcome.report, detail=args.trace or not args.all))
 
         run(loaded.derivations, timeout=args.timeout, seed=args.seed, jobs=args.jobs,

@@ -9,6 +9,7 @@ the output never depends on how a reader parses numbers. No rich here.
 from __future__ import annotations
 
 import json
+import os
 
 import sympy as sp
 
@@ -121,13 +122,22 @@ def claim(report: ClaimReport, derivation_name: str) -> dict:
     }
 
 
+def _relative(file: str | None) -> str | None:
+    """The path from the current folder when the file is inside it (stable across checkouts)."""
+    if not file:
+        return None
+    path = os.path.abspath(file)
+    here = os.getcwd()
+    return os.path.relpath(path, here) if path.startswith(here + os.sep) else path
+
+
 def derivation(report: DerivationReport, cached: bool = False) -> dict:
     d = report.derivation
     return {
         "name": d.name,
         "title": d.title,
         "source": d.source,
-        "file": d.file,
+        "file": _relative(d.file),
         "line": d.line,
         "assumptions": list(d.assumptions),
         "given": [sp.sstr(g) for g in d.given],
