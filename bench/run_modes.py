@@ -74,15 +74,15 @@ def main() -> int:
     verify = [sys.executable, "-m", "verifier.cli", "--all", "--dir", str(args.dir)]
     times: dict[str, list[float]] = {}
     reports = {}
-    per_derivation: list[list[float]] = []
+    per_derivation: dict[str, list] = {}
 
     def measure(mode: str, extra: list[str]) -> None:
         report = work / f"{mode.replace(' ', '')}-{len(times.get(mode, []))}.json"
         took, cpu, code = timed(verify + extra + ["--json", str(report)], env)
         times.setdefault(mode, []).append(took)
         reports[mode] = verdicts(report)
-        if mode == "jobs 1":
-            per_derivation.append(derivation_seconds(report))
+        if mode.startswith("jobs"):
+            per_derivation.setdefault(mode, []).append((took, derivation_seconds(report)))
         print(f"  {mode:8s} {took:7.2f} s wall  {cpu:7.2f} s CPU  (exit {code})", flush=True)
 
     print(f"verify --all --dir {args.dir}  ({os.cpu_count()} CPUs; python {sys.version.split()[0]}; "
@@ -102,9 +102,18 @@ def main() -> int:
     print(f"warm / cold      = {best['warm'] / best['cold']:.3f}  (warm {best['warm']:.2f} s, cold {best['cold']:.2f} s)")
     print(f"jobs 1 / jobs 2  = {best['jobs 1'] / best['jobs 2']:.2f}x speed-up  "
           f"(jobs 1 {best['jobs 1']:.2f} s, jobs 2 {best['jobs 2']:.2f} s; best of {args.rounds})")
-    seconds = per_derivation[-1]
+    seconds = per_derivation["jobs 1"][-1][1]
     print(f"bound for jobs 2 from the derivations' own times ({', '.join(f'{s:.1f}' for s in seconds)} s): "
           f"{sum(seconds) / best_split(seconds, 2):.2f}x")
+    # Derivation seconds summed over the wall time: about 1 when they ran one after the
+    # other, about 2 when two ran at once (even if each then ran at half speed).
+    for mode in ("jobs 1", "jobs 2"):
+        overlap = [sum(s) / wall for wall, s in per_derivation[mode]]
+        print(f"{mode}: derivation seconds / wall = {', '.join(f'{o:.2f}' for o in overlap)}")
+    autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled")
+    if autogroup.exists() and autogroup.read_text().strip() == "1":
+        print("note: the kernel shares the CPU between sessions (sched_autogroup), so on a busy machine "
+              "a second worker in this session gets no extra CPU time")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     same = all(v == reports["cold"] for v in reports.values())
     print(f"same verdicts in every mode: {same}")
