@@ -6,15 +6,18 @@ conftest gives each test its own empty cache folder through $VERIFIER_CACHE_DIR.
 import os
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import sympy as sp
+from conftest import ROOT
 
 import verifier.cache
 import verifier.runner
 from verifier.cache import ResultCache
 from verifier.cli import main
-from verifier.load import load_file
+from verifier.load import discover, load_file
 from verifier.model import Status
 
 SQUARE = textwrap.dedent(
@@ -91,6 +94,31 @@ def test_cached_report_is_the_engines_report_for_the_current_claims(derivation_d
     assert hit.report.claims[1].witness.counterexample == fresh.report.claims[1].witness.counterexample
     assert hit.report.derivation is again
     assert all(c.claim is claim for c, claim in zip(hit.report.claims, again.claims))
+    for cached, computed in zip(hit.report.claims, fresh.report.claims):
+        for a, b in zip(cached.steps, computed.steps):
+            assert sp.srepr(a.previous) == sp.srepr(b.previous) and a.previous == b.previous
+            assert a.result == replace(b.result, seconds=a.result.seconds)
+
+
+def test_whole_file_entry_gives_back_equal_derivations_and_reports(derivation_dir, tmp_path):
+    """The stored expressions are rebuilt without evaluation: they must be the same trees."""
+    derivation_dir("square", SQUARE)
+    derivation_dir("softmax", (ROOT / "derivations" / "softmax_hessian.py").read_text()
+                   .replace("for k in (2, 3, 4)", "for k in (2,)"))
+    paths = discover(derivation_dir.folder)
+    cold_cache = ResultCache()
+    cold = verifier.runner.run(cold_cache.load_all(paths, 60, 0).derivations, timeout=60, seed=0, cache=cold_cache)
+    warm_cache = ResultCache()
+    loaded = warm_cache.load_all(paths, 60, 0)
+    warm = verifier.runner.run(loaded.derivations, timeout=60, seed=0, cache=warm_cache)
+    assert all(o.cached for o in warm) and not any(o.cached for o in cold)
+    for w, c in zip(warm, cold):
+        assert w.report.derivation == c.report.derivation
+        for cw, cc in zip(w.report.claims, c.report.claims):
+            assert sp.srepr(cw.claim.lhs) == sp.srepr(cc.claim.lhs)
+            assert hash(cw.claim.lhs) == hash(cc.claim.lhs)
+            assert cw.status is cc.status and cw.conclusion == cc.conclusion
+            assert [s.result for s in cw.steps] == [s.result for s in cc.steps]
 
 
 def test_changed_file_is_decided_again(derivation_dir, engine_calls):
