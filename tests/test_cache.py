@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
+from sympy.core.parameters import global_parameters
 from conftest import ROOT
 
 import verifier.cache
@@ -303,3 +304,20 @@ def test_verify_by_name_uses_the_derivation_entries(derivation_dir, engine_calls
     assert main(["square", "--dir", str(derivation_dir.folder)]) == 0
     assert engine_calls == ["square"]
     assert "binomial square" in capsys.readouterr().out
+
+
+def test_reading_an_entry_leaves_evaluation_on(derivation_dir):
+    """Entries are read with evaluate(False); later constructions must still evaluate."""
+    derivation_dir("unevaluated", textwrap.dedent(
+        """
+        from sympy import Integer, Matrix, Pow, Symbol
+        from verifier import Claim, Derivation
+        x = Symbol("x", real=True)
+        nine = Pow(Integer(3), Integer(2), evaluate=False)
+        derivation = Derivation(name="unevaluated", title="3**2 as written",
+                                claims=[Claim("nine", lhs=Matrix([nine * x]), rhs=Matrix([9 * x]))])
+        """))
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder) == 0  # read back from the cache
+    assert sp.Pow(sp.Integer(3), sp.Integer(2)) == 9 and sp.Pow(sp.Integer(3), sp.Integer(2)).is_Integer
+    assert global_parameters.evaluate is True

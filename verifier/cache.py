@@ -43,6 +43,7 @@ from pathlib import Path
 
 import mpmath
 import sympy
+from sympy.core.cache import clear_cache
 from sympy.core.parameters import evaluate
 
 from . import __version__
@@ -281,6 +282,8 @@ class ResultCache:
                     return pickle.load(handle)
         except Exception:
             return None
+        finally:
+            clear_cache()  # nothing built unevaluated may answer a later, evaluated construction
 
     def _write(self, name: str, value) -> bool:
         try:
