@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,22 @@ DERIVATIONS = ROOT / "derivations"
 def wide_terminal(monkeypatch):
     """Rich wraps at the terminal width; a fixed wide one keeps assertions on output stable."""
     monkeypatch.setenv("COLUMNS", "220")
+
+
+@pytest.fixture(autouse=True)
+def forget_helper_modules(tmp_path):
+    """Helpers that a test's derivations import (``from _slow import Slow``) stay in
+    sys.modules; drop them after the test, so the next test imports its own."""
+    yield
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
+            del sys.modules[name]
+
+
+@pytest.fixture(autouse=True)
+def private_result_cache(tmp_path, monkeypatch):
+    """Each test gets its own empty result cache, never ./.verifier_cache of the checkout."""
+    monkeypatch.setenv("VERIFIER_CACHE_DIR", str(tmp_path / "verifier_cache"))
 
 
 @pytest.fixture

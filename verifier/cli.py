@@ -15,10 +15,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .engine import DEFAULT_TIMEOUT, decide
+from .cache import ResultCache
+from .engine import DEFAULT_TIMEOUT
 from .load import DEFAULT_DIR, LoadError, Loaded, discover, load_all, resolve
+from .render import json as json_report
 from .render.pdf import LatexError
 from .render.terminal import derivation_trace, listing, summary_table, undecided_table
+from .runner import run
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -39,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", type=Path, metavar="DIR", help="also write the proofs as LaTeX: DIR/NAME.tex per derivation and DIR/appendix.tex")
     p.add_argument("--standalone", action="store_true", help="with --latex: also write DIR/main.tex, a complete document")
     p.add_argument("--pdf", action="store_true", help="with --latex: write DIR/main.tex and compile it to DIR/main.pdf (latexmk or pdflatex)")
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE ('-': stdout; the trace then goes to stderr)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="decide derivations in N worker processes (default: 1)")
+    p.add_argument("--no-cache", action="store_true", help="decide everything again: neither read nor write ./.verifier_cache")
     p.add_argument("--version", action="version", version=f"verifier {__version__}")
     return p
 
@@ -56,12 +62,18 @@ def main(argv=None) -> int:
         return usage("--timeout must be a positive number of seconds")
     if (args.standalone or args.pdf) and args.latex is None:
         return usage("--standalone and --pdf need --latex DIR")
+    if args.jobs < 1:
+        return usage("--jobs must be at least 1")
+    if args.json == "-":
+        out = err  # stdout carries the JSON alone
+    cache = None if args.no_cache else ResultCache()
     if args.list or args.all:
         if args.names:
             return usage("give derivation names or --all/--list, not both")
         if not args.dir.is_dir():
             return usage(f"there is no folder {args.dir}/ here (use --dir DIR)")
-        loaded = load_all(discover(args.dir))
+        # With the cache, files unchanged since a cached run are not even run.
+        loaded = cache.load_all(discover(args.dir), args.timeout, args.seed) if cache else load_all(discover(args.dir))
     elif args.names:
         derivations, errors = [], []
         for name in args.names:
@@ -82,24 +94,29 @@ def main(argv=None) -> int:
         return EXIT_USAGE if loaded.errors else EXIT_OK
 
     started = time.perf_counter()
-    reports = []
+    reports, cached = [], []
     total = sum(len(d.claims) for d in loaded.derivations)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("verifying", total=total)
-        for derivation in loaded.derivations:
-            progress.update(task, description=derivation.name)
-            report = decide(derivation, timeout=args.timeout, seed=args.seed, on_claim=lambda _: progress.advance(task))
-            reports.append(report)
-            out.print(derivation_trace(report, detail=args.trace or not args.all))
+
+        def show(outcome) -> None:  # called in the input order, whatever order workers finish in
+            reports.append(outcome.report)
+            cached.append(outcome.cached)
+            progress.update(task, completed=sum(len(r.claims) for r in reports), description=outcome.report.derivation.name)
+            out.print(derivation_trace(outcome.report, detail=args.trace or not args.all))
+
+        run(loaded.derivations, timeout=args.timeout, seed=args.seed, jobs=args.jobs,
+            cache=cache, on_claim=lambda _: progress.advance(task), on_report=show)
     if args.all:
         out.print(summary_table(reports, loaded.errors))
         undecided = undecided_table(reports)
         if undecided is not None:
             out.print(undecided)
-        out.print(f"{len(reports)} derivations, {total} claims in {time.perf_counter() - started:.1f} s")
+        hits = f" ({sum(cached)} from the cache)" if any(cached) else ""
+        out.print(f"{len(reports)} derivations{hits}, {total} claims in {time.perf_counter() - started:.1f} s")
     if args.latex is not None:
         try:
             written_latex(reports, args.latex, args.standalone or args.pdf, args.pdf, out)
@@ -107,6 +124,11 @@ def main(argv=None) -> int:
             return usage(f"cannot write the LaTeX files to {args.latex}/: {exc.strerror or exc}")
         except LatexError as exc:
             return usage(str(exc))
+    if args.json is not None:
+        try:
+            write_json(args.json, json_report.document(reports, loaded.errors, args.timeout, args.seed, cached))
+        except OSError as exc:
+            return usage(f"cannot write the JSON report to {args.json}: {exc.strerror or exc}")
     if loaded.errors:
         return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
@@ -121,6 +143,15 @@ def written_latex(reports, folder: Path, standalone: bool, pdf: bool, out: Conso
     out.print(f"wrote {len(paths)} LaTeX files to {folder}/", highlight=False)
     if pdf:
         out.print(f"wrote {compile_pdf(folder / 'main.tex')}", highlight=False)
+
+
+def write_json(target: str, doc: dict) -> None:
+    text = json_report.dumps(doc)
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        Path(target).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

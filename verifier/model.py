@@ -66,8 +66,9 @@ def _caller_location() -> tuple[str | None, int | None]:
     """File and line of the first frame outside this package (the derivation script)."""
     frame = sys._getframe(1)
     while frame is not None:
-        filename = os.path.abspath(frame.f_code.co_filename)
-        if not filename.startswith(_PACKAGE_DIR + os.sep) and "dataclasses" not in os.path.basename(filename) and not filename.startswith("<"):
+        raw = frame.f_code.co_filename  # "<string>" for the __init__ that dataclasses generates
+        filename = os.path.abspath(raw)
+        if not filename.startswith(_PACKAGE_DIR + os.sep) and "dataclasses" not in os.path.basename(filename) and not raw.startswith("<"):
             return frame.f_code.co_filename, frame.f_lineno
         frame = frame.f_back
     return None, None

@@ -1,0 +1,316 @@
+"""The result cache: an unchanged derivation is not proved again.
+
+Reports are stored as pickles under ``.verifier_cache/`` in the current folder (or
+``$VERIFIER_CACHE_DIR``), at two levels.
+
+**One derivation**, looked up after its file ran (:meth:`ResultCache.load`). The key
+hashes everything a verdict depends on:
+
+- the derivation file's source bytes, and those of the ``_*.py`` helpers beside it;
+- the derivation itself as built (its pickle: every expression with its symbols'
+  domains, the tactics, given facts, regions, expectations), which also covers
+  code imported from elsewhere that builds it;
+- the verifier: its version and a hash of its own source files, so a changed
+  engine never serves an old verdict; SymPy's, mpmath's and Python's versions;
+- the options that change results: the time limit and the seed.
+
+**A whole derivation file**, looked up *before* running it (:meth:`ResultCache.load_all`,
+used by ``verify --all``): keyed by the file's bytes, the verifier, the versions
+and the options, and valid only while every module of user code that was imported
+when it last ran (helpers beside it, the project's own modules, packages only the
+derivations imported) still has the same bytes. A hit neither runs the file nor
+decides anything: the stored derivation objects stand in for it.
+
+A missing, corrupt, unreadable or mismatched entry is a miss, never an error. A
+report that cannot be pickled (a derivation with its own ``Function`` class) is
+simply not stored, and neither is one where a check ran out of time or its process
+died: that verdict depends on the machine's load, not on anything in the key.
+Reading a pickle runs code, like running a derivation does: the cache folder is as
+trusted as the derivation files beside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import site
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+import mpmath
+import sympy
+from sympy.core.cache import clear_cache
+from sympy.core.parameters import evaluate
+
+from . import __version__
+from .load import LoadError, Loaded, load_file
+from .model import Derivation
+from .report import DerivationReport
+from .runner import rebind
+
+__all__ = ["DEFAULT_FOLDER", "ResultCache"]
+
+DEFAULT_FOLDER = Path(".verifier_cache")
+CACHE_FORMAT = 1  # bump when the stored layout changes
+
+
+@functools.lru_cache(maxsize=1)
+def _verifier_fingerprint() -> str:
+    """The version and a hash of every source file of the installed verifier package."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _package_dir(module) -> str:
+    return os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+
+
+# Code whose version is already in the key: never listed as a derivation's dependency.
+_VERSIONED = tuple(_package_dir(m) for m in (sympy, mpmath, sys.modules[__package__]))
+_STDLIB = _package_dir(os)  # fixed by the Python version, also in the key
+# Installed packages: a dependency only when loading derivations imported them.
+_INSTALLED = tuple(p.rstrip(os.sep) + os.sep for p in {*site.getsitepackages(), site.getusersitepackages(),
+                                                    sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+
+
+def _digest(path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _user_code(derivation_file: Path, baseline: set) -> dict[str, str]:
+    """Files whose change may change what ``derivation_file`` builds, with their hashes.
+
+    The ``_*.py`` helpers beside it and every imported module outside the standard
+    library, SymPy, mpmath and the verifier, except installed packages that were
+    already imported before any derivation ran (the CLI's own rich, say). Listing too
+    much only costs a miss; listing too little could serve a stale verdict.
+    """
+    files = {str(p.resolve()) for p in derivation_file.parent.glob("_*.py")}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file:
+            continue
+        file = os.path.abspath(file)
+        if file.startswith(_VERSIONED):
+            continue
+        if file.startswith(_STDLIB) and not file[len(_STDLIB):].startswith(("site-packages", "dist-packages")):
+            continue
+        if file.startswith(_INSTALLED) and name in baseline:
+            continue
+        files.add(file)
+    return {file: _digest(file) for file in sorted(files)}
+
+
+def _file_bytes(path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except (OSError, TypeError):
+        return b""
+
+
+def _source_bytes(derivation: Derivation) -> bytes:
+    """The derivation file and the ``_*.py`` helpers in its folder."""
+    if not derivation.file:
+        return b""
+    path = Path(derivation.file)
+    parts = [_file_bytes(path)]
+    for helper in sorted(path.parent.glob("_*.py")):
+        parts += [helper.name.encode(), _file_bytes(helper)]
+    return b"\0".join(parts)
+
+
+def _depends_on_the_machine(report: DerivationReport) -> bool:
+    """A check stopped at its time limit, or whose process died (the engine's own attempts)."""
+    for claim in report.claims:
+        results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
+        for result in results:
+            if any(a.tactic == "engine" or a.outcome == "time limit" for a in result.steps):
+                return True
+    return False
+
+
+class _PendingFile:
+    """A derivation file that ran in this process: its entry is written once all its reports are in."""
+
+    def __init__(self, key: str, dependencies: dict, derivations):
+        self.key, self.dependencies, self.derivations = key, dependencies, tuple(derivations)
+        self.reports: dict[int, DerivationReport] = {}
+
+
+class ResultCache:
+    """Reports stored by key in ``folder`` (default ``./.verifier_cache``)."""
+
+    def __init__(self, folder=None):
+        self.folder = Path(folder or os.environ.get("VERIFIER_CACHE_DIR") or DEFAULT_FOLDER)
+        self._preloaded: dict[int, tuple[Derivation, DerivationReport]] = {}  # file-level hits, by id
+        self._pending: list[_PendingFile] = []
+        self._baseline = set(sys.modules)  # what was imported before any derivation ran
+
+    # -- whole files, before running them ---------------------------------------------
+
+    def load_all(self, paths, timeout, seed) -> Loaded:
+        """Like :func:`verifier.load.load_all`, but files unchanged since a cached run are not run.
+
+        Their derivations are the stored ones, and :meth:`load` returns their reports.
+        """
+        derivations: list[Derivation] = []
+        errors: list[str] = []
+        names: dict[str, str] = {}
+        for path in map(Path, paths):
+            found = self._load_file_entry(path, timeout, seed)
+            if found is None:
+                try:
+                    found = load_file(path)
+                except LoadError as exc:
+                    errors.append(str(exc))
+                    continue
+                key = self._file_key(path, timeout, seed)
+                if key is not None:
+                    self._pending.append(_PendingFile(key, _user_code(path, self._baseline), found))
+            for d in found:
+                if d.name in names:
+                    errors.append(f"{path}: derivation name {d.name!r} is already used by {names[d.name]}")
+                    continue
+                names[d.name] = str(path)
+                derivations.append(d)
+        return Loaded(tuple(derivations), tuple(errors))
+
+    def _file_key(self, path: Path, timeout, seed) -> str | None:
+        try:
+            source = path.read_bytes()
+        except OSError:
+            return None
+        digest = hashlib.sha256()
+        for part in (
+            f"format {CACHE_FORMAT} file",
+            f"verifier {_verifier_fingerprint()}",
+            f"sympy {sympy.__version__} mpmath {mpmath.__version__} python {sys.version_info[:2]}",
+            f"timeout {timeout!r} seed {seed!r}",
+            f"path {path.resolve()}",
+        ):
+            digest.update(part.encode() + b"\0")
+        digest.update(source)
+        return digest.hexdigest()
+
+    def _load_file_entry(self, path: Path, timeout, seed) -> list[Derivation] | None:
+        key = self._file_key(path, timeout, seed)
+        entry = self._read(f"{key}.file") if key is not None else None
+        try:
+            dependencies, reports = entry["dependencies"], entry["reports"]
+            if not reports or not all(isinstance(r, DerivationReport) for r in reports):
+                return None
+            if any(_digest(file) != digest for file, digest in dependencies.items()):
+                return None  # a helper or other imported module changed since
+        except Exception:
+            return None
+        for report in reports:
+            self._preloaded[id(report.derivation)] = (report.derivation, report)
+        return [r.derivation for r in reports]
+
+    # -- one derivation, after its file ran ----------------------------------------
+
+    def key(self, derivation: Derivation, timeout, seed) -> str | None:
+        """The entry's name, or None when the derivation cannot be fingerprinted."""
+        try:
+            built = pickle.dumps(derivation, protocol=4)
+        except Exception:
+            return None
+        digest = hashlib.sha256()
+        for part in (
+            f"format {CACHE_FORMAT}",
+            f"verifier {_verifier_fingerprint()}",
+            f"sympy {sympy.__version__} mpmath {mpmath.__version__} python {sys.version_info[:2]}",
+            f"timeout {timeout!r} seed {seed!r}",
+            f"derivation {derivation.name}",
+        ):
+            digest.update(part.encode() + b"\0")
+        digest.update(_source_bytes(derivation) + b"\0")
+        digest.update(built)
+        return digest.hexdigest()
+
+    def load(self, derivation: Derivation, timeout, seed) -> DerivationReport | None:
+        """The stored report for this derivation and these options, or None."""
+        preloaded = self._preloaded.get(id(derivation))
+        if preloaded is not None and preloaded[0] is derivation:
+            return preloaded[1]
+        key = self.key(derivation, timeout, seed)
+        report = self._read(key) if key is not None else None
+        if not isinstance(report, DerivationReport) or report.derivation.name != derivation.name:
+            return None
+        if [c.claim.name for c in report.claims] != [c.name for c in derivation.claims]:
+            return None
+        return rebind(report, derivation)
+
+    def store(self, derivation: Derivation, timeout, seed, report: DerivationReport) -> bool:
+        """Store the report; False (and nothing written) when it cannot or should not be."""
+        key = self.key(derivation, timeout, seed)
+        stored = key is not None and not _depends_on_the_machine(report) and self._write(key, report)
+        for pending in list(self._pending):
+            if not any(d is derivation for d in pending.derivations):
+                continue
+            if not stored:  # the file's entry would lack this report
+                self._pending.remove(pending)
+                continue
+            pending.reports[id(derivation)] = report
+            if len(pending.reports) == len(pending.derivations):
+                self._pending.remove(pending)
+                reports = [pending.reports[id(d)] for d in pending.derivations]
+                self._write(f"{pending.key}.file", {"dependencies": pending.dependencies, "reports": reports})
+        return stored
+
+    # -- files ---------------------------------------------------------------------
+
+    def _read(self, name: str):
+        """The unpickled entry, or None: missing, truncated, garbage or foreign entries are misses."""
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as handle:
+                # Stored expressions were built evaluated, so their arguments are already in
+                # canonical form: rebuilding them without evaluating again gives the same
+                # trees (same srepr, ==, hash) about ten times faster. Only displayed, never decided.
+                with evaluate(False):
+                    return pickle.load(handle)
+        except Exception:
+            return None
+        finally:
+            clear_cache()  # nothing built unevaluated may answer a later, evaluated construction
+
+    def _write(self, name: str, value) -> bool:
+        try:
+            data = pickle.dumps(value, protocol=4)
+        except Exception:
+            return False
+        try:
+            self._prepare_folder()
+            # Write then rename, so a reader never sees half an entry.
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+                os.replace(temporary, self.folder / f"{name}.pickle")
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            return False
+        return True
+
+    def _prepare_folder(self) -> None:
+        """Create the folder, ignored by git and by backup tools wherever it is."""
+        if self.folder.is_dir():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / ".gitignore").write_text("# created by verifier: the result cache\n*\n")
+        (self.folder / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n# the verifier's result cache; see https://bford.info/cachedir/\n"
+        )

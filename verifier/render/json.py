@@ -1,0 +1,181 @@
+"""The JSON report: reports as plain data, for CI and other programs.
+
+The layout is documented in docs/json-schema.md and versioned by
+``schema_version``: fields may be added within a version, never removed or
+changed in meaning. Every expression and value is a ``sympy.sstr`` string, so
+the output never depends on how a reader parses numbers. No rich here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import sympy as sp
+
+from .. import __version__
+from ..model import Status
+from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
+
+__all__ = ["SCHEMA_VERSION", "document", "dumps"]
+
+SCHEMA_VERSION = 1
+
+
+def _text(expr) -> str | None:
+    return None if expr is None else sp.sstr(expr)
+
+
+def _seconds(value: float) -> float:
+    return round(float(value), 4)
+
+
+def _point(result: Result | None) -> dict | None:
+    if result is None or result.counterexample is None:
+        return None
+    return {sp.sstr(symbol): sp.sstr(value) for symbol, value in result.counterexample.items()}
+
+
+def _attempt(attempt: Attempt) -> dict:
+    return {"tactic": attempt.tactic, "outcome": attempt.outcome, "detail": attempt.detail, "seconds": _seconds(attempt.seconds)}
+
+
+def _witness_fields(result: Result | None) -> dict:
+    """Counterexample, the refuted entry and both sides' values there (all None when there is none)."""
+    has = result is not None and result.status is Status.REFUTED
+    return {
+        "counterexample": _point(result) if has else None,
+        "entry": list(result.entry) if has and result.entry is not None else None,
+        "lhs_value": _text(result.lhs_value) if has else None,
+        "rhs_value": _text(result.rhs_value) if has else None,
+    }
+
+
+def _step(step_report: StepReport) -> dict:
+    result, step = step_report.result, step_report.step
+    return {
+        "index": step_report.index,
+        "by": step.by,
+        "note": step.note,
+        "line": step.line,
+        "rhs": _text(step.rhs),
+        "status": result.status.value,
+        "tactic": result.tactic,
+        "used": list(result.used),
+        "domains": list(result.domains),
+        "reason": result.reason,
+        "seconds": _seconds(result.seconds),
+        **_witness_fields(result),
+        "attempts": [_attempt(a) for a in result.steps],
+    }
+
+
+def scope_text(report: ClaimReport) -> str:
+    """In words, what the verdict covers (the same words as the terminal trace)."""
+    scope = report.claim.scope
+    if report.status is Status.REFUTED:
+        return f"refuted at {scope}" if scope else "refuted"
+    if not scope:
+        return "for all values allowed by the assumptions" if report.status is Status.PROVED else ""
+    return f"at {scope} only" if report.status is Status.PROVED else f"at {scope}"
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def claim(report: ClaimReport, derivation_name: str) -> dict:
+    """One claim: its statement, expectation, verdict and each step's verdict."""
+    c = report.claim
+    by_steps = report.conclusion is None
+    if by_steps:
+        tactic = "+".join(_unique(s.result.tactic for s in report.steps if s.result.tactic))
+        used = _unique(u for s in report.steps for u in s.result.used)
+        domains = _unique(d for s in report.steps for d in s.result.domains)
+    else:
+        tactic = report.conclusion.tactic
+        used, domains = list(report.conclusion.used), list(report.conclusion.domains)
+    return {
+        "derivation": derivation_name,
+        "name": c.name,
+        "title": c.title,
+        "source": c.source,
+        "line": c.line,
+        "expected": c.expect.value,
+        "status": report.status.value,
+        "meets_expectation": report.meets_expectation,
+        "scope": c.scope,
+        "scope_text": scope_text(report),
+        "decided_by": "steps" if by_steps else "statement",
+        "tactic": tactic or None,
+        "used": used,
+        "domains": domains,
+        "given": [sp.sstr(g) for g in c.given],
+        "where": [sp.sstr(w) for w in c.where],
+        "lhs": _text(c.lhs),
+        "rhs": _text(c.rhs),
+        "reason": report.conclusion.reason if report.conclusion is not None else "",
+        "refuted_steps": [s.index for s in report.broken_steps],
+        "seconds": _seconds(report.seconds),
+        **_witness_fields(report.witness),
+        "steps": [_step(s) for s in report.steps],
+    }
+
+
+def _relative(file: str | None) -> str | None:
+    """The path from the current folder when the file is inside it (stable across checkouts)."""
+    if not file:
+        return None
+    path = os.path.abspath(file)
+    here = os.getcwd()
+    return os.path.relpath(path, here) if path.startswith(here + os.sep) else path
+
+
+def derivation(report: DerivationReport, cached: bool = False) -> dict:
+    d = report.derivation
+    return {
+        "name": d.name,
+        "title": d.title,
+        "source": d.source,
+        "file": _relative(d.file),
+        "line": d.line,
+        "assumptions": list(d.assumptions),
+        "given": [sp.sstr(g) for g in d.given],
+        "where": [sp.sstr(w) for w in d.where],
+        "ok": report.ok,
+        "cached": cached,
+        "seconds": _seconds(report.seconds),
+        "counts": {s.value: report.count(s) for s in Status},
+        "claims": [claim(c, d.name) for c in report.claims],
+    }
+
+
+def document(reports, errors=(), timeout=None, seed=None, cached=None) -> dict:
+    """The whole JSON document for a run: ``reports`` in order, load ``errors`` as lines.
+
+    ``cached`` holds one bool per report (the verdicts came from the result cache).
+    """
+    reports = list(reports)
+    cached = list(cached) if cached is not None else [False] * len(reports)
+    claims = [c for r in reports for c in r.claims]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "verifier_version": __version__,
+        "sympy_version": sp.__version__,
+        "options": {"timeout": timeout, "seed": seed},
+        "ok": not errors and all(r.ok for r in reports),
+        "summary": {
+            "derivations": len(reports),
+            "claims": len(claims),
+            **{s.value: sum(c.status is s for c in claims) for s in Status},
+            "as_expected": sum(c.meets_expectation for c in claims),
+            "not_as_expected": sum(not c.meets_expectation for c in claims),
+            "errors": len(errors),
+        },
+        "errors": list(errors),
+        "derivations": [derivation(r, hit) for r, hit in zip(reports, cached)],
+    }
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

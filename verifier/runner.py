@@ -1,0 +1,129 @@
+"""Running many derivations: the result cache, worker processes, a deterministic order.
+
+The CLI calls :func:`run`; it decides each derivation with the same
+:func:`verifier.engine.decide` as a single run, so a report is the same whether it
+came from this process, a worker or the cache.
+
+Workers are forked (``concurrent.futures.ProcessPoolExecutor`` with the fork
+context). Unlike ``multiprocessing.Pool`` workers they are not daemonic, so each
+can still fork the child that enforces a step's time limit
+(:mod:`verifier.engine.timeout`). Fork also means the derivations reach the
+workers without pickling: a worker is given an index into :data:`_FORKED`, the
+list the parent held when it forked. Only the report travels back, so a
+derivation that cannot be pickled (one with its own ``Function`` class, say) is
+decided in this process instead, as is one whose worker died.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+
+from .engine import DEFAULT_TIMEOUT, decide
+from .model import Derivation
+from .report import DerivationReport
+
+__all__ = ["Outcome", "run"]
+
+#: The derivations of the current parallel run, inherited by forked workers.
+_FORKED: tuple[Derivation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One derivation's report, and whether its verdicts came from the cache."""
+
+    report: DerivationReport
+    cached: bool = False
+
+
+def _decide_forked(index: int, timeout, seed) -> DerivationReport:
+    """In a worker: decide the derivation the parent holds at ``index``."""
+    return decide(_FORKED[index], timeout=timeout, seed=seed)
+
+
+def run(derivations, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, jobs: int = 1, cache=None,
+        on_claim=None, on_report=None) -> list[Outcome]:
+    """Decide every derivation; outcomes come back in the input order.
+
+    ``cache`` is a :class:`verifier.cache.ResultCache` or None. ``jobs`` > 1 decides
+    the derivations that are not cached in that many worker processes.
+    ``on_report(outcome)`` is called for each derivation in the input order, as
+    soon as it and every derivation before it are done; ``on_claim(claim_report)``
+    after each claim, for derivations decided in this process only.
+    """
+    derivations = tuple(derivations)
+    outcomes: list[Outcome | None] = [None] * len(derivations)
+    emitted = 0
+
+    def emit() -> None:
+        nonlocal emitted
+        while emitted < len(outcomes) and outcomes[emitted] is not None:
+            if on_report is not None:
+                on_report(outcomes[emitted])
+            emitted += 1
+
+    def done(index: int, report: DerivationReport) -> None:
+        if cache is not None:
+            cache.store(derivations[index], timeout, seed, report)
+        outcomes[index] = Outcome(report)
+        emit()
+
+    todo = []
+    for index, derivation in enumerate(derivations):
+        hit = cache.load(derivation, timeout, seed) if cache is not None else None
+        if hit is not None:
+            outcomes[index] = Outcome(hit, cached=True)
+        else:
+            todo.append(index)
+    emit()
+
+    if jobs > 1 and len(todo) > 1 and os.name == "posix":
+        # A derivation that does not pickle would give a report that cannot travel back.
+        parallel = [i for i in todo if _pickles(derivations[i])]
+        here = [i for i in todo if i not in parallel]
+        todo = here + _in_workers(derivations, parallel, timeout, seed, min(jobs, len(parallel)), done)
+    for index in todo:
+        done(index, decide(derivations[index], timeout=timeout, seed=seed, on_claim=on_claim))
+    return list(outcomes)
+
+
+def _pickles(value) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+def _in_workers(derivations, todo, timeout, seed, jobs, done) -> list[int]:
+    """Decide ``todo`` in ``jobs`` forked workers; returns the indices left to decide here."""
+    global _FORKED
+    if not todo:
+        return []
+    _FORKED = derivations
+    left = []
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {index: pool.submit(_decide_forked, index, timeout, seed) for index in todo}
+            # Wait in the input order: later reports are held until earlier ones are in.
+            for index in todo:
+                try:
+                    report = futures[index].result()
+                except Exception:  # the report did not pickle, or the worker died: decide it here
+                    left.append(index)
+                    continue
+                done(index, rebind(report, derivations[index]))
+    finally:
+        _FORKED = ()
+    return left
+
+
+def rebind(report: DerivationReport, derivation: Derivation) -> DerivationReport:
+    """The report with this process's own derivation and claim objects (equal values)."""
+    claims = tuple(replace(c, claim=claim) for c, claim in zip(report.claims, derivation.claims))
+    return replace(report, derivation=derivation, claims=claims)
