@@ -285,7 +285,7 @@ def test_cli_writes_fragment_and_appendix_only_under_dir(derivation_dir, tmp_pat
     derivation_dir("binomial", SMALL)
     before = set(tmp_path.rglob("*"))
     out = tmp_path / "out" / "appendix"
-    assert main(["binomial", "--dir", str(derivation_dir.folder), "--latex", str(out)]) == 0
+    assert main(["binomial", "--dir", str(derivation_dir.folder), "--latex", str(out), "--no-cache"]) == 0
     written = set(tmp_path.rglob("*")) - before
     assert {p for p in written if p.is_file()} == {out / "binomial.tex", out / "appendix.tex"}
     assert r"\section{Binomial square}" in (out / "binomial.tex").read_text()
