@@ -25,6 +25,7 @@ import sympy as sp
 from ..model import TACTICS, Claim, Derivation, Status, as_sympy, domain_text
 from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
 from . import tactics
+from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text
 from .numeric import NotNumeric, Sampler, find_counterexample
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
@@ -42,8 +43,9 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     limit, and the result is then undecided.
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
-    if getattr(lhs, "shape", None) != getattr(rhs, "shape", None):
-        raise ValueError(f"shapes differ: lhs {getattr(lhs, 'shape', 'scalar')}, rhs {getattr(rhs, 'shape', 'scalar')}")
+    shape = lambda e: e.shape if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # noqa: E731 (Indexed.shape raises)
+    if shape(lhs) != shape(rhs):
+        raise ValueError(f"shapes differ: lhs {shape(lhs)}, rhs {shape(rhs)}")
     if by not in TACTICS:
         raise ValueError(f"unknown tactic by={by!r} (known: {', '.join(TACTICS)})")
     given, where = tuple(given), tuple(where)
@@ -54,6 +56,14 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
         result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
     except WorkerError as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}")
+    if result.status is Status.REFUTED:
+        # Checked again here, along another code path: a witness that does not hold up
+        # is an engine bug, reported as such, never as a refutation.
+        problem = counterexample_problem(lhs, rhs, given, where, result.counterexample or {}, result.entry)
+        if problem:
+            reason = f"engine bug: its counterexample failed the independent re-check ({problem}); not a refutation"
+            steps = result.steps + (Attempt("recheck", "error", problem),)
+            result = Result(Status.UNDECIDED, steps, reason=reason)
     return replace(result, seconds=time.perf_counter() - started)
 
 

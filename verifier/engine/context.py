@@ -20,7 +20,57 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
-__all__ = ["Context", "build_context", "satisfies_domain"]
+__all__ = ["Context", "build_context", "satisfies_domain", "replace_symbols", "fact_holds"]
+
+#: Expressions with their own variables: Sum(i, (i, 1, n)), Integral, Lambda, and
+#: Derivative(f(x), x), whose x is the variable of differentiation, not a value.
+_BINDERS = (sp.Derivative, sp.Subs, sp.Lambda, sp.concrete.expr_with_limits.ExprWithLimits)
+
+
+def replace_symbols(expr, mapping: dict):
+    """``expr`` with each symbol of ``mapping`` replaced by its value, respecting bound variables.
+
+    ``xreplace`` is literal: it would turn ``Sum(i, (i, 1, n))`` with ``i -> 3`` into
+    ``Sum(3, (3, 1, n))`` and ``Derivative(f(x), x)`` with ``x -> 1`` into a derivative
+    "with respect to 1". Where a mapped symbol occurs under such a binder, ``subs``
+    is used, which leaves bound variables alone and turns the derivative into
+    ``Subs(Derivative(f(x), x), x, 1)``.
+    """
+    if not mapping:
+        return expr
+    keys = set(mapping)
+    for node in expr.atoms(*_BINDERS):
+        if keys & node.atoms(sp.Symbol):
+            return expr.subs(mapping, simultaneous=True)
+    return expr.xreplace(mapping)
+
+
+def fact_holds(fact, point: dict) -> bool:
+    """Whether the equality ``fact`` holds *exactly* at ``point``.
+
+    A small numeric gap is not enough: exp(-1000*p) = 0 is within 1e-40 of holding
+    at p = 1 yet never holds. The gap must be exactly zero, as SymPy evaluates it
+    or after ``simplify`` of the number (sin(1)**2 + cos(1)**2 - 1).
+    """
+    if isinstance(fact, BooleanTrue):
+        return True
+    if isinstance(fact.lhs, sp.MatrixBase) and isinstance(fact.rhs, sp.MatrixBase):
+        if fact.lhs.shape != fact.rhs.shape:
+            return False
+        return all(fact_holds(sp.Eq(a, b, evaluate=False), point) for a, b in zip(fact.lhs, fact.rhs))
+    try:
+        gap = replace_symbols(fact.lhs - fact.rhs, point)
+        if gap.has(sp.Subs, sp.Derivative):
+            gap = gap.doit()
+        if gap == 0:
+            return True
+        if not gap.is_number or gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return False
+        if abs(complex(sp.N(gap, 60))) > 1e-40:
+            return False
+        return sp.simplify(gap) == 0
+    except Exception:  # SymPy cannot evaluate the fact here: not known to hold
+        return False
 
 
 def satisfies_domain(symbol: sp.Symbol, value) -> bool:
@@ -49,10 +99,10 @@ class Context:
     unsatisfiable: str | None  # why the assumptions contradict each other, if found
 
     def for_proof(self, expr, with_given: bool):
-        expr = expr.xreplace(self.region_subs) if self.region_subs else expr
+        expr = replace_symbols(expr, self.region_subs)
         if with_given:
             for symbol, value in self.proof_elimination:
-                expr = expr.xreplace({symbol: value})
+                expr = replace_symbols(expr, {symbol: value})
         return expr
 
     @property
@@ -74,16 +124,16 @@ def _region_substitution(where) -> tuple[dict, list[str]]:
             op = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!=", "==": "=="}[op]
         if not (isinstance(lhs, sp.Symbol) and rhs.is_number and rhs.is_real) or lhs in subs:
             continue
+        # A Dummy, never a Symbol: Symbol("z", positive=True) may be another symbol of
+        # the claim, and z -> that symbol would identify two independent variables.
         name = lhs.name
         if op in (">", "<"):
-            fresh = sp.Symbol(name, positive=True)
+            fresh = sp.Dummy(name, positive=True)
         elif op in (">=", "<="):
-            fresh = sp.Symbol(name, nonnegative=True)
+            fresh = sp.Dummy(name, nonnegative=True)
         elif op == "!=" and rhs == 0:
-            fresh = sp.Symbol(name, nonzero=True) if lhs.is_real else sp.Symbol(name, zero=False)
+            fresh = sp.Dummy(name, nonzero=True) if lhs.is_real else sp.Dummy(name, zero=False)
         else:
-            continue
-        if fresh == lhs:
             continue
         subs[lhs] = rhs + fresh if op in (">", ">=", "!=") else rhs - fresh
         used.append(relation_text(rel))
@@ -120,8 +170,11 @@ def _eliminate(given) -> tuple[tuple, tuple, str | None]:
         if isinstance(eq, BooleanFalse):
             return (), (), "a given fact is false as stated"
         expr = eq.lhs - eq.rhs
+        if isinstance(expr, sp.MatrixBase):  # Eq(Matrix, Matrix): entry by entry, unsolved
+            residual.append(eq)
+            continue
         for symbol, value in solutions:
-            expr = expr.xreplace({symbol: value})
+            expr = replace_symbols(expr, {symbol: value})
         expr = sp.expand(expr)
         if expr == 0:
             continue
@@ -137,6 +190,16 @@ def _eliminate(given) -> tuple[tuple, tuple, str | None]:
     for symbol, value in solutions:
         if value.is_number and not satisfies_domain(symbol, value):
             return (), (), f"{symbol} is declared {_domain(symbol)} but the given facts force {symbol} = {value}"
+    # A fact left unsolved may contradict the solved ones: x*y = 1 with x = 0.
+    for eq in residual:
+        expr = eq.lhs - eq.rhs
+        if isinstance(expr, sp.MatrixBase):
+            continue
+        for symbol, value in solutions:
+            expr = replace_symbols(expr, {symbol: value})
+        expr = sp.expand(expr)
+        if expr.is_number and expr != 0 and not expr.has(sp.nan, sp.zoo):
+            return (), (), f"the given facts contradict each other ({relation_text(eq)} cannot hold with the others)"
     return tuple(solutions), tuple(residual), None
 
 
@@ -154,7 +217,7 @@ def build_context(given=(), where=()) -> Context:
     region_subs, region_used = _region_substitution(where)
     sample_elim, residual, why = _eliminate(given)
     unsat = unsat or why
-    proof_given = tuple(g.xreplace(region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given)
+    proof_given = tuple(replace_symbols(g, region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given)
     proof_elim, _, why = _eliminate(proof_given)
     unsat = unsat or why
     return Context(
