@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per step, in seconds (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--seed", type=int, default=0, help="seed for the random points (default: 0)")
     p.add_argument("--trace", action="store_true", help="with --all: print every claim's steps, not only failures")
+    p.add_argument("--mutate", action="store_true",
+                   help="mutation self-test: break each proved claim (all, or the NAMEs) and report what the engine made of each mutant")
     p.add_argument("--version", action="version", version=f"verifier {__version__}")
     return p
 
@@ -50,7 +52,7 @@ def main(argv=None) -> int:
 
     if args.timeout is not None and args.timeout <= 0:
         return usage("--timeout must be a positive number of seconds")
-    if args.list or args.all:
+    if args.list or args.all or (args.mutate and not args.names):
         if args.names:
             return usage("give derivation names or --all/--list, not both")
         if not args.dir.is_dir():
@@ -75,6 +77,9 @@ def main(argv=None) -> int:
         out.print(listing(loaded.derivations))
         return EXIT_USAGE if loaded.errors else EXIT_OK
 
+    if args.mutate:
+        return _mutate(loaded, args, out)
+
     started = time.perf_counter()
     reports = []
     total = sum(len(d.claims) for d in loaded.derivations)
@@ -94,6 +99,18 @@ def main(argv=None) -> int:
     if loaded.errors:
         return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
+
+
+def _mutate(loaded: Loaded, args, out) -> int:
+    """``--mutate``: exit 1 if the engine proved any mutant (a soundness bug), 2 on broken files."""
+    from .mutate import mutate_derivation, report_lines
+
+    results = [mutate_derivation(d, timeout=args.timeout, seed=args.seed) for d in loaded.derivations]
+    for line in report_lines(results):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    if loaded.errors:
+        return EXIT_USAGE
+    return EXIT_FAILED if any(r.proved for r in results) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 The numeric search re-checks its own witnesses, but with its own code (its
 sampler's feasibility test, its evaluator). This module repeats the check along a
-different path, from nothing but the statement and the point: ``subs`` instead of
-``xreplace``, 80 digits instead of 60, the symbol domains read off the symbols'
+different path, from nothing but the statement and the point: 80 digits instead
+of 60, the symbol domains read off the symbols'
 assumptions, each given fact required to hold exactly and each region to evaluate
 to true. A witness that fails here is an engine bug, never a refutation.
 """
@@ -13,13 +13,15 @@ from __future__ import annotations
 import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 
+from .context import replace_symbols
+
 __all__ = ["counterexample_problem"]
 
 DIGITS = 80
 
 
 def _value(expr, point: dict):
-    value = expr.subs(point, simultaneous=True)
+    value = replace_symbols(expr, point)
     if value.has(sp.Subs, sp.Derivative):
         value = value.doit()
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
@@ -57,13 +59,13 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None) -> s
             else:
                 facts.append(fact)
         for fact in facts:
-            gap = (fact.lhs - fact.rhs).subs(point, simultaneous=True)
+            gap = replace_symbols(fact.lhs - fact.rhs, point)
             if gap.has(sp.Subs, sp.Derivative):
                 gap = gap.doit()
             if gap != 0 and sp.simplify(gap) != 0:
                 return f"the given fact {sp.sstr(fact)} does not hold there (off by {sp.sstr(sp.N(gap, 6))})"
         for region in where:
-            if region.subs(point, simultaneous=True) is not sp.true:
+            if replace_symbols(region, point) is not sp.true:
                 return f"the region {sp.sstr(region)} does not hold there"
         left, right = _value(lhs, point), _value(rhs, point)
         if left is None or right is None:
