@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     err = Console(stderr=True)
 
     def usage(message: str) -> int:
-        err.print(f"verify: {message}", style="red", markup=False, highlight=False)
+        err.print(f"verify: {message}", style="red", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
 
     if args.timeout is not None and args.timeout <= 0:
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
         return usage("name a derivation, or use --all or --list (see verify --help)")
 
     for error in loaded.errors:
-        err.print(f"verify: {error}", style="red", markup=False, highlight=False)
+        err.print(f"verify: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
     if args.list:
         out.print(listing(loaded.derivations))
         return EXIT_USAGE if loaded.errors else EXIT_OK

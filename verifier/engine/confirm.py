@@ -13,6 +13,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 
+from ..model import domain_text
 from .context import replace_symbols
 
 __all__ = ["counterexample_problem"]
@@ -46,10 +47,9 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None) -> s
         if missing:
             return f"no value for {', '.join(missing)}"
         for symbol, value in point.items():
-            value = sp.sympify(value)
             for key, wanted in symbol.assumptions0.items():
                 if getattr(value, f"is_{key}") is not wanted:
-                    return f"{symbol} = {value} is not {key}={wanted}"
+                    return f"{symbol} = {value} is outside its domain ({domain_text(symbol)}: {key} must be {wanted})"
         facts = []
         for fact in given:
             if isinstance(fact, BooleanTrue):

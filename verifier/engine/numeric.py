@@ -23,7 +23,7 @@ __all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample"
 
 R = sp.Rational
 #: Readable values tried first, so counterexamples are small when they can be.
-SIMPLE = (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1, 4), R(3, 2), -3, R(1, 5), 4, R(1, 6), R(3, 4), 5)
+SIMPLE = tuple(map(R, (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1, 4), R(3, 2), -3, R(1, 5), 4, R(1, 6), R(3, 4), 5)))
 #: Non-real values for symbols declared without a real domain: a complex claim must
 #: also hold off the real line (|Im| > pi/2 and > pi reach the branch cuts of sqrt
 #: and log of exp: sqrt(exp(x)) != exp(x/2) at x = 4i).
@@ -114,9 +114,9 @@ class Sampler:
             elif may_be_complex and attempt >= 6 and (index + shift) % 2 == 1:
                 value = COMPLEX[((index + shift) // 2) % len(COMPLEX)]
             elif phase == "sweep":
-                value = sp.sympify(SIMPLE[(index + shift) % len(SIMPLE)])
+                value = SIMPLE[(index + shift) % len(SIMPLE)]
             else:
-                value = sp.sympify(rng.choice(SIMPLE))
+                value = rng.choice(SIMPLE)
             if satisfies_domain(symbol, value):
                 return value
         return None
@@ -225,11 +225,11 @@ def _simplest(left, right, point, sampler: Sampler) -> dict:
     best = dict(point)
     eliminated = [s for s, _ in sampler.context.sample_elimination]
     for symbol in sampler.free:
-        for value in (0, 1, -1, 2, R(1, 2)):
+        for value in map(R, (0, 1, -1, 2, R(1, 2))):
             if best.get(symbol) == value:
                 break
             trial = dict(best)
-            trial[symbol] = sp.sympify(value)
+            trial[symbol] = value
             for s, expr in sampler.context.sample_elimination:
                 trial[s] = replace_symbols(expr, trial)
             if not satisfies_domain(symbol, trial[symbol]) or not all(satisfies_domain(s, trial[s]) for s in eliminated):
