@@ -255,3 +255,18 @@ def test_assumption_dependent_pairs_go_both_ways():
     ]
     for proved, refuted in pairs:
         assert proved.status is Status.PROVED and refuted.status is Status.REFUTED
+
+
+def test_claims_about_undefined_functions_are_tried_on_concrete_ones():
+    """No point can evaluate f(r), so the ladder alone would decide; a concrete f shows the claim false."""
+    false_claims = [
+        (f(r**2).diff(r), r * Subs(Derivative(f(t), t), t, r**2)),
+        (f(exp(x / 2)), f(sqrt(exp(x)))),
+        (f(r + 1) - f(r), f(r).diff(r)),
+        (Matrix([f(r), r]), Matrix([f(-r), r])),
+    ]
+    for lhs, rhs in false_claims:
+        result = check(lhs, rhs)
+        assert result.status is Status.UNDECIDED and "false for f(u) = " in result.reason, result
+    true_claim = check((f(r) * f(s)).diff(r), f(s) * f(r).diff(r))
+    assert true_claim.status is Status.PROVED

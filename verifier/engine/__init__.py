@@ -27,6 +27,7 @@ from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
 from . import tactics
 from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text
+from .interpret import interpreted_counterexample
 from .numeric import NotNumeric, Sampler, find_counterexample
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 
@@ -128,6 +129,11 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
         witness, agreed, seen = find_counterexample(lhs, rhs, sampler, count)
     except NotNumeric as exc:
         witness, agreed, seen, numeric_gap = None, 0, 1, str(exc)
+        # Undefined functions: the claim must hold for every f, so for a concrete one too.
+        false_for = interpreted_counterexample(lhs, rhs, given, where, seed)
+        if false_for:
+            trace.append(Attempt("numeric", "refuted", false_for, time.perf_counter() - started))
+            return Result(Status.UNDECIDED, tuple(trace), reason=f"not proved: {false_for}")
     took = time.perf_counter() - started
     if witness is not None:
         where_text = f" in entry {witness.entry}" if witness.entry is not None else ""

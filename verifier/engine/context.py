@@ -45,8 +45,9 @@ def replace_symbols(expr, mapping: dict):
     return expr.xreplace(mapping)
 
 
-def fact_holds(fact, point: dict) -> bool:
-    """Whether the equality ``fact`` holds *exactly* at ``point``.
+def fact_holds(fact, point: dict) -> bool | None:
+    """Whether the equality ``fact`` holds *exactly* at ``point``; None if it cannot be evaluated
+    there (it holds an undefined function), which the caller must not read as either.
 
     A small numeric gap is not enough: exp(-1000*p) = 0 is within 1e-40 of holding
     at p = 1 yet never holds. The gap must be exactly zero, as SymPy evaluates it
@@ -57,15 +58,18 @@ def fact_holds(fact, point: dict) -> bool:
     if isinstance(fact.lhs, sp.MatrixBase) and isinstance(fact.rhs, sp.MatrixBase):
         if fact.lhs.shape != fact.rhs.shape:
             return False
-        return all(fact_holds(sp.Eq(a, b, evaluate=False), point) for a, b in zip(fact.lhs, fact.rhs))
+        verdicts = [fact_holds(sp.Eq(a, b, evaluate=False), point) for a, b in zip(fact.lhs, fact.rhs)]
+        return False if False in verdicts else (None if None in verdicts else True)
     try:
         gap = replace_symbols(fact.lhs - fact.rhs, point)
         if gap.has(sp.Subs, sp.Derivative):
             gap = gap.doit()
         if gap == 0:
             return True
-        if not gap.is_number or gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        if gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
             return False
+        if not gap.is_number:
+            return None
         if abs(complex(sp.N(gap, 60))) > 1e-40:
             return False
         return sp.simplify(gap) == 0

@@ -128,7 +128,10 @@ class Sampler:
             if not satisfies_domain(symbol, value):
                 return False
         for fact in ctx.given:
-            if not fact_holds(fact, point):
+            holds = fact_holds(fact, point)
+            if holds is None:
+                raise NotNumeric(f"the given fact {sp.sstr(fact)[:60]} cannot be evaluated numerically")
+            if not holds:
                 return False
         for region in ctx.where:
             try:
