@@ -60,9 +60,15 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     if result.status is Status.REFUTED:
         # Checked again here, along another code path: a witness that does not hold up
         # is an engine bug, reported as such, never as a refutation.
-        problem = counterexample_problem(lhs, rhs, given, where, result.counterexample or {}, result.entry)
+        unfinished = None
+        try:  # under the same time limit: evaluating at 80 digits can be slow too
+            args = (lhs, rhs, given, where, result.counterexample or {}, result.entry)
+            problem = call_with_time_limit(counterexample_problem, args, timeout)
+        except (TimeLimit, WorkerError) as exc:
+            problem = unfinished = f"the re-check did not finish: {exc}"
         if problem:
-            reason = f"engine bug: its counterexample failed the independent re-check ({problem}); not a refutation"
+            reason = (f"a counterexample was found but {unfinished}; not reported as a refutation" if unfinished else
+                      f"engine bug: its counterexample failed the independent re-check ({problem}); not a refutation")
             steps = result.steps + (Attempt("recheck", "error", problem),)
             result = Result(Status.UNDECIDED, steps, reason=reason)
     return replace(result, seconds=time.perf_counter() - started)
