@@ -185,3 +185,16 @@ def test_a_witness_outside_the_domain_is_rejected(monkeypatch):
     monkeypatch.setattr(engine, "find_counterexample", lambda lhs, rhs, sampler, count: (bogus, 0, 1))
     result = check(abs(p), p)
     assert result.status is Status.UNDECIDED and "outside its domain (positive" in result.reason
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_bad_timeout_is_a_usage_error(capsys, value):
+    assert main(["good", "--timeout", value]) == 2
+    err = capsys.readouterr().err
+    assert "--timeout must be a positive, finite number" in err and "Traceback" not in err
+
+
+def test_non_numeric_timeout_is_rejected_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["good", "--timeout", "abc"])
+    assert caught.value.code == 2 and "invalid float value" in capsys.readouterr().err

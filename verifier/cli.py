@@ -50,8 +50,8 @@ def main(argv=None) -> int:
         err.print(f"verify: {message}", style="red", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
 
-    if args.timeout is not None and args.timeout <= 0:
-        return usage("--timeout must be a positive number of seconds")
+    if args.timeout is not None and not 0 < args.timeout < float("inf"):  # also rejects nan
+        return usage("--timeout must be a positive, finite number of seconds")
     if args.list or args.all or (args.mutate and not args.names):
         if args.names:
             return usage("give derivation names or --all/--list, not both")
