@@ -47,6 +47,8 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None) -> s
         if missing:
             return f"no value for {', '.join(missing)}"
         for symbol, value in point.items():
+            if not isinstance(value, sp.Basic) or not value.is_number or value.is_finite is not True:
+                return f"{symbol} = {value} is not known to be a finite number"
             for key, wanted in symbol.assumptions0.items():
                 if getattr(value, f"is_{key}") is not wanted:
                     return f"{symbol} = {value} is outside its domain ({domain_text(symbol)}: {key} must be {wanted})"

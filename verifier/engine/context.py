@@ -156,7 +156,10 @@ def _linear_solution(expr, symbols):
         if not isinstance(symbol, sp.Symbol):
             continue
         slope = sp.diff(expr, symbol)
-        if slope.free_symbols or slope.has(sp.nan, sp.zoo) or slope == 0 or not slope.is_number:
+        # The coefficient must be *known* nonzero: log(6) - log(2) - log(3) is a number
+        # SymPy does not reduce to 0, and dividing by it would "solve" a fact that says
+        # nothing about the symbol.
+        if slope.free_symbols or slope.has(sp.nan, sp.zoo) or not slope.is_number or slope.is_zero is not False:
             continue
         rest = sp.expand(expr - slope * symbol)
         if rest.has(symbol):

@@ -125,7 +125,9 @@ class Sampler:
         """Every domain, given fact and region holds at ``point`` (re-checked exactly or at high precision)."""
         ctx = self.context
         for symbol, value in point.items():
-            if not satisfies_domain(symbol, value):
+            # Every value a finite number (a complex symbol is a complex number): 1/c with
+            # c = log(6) - log(2) - log(3), which is 0, is not a value.
+            if not satisfies_domain(symbol, value) or value.is_finite is not True:
                 return False
         for fact in ctx.given:
             holds = fact_holds(fact, point)
