@@ -43,27 +43,31 @@ TIMING = re.compile(r"\b\d+(\.\d{1,2})? ?s\b|\b\d+\.\d{1,2}\b")
 BLANKS = re.compile(r"[ \t]+")
 
 
-def _run(args, cwd, hashseed: str) -> str:
-    env = dict(os.environ, PYTHONHASHSEED=hashseed, COLUMNS="200")
-    out = subprocess.run([sys.executable, "-m", "verifier.cli", *args], cwd=cwd, env=env,
-                         capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stdout[-2000:] + out.stderr
-    # Padding follows the width of the timings, so runs of blanks are compared as one.
-    return BLANKS.sub(" ", TIMING.sub("<t>", out.stdout))
+def _runs(args, cwd, hashseeds) -> list[str]:
+    """The reports of ``verify ARGS`` under each PYTHONHASHSEED, run side by side, timings masked."""
+    processes = [subprocess.Popen([sys.executable, "-m", "verifier.cli", *args], cwd=cwd, text=True,
+                                  env=dict(os.environ, PYTHONHASHSEED=seed, COLUMNS="200"),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for seed in hashseeds]
+    reports = []
+    for process in processes:
+        out, err = process.communicate(timeout=900)
+        assert process.returncode == 0, out[-2000:] + err
+        # Padding follows the width of the timings, so runs of blanks are compared as one.
+        reports.append(BLANKS.sub(" ", TIMING.sub("<t>", out)))
+    return reports
 
 
 def test_same_report_across_runs_and_hash_seeds(tmp_path):
     folder = tmp_path / "derivations"
     folder.mkdir()
     (folder / "mixed.py").write_text(MIXED)
-    reports = [_run(["mixed", "--dir", str(folder), "--trace"], tmp_path, seed) for seed in ("0", "0", "1", "4242")]
+    reports = _runs(["mixed", "--dir", str(folder), "--trace"], tmp_path, ("0", "0", "1", "4242"))
     assert "complex branch" in reports[0] and "simplex wrong" in reports[0]
     assert all(r == reports[0] for r in reports[1:])
 
 
 def test_bundled_report_is_the_same_under_two_hash_seeds(tmp_path):
-    first = _run(["--all", "--dir", str(DERIVATIONS), "--trace"], tmp_path, "1")
-    second = _run(["--all", "--dir", str(DERIVATIONS), "--trace"], tmp_path, "987")
+    first, second = _runs(["--all", "--dir", str(DERIVATIONS), "--trace"], tmp_path, ("1", "987"))
     assert first == second and "softmax_hessian" in first
 
 
