@@ -25,7 +25,7 @@ import sympy as sp
 
 from .engine import check
 from .engine.context import build_context, replace_symbols
-from .engine.numeric import NotNumeric, Sampler, evaluate
+from .engine.numeric import NotNumeric, Sampler, evaluate, find_counterexample
 from .engine.tactics import cancel
 from .model import Claim, Derivation, Status
 from .report import Result
@@ -57,6 +57,7 @@ class Mutant:
 class MutantOutcome:
     mutant: Mutant
     result: Result
+    note: str = ""  # for a proved mutant: what an independent numeric comparison says
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,21 @@ def _fact_was_needed(mutant: Mutant, given, seed: int, timeout) -> bool:
     return original.status is not Status.PROVED or bool(set(original.used) & facts)
 
 
+def _second_opinion(mutant: Mutant, seed: int) -> str:
+    """For a proved mutant: do the sides differ at sample points (an engine bug for sure), or agree?"""
+    ctx = build_context(mutant.given, mutant.where)
+    lhs, rhs = mutant.lhs, mutant.rhs
+    sampler = Sampler(ctx, lhs.free_symbols | rhs.free_symbols, seed + 1)
+    try:
+        witness, agreed, _ = find_counterexample(lhs, rhs, sampler, 40)
+    except NotNumeric:
+        return "no numeric comparison possible"
+    if witness is not None:
+        point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
+        return f"the sides differ at {point}: the engine proved a false claim"
+    return f"equal at {agreed} sample points: an equivalent mutant the filter missed, or a bug"
+
+
 def mutate_derivation(derivation: Derivation, timeout: float | None = 20.0, seed: int = 0,
                       on_mutant=None) -> DerivationMutation:
     """Generate and decide the mutants of every claim of ``derivation`` expected to be proved."""
@@ -261,7 +277,8 @@ def mutate_derivation(derivation: Derivation, timeout: float | None = 20.0, seed
             if result.status is Status.PROVED and dropped_a_fact and not _fact_was_needed(mutant, given, seed, timeout):
                 equivalent += 1
                 continue
-            outcome = MutantOutcome(mutant, result)
+            note = _second_opinion(mutant, seed) if result.status is Status.PROVED else ""
+            outcome = MutantOutcome(mutant, result, note)
             outcomes.append(outcome)
             if on_mutant is not None:
                 on_mutant(outcome)
@@ -287,7 +304,7 @@ def report_lines(results: list[DerivationMutation]) -> list[str]:
         for o in r.outcomes:
             m = o.mutant
             if o.result.status is Status.PROVED:
-                lines.append(f"ENGINE BUG: mutant proved: {r.derivation}: {m.claim}, {m.target}: {m.operator}")
+                lines.append(f"ENGINE BUG: mutant proved: {r.derivation}: {m.claim}, {m.target}: {m.operator} ({o.note})")
             elif o.result.status is Status.UNDECIDED:
                 lines.append(f"undecided: {r.derivation}: {m.claim}, {m.target}: {m.operator} ({o.result.reason})")
     return lines
