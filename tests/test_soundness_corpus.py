@@ -142,6 +142,9 @@ CORPUS = [
     Case("sqrt(x^2) = x on x > 0, complex x", sqrt(x**2), x, PROVED, (), (x > 0,)),
     Case("|r - s| = r - s on r - s > 0 (not a sign region)", Abs(r - s), r - s, TRUE, (), (r - s > 0,)),
     Case("|r - s| = s - r on r - s > 0", Abs(r - s), s - r, REFUTED, (), (r - s > 0,)),
+    Case("integer n on n > 2 stays an integer", cos(pi * (n - 1)) ** 2, 1, PROVED, (), (n > 2,)),
+    Case("integer n on n >= 0, (-1)^n = 1", (-1) ** n, 1, REFUTED, (), (n >= 0,)),
+    Case("real r on r > 0 is not an integer", sin(pi * r), 0, REFUTED, (), (r > 0,)),
     # A region's fresh symbol must not be another symbol named r (found by attack).
     Case("two symbols named r", r + r_pos, 0, REFUTED, (), (r < 0,)),
     Case("two symbols named r, no numeric check", f(r + r_pos), f(0), NOT_PROVED, (), (r < 0,)),

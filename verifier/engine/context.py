@@ -130,13 +130,15 @@ def _region_substitution(where) -> tuple[dict, list[str]]:
             continue
         # A Dummy, never a Symbol: Symbol("z", positive=True) may be another symbol of
         # the claim, and z -> that symbol would identify two independent variables.
+        # An integer symbol minus an integer bound is an integer: keep that too.
         name = lhs.name
+        integer = {"integer": True} if lhs.is_integer and rhs.is_integer else {}
         if op in (">", "<"):
-            fresh = sp.Dummy(name, positive=True)
+            fresh = sp.Dummy(name, positive=True, **integer)
         elif op in (">=", "<="):
-            fresh = sp.Dummy(name, nonnegative=True)
+            fresh = sp.Dummy(name, nonnegative=True, **integer)
         elif op == "!=" and rhs == 0:
-            fresh = sp.Dummy(name, nonzero=True) if lhs.is_real else sp.Dummy(name, zero=False)
+            fresh = sp.Dummy(name, nonzero=True, **integer) if lhs.is_real else sp.Dummy(name, zero=False)
         else:
             continue
         subs[lhs] = rhs + fresh if op in (">", ">=", "!=") else rhs - fresh
