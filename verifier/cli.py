@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE ('-': stdout; the trace then goes to stderr)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="decide derivations in N worker processes (default: 1)")
     p.add_argument("--no-cache", action="store_true", help="decide everything again: neither read nor write ./.verifier_cache")
+    p.add_argument("--mutate", action="store_true",
+                   help="mutation self-test: break each proved claim (all, or the NAMEs) and report what the engine made of each mutant")
     p.add_argument("--version", action="version", version=f"verifier {__version__}")
     return p
 
@@ -55,11 +57,11 @@ def main(argv=None) -> int:
     err = Console(stderr=True)
 
     def usage(message: str) -> int:
-        err.print(f"verify: {message}", style="red", markup=False, highlight=False)
+        err.print(f"verify: {message}", style="red", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
 
-    if args.timeout is not None and args.timeout <= 0:
-        return usage("--timeout must be a positive number of seconds")
+    if args.timeout is not None and not 0 < args.timeout < float("inf"):  # also rejects nan
+        return usage("--timeout must be a positive, finite number of seconds")
     if (args.standalone or args.pdf) and args.latex is None:
         return usage("--standalone and --pdf need --latex DIR")
     if args.jobs < 1:
@@ -67,7 +69,7 @@ def main(argv=None) -> int:
     if args.json == "-":
         out = err  # stdout carries the JSON alone
     cache = None if args.no_cache else ResultCache()
-    if args.list or args.all:
+    if args.list or args.all or (args.mutate and not args.names):
         if args.names:
             return usage("give derivation names or --all/--list, not both")
         if not args.dir.is_dir():
@@ -88,10 +90,13 @@ def main(argv=None) -> int:
         return usage("name a derivation, or use --all or --list (see verify --help)")
 
     for error in loaded.errors:
-        err.print(f"verify: {error}", style="red", markup=False, highlight=False)
+        err.print(f"verify: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
     if args.list:
         out.print(listing(loaded.derivations))
         return EXIT_USAGE if loaded.errors else EXIT_OK
+
+    if args.mutate:
+        return _mutate(loaded, args, out)
 
     started = time.perf_counter()
     reports, cached = [], []
@@ -152,6 +157,18 @@ def write_json(target: str, doc: dict) -> None:
         sys.stdout.flush()
     else:
         Path(target).write_text(text, encoding="utf-8")
+
+
+def _mutate(loaded: Loaded, args, out) -> int:
+    """``--mutate``: exit 1 if the engine proved any mutant (a soundness bug), 2 on broken files."""
+    from .mutate import mutate_derivation, report_lines
+
+    results = [mutate_derivation(d, timeout=args.timeout, seed=args.seed) for d in loaded.derivations]
+    for line in report_lines(results):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    if loaded.errors:
+        return EXIT_USAGE
+    return EXIT_FAILED if any(r.proved for r in results) else EXIT_OK
 
 
 if __name__ == "__main__":

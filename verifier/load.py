@@ -62,6 +62,8 @@ def load_file(path) -> list[Derivation]:
     module = importlib.util.module_from_spec(spec)
     folder = str(path.resolve().parent)
     sys.path.insert(0, folder)  # so a derivation can import helpers beside it
+    writes_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True  # write nothing (no __pycache__) into the user's folders
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:
@@ -70,7 +72,10 @@ def load_file(path) -> list[Derivation]:
         raise LoadError(f"{_where(path, exc)}: import error: {_first_line(exc)}") from None
     except Exception as exc:
         raise LoadError(f"{_where(path, exc)}: {type(exc).__name__} while building the derivation: {_first_line(exc)}") from None
+    except SystemExit as exc:  # a file that calls sys.exit() must not end the whole run
+        raise LoadError(f"{_where(path, exc)}: the file called sys.exit({exc.code!r}) while building the derivation") from None
     finally:
+        sys.dont_write_bytecode = writes_bytecode
         if sys.path and sys.path[0] == folder:
             sys.path.pop(0)
     found = []

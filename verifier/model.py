@@ -88,12 +88,18 @@ def as_sympy(value, what: str):
         raise TypeError(f"{what} is the string {value!r}; build it with SymPy objects (strings are never parsed)")
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
+    if isinstance(value, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction, sp.core.relational.Relational)):
+        raise TypeError(f"{what} is the relation or truth value {value}; expected an expression (put conditions in where=)")
     if isinstance(value, sp.Basic):
         return value
     if isinstance(value, bool):
         raise TypeError(f"{what} is the bool {value}; expected a SymPy expression")
-    if isinstance(value, (int, float, fractions.Fraction)):
-        return sp.sympify(value)
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        return sp.Float(value)
+    if isinstance(value, fractions.Fraction):
+        return sp.Rational(value.numerator, value.denominator)
     raise TypeError(f"{what} must be a SymPy expression or Matrix, not {type(value).__name__}")
 
 

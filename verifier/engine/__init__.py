@@ -25,7 +25,9 @@ import sympy as sp
 from ..model import TACTICS, Claim, Derivation, Status, as_sympy, domain_text
 from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
 from . import tactics
+from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text
+from .interpret import interpreted_counterexample
 from .numeric import NotNumeric, Sampler, find_counterexample
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 from .witness import beyond_engine, with_witness
@@ -44,8 +46,9 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     limit, and the result is then undecided.
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
-    if getattr(lhs, "shape", None) != getattr(rhs, "shape", None):
-        raise ValueError(f"shapes differ: lhs {getattr(lhs, 'shape', 'scalar')}, rhs {getattr(rhs, 'shape', 'scalar')}")
+    shape = lambda e: e.shape if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # noqa: E731 (Indexed.shape raises)
+    if shape(lhs) != shape(rhs):
+        raise ValueError(f"shapes differ: lhs {shape(lhs)}, rhs {shape(rhs)}")
     if by not in TACTICS:
         raise ValueError(f"unknown tactic by={by!r} (known: {', '.join(TACTICS)})")
     given, where = tuple(given), tuple(where)
@@ -56,6 +59,20 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
         result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
     except WorkerError as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}")
+    if result.status is Status.REFUTED:
+        # Checked again here, along another code path: a witness that does not hold up
+        # is an engine bug, reported as such, never as a refutation.
+        unfinished = None
+        try:  # under the same time limit: evaluating at 80 digits can be slow too
+            args = (lhs, rhs, given, where, result.counterexample or {}, result.entry)
+            problem = call_with_time_limit(counterexample_problem, args, timeout)
+        except (TimeLimit, WorkerError) as exc:
+            problem = unfinished = f"the re-check did not finish: {exc}"
+        if problem:
+            reason = (f"a counterexample was found but {unfinished}; not reported as a refutation" if unfinished else
+                      f"engine bug: its counterexample failed the independent re-check ({problem}); not a refutation")
+            steps = result.steps + (Attempt("recheck", "error", problem),)
+            result = Result(Status.UNDECIDED, steps, reason=reason)
     return replace(result, seconds=time.perf_counter() - started)
 
 
@@ -166,6 +183,11 @@ def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
             return replace(concrete.result, steps=tuple(trace), used=facts + ctx.region_used, domains=domains)
         if concrete is not None:
             numeric_gap = f"{numeric_gap}; {concrete.detail}"
+        # Undefined functions: the claim must hold for every f, so for a concrete one too.
+        false_for = interpreted_counterexample(lhs, rhs, given, where, seed)
+        if false_for:
+            trace.append(Attempt("numeric", "refuted", false_for, time.perf_counter() - started))
+            return Result(Status.UNDECIDED, tuple(trace), reason=f"not proved: {false_for}")
     took = time.perf_counter() - started
     if witness is not None:
         where_text = f" in entry {witness.entry}" if witness.entry is not None else ""

@@ -22,7 +22,61 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from .regions import sign_rewrites
 
-__all__ = ["Context", "build_context", "satisfies_domain"]
+__all__ = ["Context", "build_context", "satisfies_domain", "replace_symbols", "fact_holds"]
+
+#: Expressions with their own variables: Sum(i, (i, 1, n)), Integral, Lambda, and
+#: Derivative(f(x), x), whose x is the variable of differentiation, not a value.
+_BINDERS = (sp.Derivative, sp.Subs, sp.Lambda, sp.concrete.expr_with_limits.ExprWithLimits)
+
+
+def replace_symbols(expr, mapping: dict):
+    """``expr`` with each symbol of ``mapping`` replaced by its value, respecting bound variables.
+
+    ``xreplace`` is literal: it would turn ``Sum(i, (i, 1, n))`` with ``i -> 3`` into
+    ``Sum(3, (3, 1, n))`` and ``Derivative(f(x), x)`` with ``x -> 1`` into a derivative
+    "with respect to 1". Where a mapped symbol occurs under such a binder, ``subs``
+    is used, which leaves bound variables alone and turns the derivative into
+    ``Subs(Derivative(f(x), x), x, 1)``.
+    """
+    if not mapping:
+        return expr
+    keys = set(mapping)
+    for node in expr.atoms(*_BINDERS):
+        if keys & node.atoms(sp.Symbol):
+            return expr.subs(mapping, simultaneous=True)
+    return expr.xreplace(mapping)
+
+
+def fact_holds(fact, point: dict) -> bool | None:
+    """Whether the equality ``fact`` holds *exactly* at ``point``; None if it cannot be evaluated
+    there (it holds an undefined function), which the caller must not read as either.
+
+    A small numeric gap is not enough: exp(-1000*p) = 0 is within 1e-40 of holding
+    at p = 1 yet never holds. The gap must be exactly zero, as SymPy evaluates it
+    or after ``simplify`` of the number (sin(1)**2 + cos(1)**2 - 1).
+    """
+    if isinstance(fact, BooleanTrue):
+        return True
+    if isinstance(fact.lhs, sp.MatrixBase) and isinstance(fact.rhs, sp.MatrixBase):
+        if fact.lhs.shape != fact.rhs.shape:
+            return False
+        verdicts = [fact_holds(sp.Eq(a, b, evaluate=False), point) for a, b in zip(fact.lhs, fact.rhs)]
+        return False if False in verdicts else (None if None in verdicts else True)
+    try:
+        gap = replace_symbols(fact.lhs - fact.rhs, point)
+        if gap.has(sp.Subs, sp.Derivative):
+            gap = gap.doit()
+        if gap == 0:
+            return True
+        if gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return False
+        if not gap.is_number:
+            return None
+        if abs(complex(sp.N(gap, 60))) > 1e-40:
+            return False
+        return sp.simplify(gap) == 0
+    except Exception:  # SymPy cannot evaluate the fact here: not known to hold
+        return False
 
 
 def satisfies_domain(symbol: sp.Symbol, value) -> bool:
@@ -51,10 +105,10 @@ class Context:
     unsatisfiable: str | None  # why the assumptions contradict each other, if found
 
     def for_proof(self, expr, with_given: bool):
-        expr = expr.xreplace(self.region_subs) if self.region_subs else expr
+        expr = replace_symbols(expr, self.region_subs)
         if with_given:
             for symbol, value in self.proof_elimination:
-                expr = expr.xreplace({symbol: value})
+                expr = replace_symbols(expr, {symbol: value})
         return expr
 
     @property
@@ -76,16 +130,17 @@ def _region_substitution(where) -> tuple[dict, list[str]]:
             op = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!=", "==": "=="}[op]
         if not (isinstance(lhs, sp.Symbol) and rhs.is_number and rhs.is_real) or lhs in subs:
             continue
-        # A Dummy, never a Symbol of the same name: Symbol("x", positive=True) may
-        # already stand in the claim for a different variable, and merging the two
-        # would prove false claims.
+        # A Dummy, never a Symbol: Symbol("z", positive=True) may be another symbol of
+        # the claim, and z -> that symbol would identify two independent variables.
+        # An integer symbol minus an integer bound is an integer: keep that too.
         name = lhs.name
+        integer = {"integer": True} if lhs.is_integer and rhs.is_integer else {}
         if op in (">", "<"):
-            fresh = sp.Dummy(name, positive=True)
+            fresh = sp.Dummy(name, positive=True, **integer)
         elif op in (">=", "<="):
-            fresh = sp.Dummy(name, nonnegative=True)
+            fresh = sp.Dummy(name, nonnegative=True, **integer)
         elif op == "!=" and rhs == 0:
-            fresh = sp.Dummy(name, nonzero=True) if lhs.is_real else sp.Dummy(name, zero=False)
+            fresh = sp.Dummy(name, nonzero=True, **integer) if lhs.is_real else sp.Dummy(name, zero=False)
         else:
             continue
         subs[lhs] = rhs + fresh if op in (">", ">=", "!=") else rhs - fresh
@@ -105,7 +160,10 @@ def _linear_solution(expr, symbols):
         if not isinstance(symbol, sp.Symbol):
             continue
         slope = sp.diff(expr, symbol)
-        if slope.free_symbols or slope.has(sp.nan, sp.zoo) or slope == 0 or not slope.is_number:
+        # The coefficient must be *known* nonzero: log(6) - log(2) - log(3) is a number
+        # SymPy does not reduce to 0, and dividing by it would "solve" a fact that says
+        # nothing about the symbol.
+        if slope.free_symbols or slope.has(sp.nan, sp.zoo) or not slope.is_number or slope.is_zero is not False:
             continue
         rest = sp.expand(expr - slope * symbol)
         if rest.has(symbol):
@@ -123,8 +181,11 @@ def _eliminate(given) -> tuple[tuple, tuple, str | None]:
         if isinstance(eq, BooleanFalse):
             return (), (), "a given fact is false as stated"
         expr = eq.lhs - eq.rhs
+        if isinstance(expr, sp.MatrixBase):  # Eq(Matrix, Matrix): entry by entry, unsolved
+            residual.append(eq)
+            continue
         for symbol, value in solutions:
-            expr = expr.xreplace({symbol: value})
+            expr = replace_symbols(expr, {symbol: value})
         expr = sp.expand(expr)
         if expr == 0:
             continue
@@ -140,6 +201,16 @@ def _eliminate(given) -> tuple[tuple, tuple, str | None]:
     for symbol, value in solutions:
         if value.is_number and not satisfies_domain(symbol, value):
             return (), (), f"{symbol} is declared {_domain(symbol)} but the given facts force {symbol} = {value}"
+    # A fact left unsolved may contradict the solved ones: x*y = 1 with x = 0.
+    for eq in residual:
+        expr = eq.lhs - eq.rhs
+        if isinstance(expr, sp.MatrixBase):
+            continue
+        for symbol, value in solutions:
+            expr = replace_symbols(expr, {symbol: value})
+        expr = sp.expand(expr)
+        if expr.is_number and expr != 0 and not expr.has(sp.nan, sp.zoo):
+            return (), (), f"the given facts contradict each other ({relation_text(eq)} cannot hold with the others)"
     return tuple(solutions), tuple(residual), None
 
 
@@ -160,7 +231,7 @@ def build_context(given=(), where=()) -> Context:
     region_used = region_used + settled_used
     sample_elim, residual, why = _eliminate(given)
     unsat = unsat or why
-    proof_given = tuple(g.xreplace(region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given)
+    proof_given = tuple(replace_symbols(g, region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given)
     proof_elim, _, why = _eliminate(proof_given)
     unsat = unsat or why
     return Context(

@@ -17,13 +17,17 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 
-from .context import Context, satisfies_domain
+from .context import Context, fact_holds, replace_symbols, satisfies_domain
 
 __all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck"]
 
 R = sp.Rational
 #: Readable values tried first, so counterexamples are small when they can be.
-SIMPLE = (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1, 4), R(3, 2), -3, R(1, 5), 4, R(1, 6), R(3, 4), 5)
+SIMPLE = tuple(map(R, (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1, 4), R(3, 2), -3, R(1, 5), 4, R(1, 6), R(3, 4), 5)))
+#: Non-real values for symbols declared without a real domain: a complex claim must
+#: also hold off the real line (|Im| > pi/2 and > pi reach the branch cuts of sqrt
+#: and log of exp: sqrt(exp(x)) != exp(x/2) at x = 4i).
+COMPLEX = (sp.I, 4 * sp.I, 1 + sp.I, R(-1, 3) + R(7, 2) * sp.I, -2 - 3 * sp.I, R(1, 2) - sp.I, -1 + 2 * sp.I)
 DIGITS = 30
 RECHECK_DIGITS = 60
 
@@ -42,14 +46,22 @@ class Witness:
 
 
 def evaluate(expr, point: dict, digits: int = DIGITS):
-    """The value of ``expr`` at ``point``, or None where it is undefined there."""
+    """The value of ``expr`` at ``point``, or None where it is undefined there.
+
+    SymPy raises on some points (Max of a non-real number, a comparison in a
+    Piecewise): the expression is then taken as undefined there, never as a value.
+    """
     try:
-        value = expr.xreplace(point)
-    except (ValueError, TypeError) as exc:  # e.g. Derivative(f(x), x) at x = 1: "derivative wrt 1"
-        raise NotNumeric(f"cannot evaluate {sp.sstr(expr)[:80]} at a point ({type(exc).__name__})") from None
-    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        value = replace_symbols(expr, point)
+        if value.has(sp.Subs, sp.Derivative):
+            value = value.doit()
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return None
+        value = sp.N(value, digits)
+    except NotNumeric:
+        raise
+    except Exception:
         return None
-    value = sp.N(value, digits)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None
     if not value.is_number:
@@ -83,20 +95,28 @@ class Sampler:
         self.rng = random.Random(seed)
         self.rejected = 0
 
-    def _value(self, symbol, phase: str, index: int):
-        """A value in the symbol's domain: from SIMPLE in turn, SIMPLE at random, or a random fraction."""
+    def _value(self, symbol, phase: str, index: int, attempt: int = 0):
+        """A value in the symbol's domain: from SIMPLE in turn, SIMPLE at random, or a random fraction.
+
+        A symbol that may be non-real gets a value from COMPLEX every other time
+        after the first six sweep points (which stay real, hence readable).
+        """
         rng = self.rng
+        may_be_complex = symbol.is_real is not True
         for shift in range(40):
-            if phase == "sweep":
-                value = sp.sympify(SIMPLE[(index + shift) % len(SIMPLE)])
-            elif phase == "simple":
-                value = sp.sympify(rng.choice(SIMPLE))
-            elif symbol.is_integer:
-                value = sp.Integer(rng.randint(-12, 12))
+            if phase == "random":
+                if symbol.is_integer:
+                    value = sp.Integer(rng.randint(-12, 12))
+                else:
+                    value = R(rng.randint(-24, 24), rng.randint(1, 12))
+                    if may_be_complex and rng.random() < 0.5:
+                        value += sp.I * R(rng.randint(-24, 24), rng.randint(1, 12))
+            elif may_be_complex and attempt >= 6 and (index + shift) % 2 == 1:
+                value = COMPLEX[((index + shift) // 2) % len(COMPLEX)]
+            elif phase == "sweep":
+                value = SIMPLE[(index + shift) % len(SIMPLE)]
             else:
-                value = R(rng.randint(-24, 24), rng.randint(1, 12))
-                if symbol.is_real is not True and rng.random() < 0.5:
-                    value += sp.I * R(rng.randint(-24, 24), rng.randint(1, 12))
+                value = rng.choice(SIMPLE)
             if satisfies_domain(symbol, value):
                 return value
         return None
@@ -105,16 +125,21 @@ class Sampler:
         """Every domain, given fact and region holds at ``point`` (re-checked exactly or at high precision)."""
         ctx = self.context
         for symbol, value in point.items():
-            if not satisfies_domain(symbol, value):
+            # Every value a finite number (a complex symbol is a complex number): 1/c with
+            # c = log(6) - log(2) - log(3), which is 0, is not a value.
+            if not satisfies_domain(symbol, value) or value.is_finite is not True:
                 return False
         for fact in ctx.given:
-            if isinstance(fact, BooleanTrue):
-                continue
-            gap = evaluate(fact.lhs - fact.rhs, point, RECHECK_DIGITS)
-            if gap is None or abs(complex(gap)) > 1e-40:
+            holds = fact_holds(fact, point)
+            if holds is None:
+                raise NotNumeric(f"the given fact {sp.sstr(fact)[:60]} cannot be evaluated numerically")
+            if not holds:
                 return False
         for region in ctx.where:
-            if region.xreplace(point) is not sp.true:
+            try:
+                if replace_symbols(region, point) is not sp.true:
+                    return False
+            except TypeError:  # "Invalid comparison of non-real": outside the region
                 return False
         return True
 
@@ -125,6 +150,9 @@ class Sampler:
         symbols differ), then SIMPLE values at random, then random fractions (and
         Gaussian fractions for complex symbols).
         """
+        not_symbols = [s for s in self.free if not isinstance(s, sp.Symbol)]
+        if not_symbols:
+            raise NotNumeric(f"{sp.sstr(not_symbols[0])} is not a scalar symbol; no numeric check")
         found = 0
         for attempt in range(tries):
             if found >= count:
@@ -132,13 +160,13 @@ class Sampler:
             phase = "sweep" if attempt < len(SIMPLE) else ("simple" if attempt < len(SIMPLE) + count else "random")
             point = {}
             for j, symbol in enumerate(self.free):
-                value = self._value(symbol, phase, attempt + 3 * j)
+                value = self._value(symbol, phase, attempt + 3 * j, attempt)
                 if value is None:
                     break
                 point[symbol] = value
             else:
                 for symbol, expr in self.context.sample_elimination:
-                    point[symbol] = expr.xreplace(point)
+                    point[symbol] = replace_symbols(expr, point)
                 if self.feasible(point):
                     found += 1
                     yield point
@@ -202,13 +230,13 @@ def _simplest(left, right, point, sampler: Sampler) -> dict:
     best = dict(point)
     eliminated = [s for s, _ in sampler.context.sample_elimination]
     for symbol in sampler.free:
-        for value in (0, 1, -1, 2, R(1, 2)):
+        for value in map(R, (0, 1, -1, 2, R(1, 2))):
             if best.get(symbol) == value:
                 break
             trial = dict(best)
-            trial[symbol] = sp.sympify(value)
+            trial[symbol] = value
             for s, expr in sampler.context.sample_elimination:
-                trial[s] = expr.xreplace(trial)
+                trial[s] = replace_symbols(expr, trial)
             if not satisfies_domain(symbol, trial[symbol]) or not all(satisfies_domain(s, trial[s]) for s in eliminated):
                 continue
             try:

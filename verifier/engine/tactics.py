@@ -18,27 +18,39 @@ def expand(expr):
 
 
 def _exp_as_symbols(expr):
-    """Replace each exp(c*p) by t_p**c for a fresh t_p per primitive argument p.
+    """Replace each exp(c*p) by t_p**(c*d) for a fresh t_p = exp(p/d) per primitive argument p.
 
     SymPy keeps exp(h) and exp(-h) (or exp(2h)) as unrelated generators, so
     ``cancel`` cannot see exp(h)*exp(-h) == 1. Keying on the primitive part of the
-    argument (with its sign normalised) makes them powers of one symbol. The map
-    t_p -> exp(p) is a ring homomorphism, so a rational function in t_p that is
-    identically zero stays zero after substituting back.
+    argument (with its sign normalised) makes them powers of one symbol.
+
+    The exponent must be an integer: exp(k*u) == exp(u)**k holds for every complex u
+    only for integer k (exp(x/2) == sqrt(exp(x)) fails at x = 4*I). So d is the
+    least common denominator of the coefficients of p, and t_p stands for exp(p/d).
+    Then t_p -> exp(p/d) is a ring homomorphism on Laurent polynomials in t_p, so a
+    rational function in t_p that is identically zero stays zero after substituting
+    back. When p is real, exp(p/d) > 0, so t_p is declared positive.
     """
     expr = sp.expand_power_exp(expr)
     atoms = sorted(expr.atoms(sp.exp), key=sp.default_sort_key)
     if not atoms:
         return expr
-    bases: dict = {}
-    mapping = {}
+    split = {}
     for atom in atoms:
         coeff, prim = atom.args[0].as_content_primitive()
+        if not coeff.is_Rational:  # a Float coefficient: leave this exponential alone
+            continue
         if prim.could_extract_minus_sign():
             coeff, prim = -coeff, -prim
-        if prim not in bases:
-            bases[prim] = sp.Dummy(f"exp_{len(bases)}")
-        mapping[atom] = bases[prim] ** coeff
+        split[atom] = (coeff, prim)
+    denominators: dict = {}
+    for coeff, prim in split.values():
+        denominators[prim] = sp.ilcm(denominators.get(prim, 1), coeff.q)
+    bases: dict = {}
+    for prim in sorted(denominators, key=sp.default_sort_key):
+        positive = True if prim.is_extended_real else None
+        bases[prim] = sp.Dummy(f"exp_{len(bases)}", positive=positive)
+    mapping = {atom: bases[prim] ** int(coeff * denominators[prim]) for atom, (coeff, prim) in split.items()}
     return expr.xreplace(mapping)
 
 

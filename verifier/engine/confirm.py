@@ -1,0 +1,83 @@
+"""An independent check of a counterexample, in the process that reports it.
+
+The numeric search re-checks its own witnesses, but with its own code (its
+sampler's feasibility test, its evaluator). This module repeats the check along a
+different path, from nothing but the statement and the point: 80 digits instead
+of 60, the symbol domains read off the symbols'
+assumptions, each given fact required to hold exactly and each region to evaluate
+to true. A witness that fails here is an engine bug, never a refutation.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.logic.boolalg import BooleanTrue
+
+from ..model import domain_text
+from .context import replace_symbols
+
+__all__ = ["counterexample_problem"]
+
+DIGITS = 80
+
+
+def _value(expr, point: dict):
+    value = replace_symbols(expr, point)
+    if value.has(sp.Subs, sp.Derivative):
+        value = value.doit()
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
+        return None
+    value = sp.N(value, DIGITS)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
+        return None
+    return value
+
+
+def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None) -> str | None:
+    """Why ``point`` is not a counterexample to ``lhs == rhs`` under the assumptions, or None if it is."""
+    try:
+        if isinstance(lhs, sp.MatrixBase):
+            if entry is None:
+                return "no matrix entry is named"
+            lhs, rhs = lhs[entry], rhs[entry]
+        free = set(lhs.free_symbols) | set(rhs.free_symbols)
+        for fact in tuple(given) + tuple(where):
+            free |= getattr(fact, "free_symbols", set())
+        missing = sorted((str(s) for s in free - set(point)))
+        if missing:
+            return f"no value for {', '.join(missing)}"
+        for symbol, value in point.items():
+            if not isinstance(value, sp.Basic) or not value.is_number or value.is_finite is not True:
+                return f"{symbol} = {value} is not known to be a finite number"
+            for key, wanted in symbol.assumptions0.items():
+                if getattr(value, f"is_{key}") is not wanted:
+                    return f"{symbol} = {value} is outside its domain ({domain_text(symbol)}: {key} must be {wanted})"
+        facts = []
+        for fact in given:
+            if isinstance(fact, BooleanTrue):
+                continue
+            if isinstance(fact.lhs, sp.MatrixBase):  # Eq(Matrix, Matrix): every entry
+                facts += [sp.Eq(a, b, evaluate=False) for a, b in zip(fact.lhs, fact.rhs)]
+            else:
+                facts.append(fact)
+        for fact in facts:
+            gap = replace_symbols(fact.lhs - fact.rhs, point)
+            if gap.has(sp.Subs, sp.Derivative):
+                gap = gap.doit()
+            if gap != 0 and sp.simplify(gap) != 0:
+                return f"the given fact {sp.sstr(fact)} does not hold there (off by {sp.sstr(sp.N(gap, 6))})"
+        for region in where:
+            if replace_symbols(region, point) is not sp.true:
+                return f"the region {sp.sstr(region)} does not hold there"
+        left, right = _value(lhs, point), _value(rhs, point)
+        if left is None or right is None:
+            return "a side is undefined there"
+        gap = _value(lhs - rhs, point)
+        if gap is None:
+            return "the difference is undefined there"
+        scale = 1 + max(abs(complex(left)), abs(complex(right)))
+        if abs(complex(gap)) <= scale * 10.0 ** (-(DIGITS // 2)):
+            return f"the sides agree there to {DIGITS // 2} digits"
+        return None
+    except Exception as exc:  # the point cannot be checked: not a counterexample we can stand by
+        return f"the re-check failed: {type(exc).__name__}: {exc}"
