@@ -88,7 +88,8 @@ def test_the_package_never_evaluates_strings():
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-                if name in FORBIDDEN_CALLS:
+                regex = isinstance(func, ast.Attribute) and getattr(func.value, "id", None) == "re"
+                if name in FORBIDDEN_CALLS and not regex:  # re.compile builds a regex, it runs nothing
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}(...)")
     assert offenders == [], "these calls can evaluate strings; build SymPy objects directly instead"
 

@@ -52,6 +52,9 @@ class Result:
     #: ``lhs_value``/``rhs_value`` are v^T lhs v and v^T rhs v.
     relation: str = "=="
     vector: tuple | None = None
+    #: For a refutation of a claim about undefined functions: the concrete functions
+    #: ((f, Lambda), ...) the counterexample uses (the claim must hold for every f).
+    interpretation: tuple = ()
 
 
 @dataclass(frozen=True)

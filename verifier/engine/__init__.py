@@ -64,7 +64,7 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
         # is an engine bug, reported as such, never as a refutation.
         unfinished = None
         try:  # under the same time limit: evaluating at 80 digits can be slow too
-            args = (lhs, rhs, given, where, result.counterexample or {}, result.entry)
+            args = (lhs, rhs, given, where, result.counterexample or {}, result.entry, result.interpretation)
             problem = call_with_time_limit(counterexample_problem, args, timeout)
         except (TimeLimit, WorkerError) as exc:
             problem = unfinished = f"the re-check did not finish: {exc}"

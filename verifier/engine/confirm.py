@@ -33,9 +33,33 @@ def _value(expr, point: dict):
     return value
 
 
-def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None) -> str | None:
-    """Why ``point`` is not a counterexample to ``lhs == rhs`` under the assumptions, or None if it is."""
+def _interpreted(expr, interpretation):
+    """``expr`` with each undefined function replaced by its concrete Lambda."""
+    for func, lam in interpretation:
+        expr = expr.replace(func, lam)
+    return expr.doit() if expr.has(sp.Derivative, sp.Subs) else expr
+
+
+def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, interpretation=()) -> str | None:
+    """Why ``point`` is not a counterexample to ``lhs == rhs`` under the assumptions, or None if it is.
+
+    ``interpretation`` holds the concrete functions a refutation of a claim about
+    undefined functions used: the claim must hold for every function, so it is
+    re-checked with these. Expectations are reduced by linearity, independence and
+    the stated moments first: that is what E[...] means to the engine.
+    """
     try:
+        if interpretation:
+            given = [sp.Eq(_interpreted(g.lhs, interpretation), _interpreted(g.rhs, interpretation))
+                     if isinstance(g, sp.Equality) else g for g in given]
+            where = [_interpreted(w, interpretation) for w in where]
+            lhs, rhs = _interpreted(lhs, interpretation), _interpreted(rhs, interpretation)
+            # the functions' bodies are listed in the point for the reader; they are not values
+            point = {k: v for k, v in point.items() if getattr(v, "is_number", False)}
+        from . import expectation
+
+        if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
+            lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)
         if isinstance(lhs, sp.MatrixBase):
             if entry is None:
                 return "no matrix entry is named"

@@ -21,6 +21,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
+from ..model import as_sympy
+
 __all__ = ["Expectation", "independent", "independent_with", "NotReducible", "has_expectation", "reduce_expectations", "reduce_pair"]
 
 
@@ -36,7 +38,7 @@ class Expectation(sp.Expr):
     """
 
     def __new__(cls, expr, variables, moments):
-        expr = sp.sympify(expr)
+        expr = as_sympy(expr, "an expectation's argument")
         variables = sp.Tuple(*variables)
         moments = sp.Tuple(*(sp.Tuple(*m) for m in moments))
         if len(variables) != len(moments):
@@ -84,9 +86,9 @@ def independent(variables, mean=None, variance=None, moments=None):
     if moments is None:
         if mean is None:
             raise ValueError("give mean (and variance) or moments")
-        mean = sp.sympify(mean)
-        moments = (mean,) if variance is None else (mean, sp.sympify(variance) + mean**2)
-    moments = tuple(sp.sympify(m) for m in moments)
+        mean = as_sympy(mean, "a mean")
+        moments = (mean,) if variance is None else (mean, as_sympy(variance, "a variance") + mean**2)
+    moments = tuple(as_sympy(m, "a moment") for m in moments)
 
     def E(expr):
         return Expectation(expr, variables, [moments] * len(variables))
@@ -104,7 +106,7 @@ def independent_with(moments_by_variable: dict):
     T = sum_{k != i} d_k w_k x_k, which is independent of d_i and has E[T] = sum_{k != i} w_k x_k.
     """
     variables = tuple(moments_by_variable)
-    moments = [tuple(sp.sympify(m) for m in moments_by_variable[v]) for v in variables]
+    moments = [tuple(as_sympy(m, "a moment") for m in moments_by_variable[v]) for v in variables]
 
     def E(expr):
         return Expectation(expr, variables, moments)

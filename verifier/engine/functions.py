@@ -98,14 +98,16 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
     point = {k: v for k, v in witness.point.items() if k not in coefficients}
     shown = dict(point)
     names = []
+    interpretation = []
     for func, lam in stand_ins.items():
         body = sp.expand(lam.expr.xreplace({c: witness.point.get(c, 0) for c in lam.expr.free_symbols if c in coefficients}))
         label = sp.Symbol(f"{func.__name__}({', '.join(map(str, lam.variables))})")
         shown[label] = body
         names.append(f"{label} = {body}")
+        interpretation.append((func, sp.Lambda(lam.variables, body)))
     where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
     values = ", ".join(f"{k} = {v}" for k, v in point.items())
     detail = f"sides differ{where_text} for the concrete functions {'; '.join(names)} at {values}"
     result = Result(Status.REFUTED, (), tactic="numeric", counterexample=shown, lhs_value=witness.lhs_value,
-                    rhs_value=witness.rhs_value, entry=witness.entry)
+                    rhs_value=witness.rhs_value, entry=witness.entry, interpretation=tuple(interpretation))
     return Concrete(result, detail)
