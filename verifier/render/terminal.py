@@ -22,7 +22,16 @@ MARK = {Status.PROVED: "✔", Status.REFUTED: "✘", Status.UNDECIDED: "?"}
 
 
 def scope_text(report: ClaimReport) -> str:
-    """In words, what a verdict covers."""
+    """In words, what a verdict covers: 'for all k >= 1' only for a proof over symbolic sizes."""
+    claim = report.claim
+    if claim.sizes:
+        if report.status is Status.PROVED:
+            return f"for all {claim.size_text}"
+        if report.status is Status.REFUTED:
+            point = report.witness.counterexample if report.witness is not None else {}
+            at = ", ".join(f"{s} = {point[s]}" for s, _ in claim.sizes if s in point)
+            return f"refuted at {at}" if at else "refuted"
+        return f"not proved for all {claim.size_text}"
     scope = report.claim.scope
     if report.status is Status.REFUTED:
         return f"refuted at {scope}" if scope else "refuted"
@@ -160,8 +169,9 @@ def summary_table(reports, errors=()) -> Table:
     for column in ("derivation", "claims", "proved", "refuted", "undecided", "as expected", "seconds"):
         table.add_column(column, justify="left" if column == "derivation" else "right")
     for r in reports:
-        scopes = sorted({c.claim.scope for c in r.claims if c.status is Status.PROVED and c.claim.scope})
-        proved = str(r.count(Status.PROVED)) + (f" (at {'; '.join(scopes)})" if scopes else "")
+        scopes = sorted({f"at {c.claim.scope}" for c in r.claims if c.status is Status.PROVED and c.claim.scope})
+        scopes = sorted({f"for all {c.claim.size_text}" for c in r.claims if c.status is Status.PROVED and c.claim.sizes}) + scopes
+        proved = str(r.count(Status.PROVED)) + (f" ({'; '.join(scopes)})" if scopes else "")
         expected = sum(c.meets_expectation for c in r.claims)
         table.add_row(
             r.derivation.name,
