@@ -288,6 +288,7 @@ def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
     symbols = set()
     for e in exprs:
         symbols |= getattr(e, "free_symbols", set())
+    symbols = {s for s in symbols if not isinstance(s, sp.Indexed)}  # an entry has its base's domain
     for s in sorted(symbols, key=sp.default_sort_key):
         groups.setdefault(domain_text(s), []).append(s)
     return sorted(groups.items())

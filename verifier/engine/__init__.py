@@ -44,8 +44,9 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     ``Claim``) make it a claim over symbolic sizes, decided for every size.
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
-    if getattr(lhs, "shape", None) != getattr(rhs, "shape", None):
-        raise ValueError(f"shapes differ: lhs {getattr(lhs, 'shape', 'scalar')}, rhs {getattr(rhs, 'shape', 'scalar')}")
+    shape = lambda e: e.shape if isinstance(e, sp.MatrixBase) else "scalar"  # noqa: E731 (Indexed.shape raises)
+    if shape(lhs) != shape(rhs):
+        raise ValueError(f"shapes differ: lhs {shape(lhs)}, rhs {shape(rhs)}")
     if by not in TACTICS:
         raise ValueError(f"unknown tactic by={by!r} (known: {', '.join(TACTICS)})")
     given, where = tuple(given), tuple(where)

@@ -46,6 +46,8 @@ __all__ = ["Known", "Proof", "prove_zero", "rename_bound", "differentiate", "non
 #: kappa0, kappa1, ... inside a sum taken as an atom; claims may not use these names.
 ITER, KEY = "ι", "κ"
 RESERVED = (ITER, KEY)
+#: A sum with concrete limits and at most this many terms is written out.
+WRITE_OUT = 16
 
 
 def _bound(depth: int, family: str = ITER) -> sp.Symbol:
@@ -155,13 +157,20 @@ def condition_holds(cond, known: Known):
 # --- renaming and derivatives ---------------------------------------------------------
 
 
+def outer_limit(expr: sp.Sum):
+    """(index, lo, hi, summand) of the outermost limit; SymPy folds Sum(Sum(f, a), b) into
+    Sum(f, a, b), so the summand of a sum with several limits is itself a sum."""
+    index, lo, hi = expr.limits[-1]
+    inner = sp.Sum(expr.function, *expr.limits[:-1]) if len(expr.limits) > 1 else expr.function
+    return index, lo, hi, inner
+
+
 def _fresh(expr):
-    """Every bound index renamed to a fresh Dummy; sums with several limits nested."""
+    """Every bound index renamed to a fresh Dummy."""
     if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum):
         return expr
     if isinstance(expr, sp.Sum):
-        index, lo, hi = expr.limits[-1]  # the outermost limit
-        inner = sp.Sum(expr.function, *expr.limits[:-1]) if len(expr.limits) > 1 else expr.function
+        index, lo, hi, inner = outer_limit(expr)
         new = sp.Dummy(index.name, integer=True)
         return sp.Sum(_fresh(inner.xreplace({index: new})), (new, _fresh(lo), _fresh(hi)))
     return expr.func(*[_fresh(a) for a in expr.args])
@@ -171,9 +180,9 @@ def _by_depth(expr, depth: int, family: str):
     if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum):
         return expr
     if isinstance(expr, sp.Sum):
-        index, lo, hi = expr.limits[0]
+        index, lo, hi, inner = outer_limit(expr)
         new = _bound(depth, family)
-        body = _by_depth(expr.function.xreplace({index: new}), depth + 1, family)
+        body = _by_depth(inner.xreplace({index: new}), depth + 1, family)
         return sp.Sum(body, (new, _by_depth(lo, depth, family), _by_depth(hi, depth, family)))
     return expr.func(*[_by_depth(a, depth, family) for a in expr.args])
 
@@ -253,11 +262,16 @@ def normalise(expr, known: Known, depth: int, proof: Proof):
 
 
 def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
-    index, lo, hi = expr.limits[0]
+    index, lo, hi, summand = outer_limit(expr)
     # Inside the sum the index lies in [lo, hi], unless the sum runs backwards
     # (hi < lo - 1, Karr's convention), where it lies elsewhere: then say nothing.
     inner = known.with_index(index, lo, hi) if nonnegative(hi - lo + 1, known) else known
-    body = _expand(normalise(expr.function, inner, depth + 1, proof))
+    body = _expand(normalise(summand, inner, depth + 1, proof))
+    count = sp.expand(hi - lo + 1)
+    if count.is_Integer and 0 <= count <= WRITE_OUT:
+        # concrete limits: the sum is its terms, by definition
+        proof.rule("sums with concrete limits written out")
+        return sp.Add(*[normalise(body.xreplace({index: lo + t}), known, depth, proof) for t in range(int(count))])
     terms = []
     for term in sp.Add.make_args(body):
         factors = sp.Mul.make_args(term)
@@ -303,9 +317,9 @@ class Atoms:
 
     def _sum_symbol(self, expr):
         key = rename_bound(expr, 0, KEY)
-        index, lo, hi = key.limits[0]
+        index, lo, hi, summand = outer_limit(key)
         # positive when every term is (SymPy sees it from the entries' domains) and there is one
-        positive = key.function.is_positive is True and nonnegative(hi - lo, self.known)
+        positive = summand.is_positive is True and nonnegative(hi - lo, self.known)
         return self._symbol(("sum", key), "Σ", positive)
 
     def replace(self, expr):
@@ -412,12 +426,12 @@ def _merge_sums(normal, depth: int):
             continue
         the_sum = sums[0]
         outside = sp.Mul(*[f for f in factors if f is not the_sum])
-        old, lo, hi = the_sum.limits[0]
+        old, lo, hi, summand = outer_limit(the_sum)
         if index in outside.free_symbols or index in lo.free_symbols or index in hi.free_symbols:
             rest.append(term)
             continue
         # c * Sum(f(d)) = Sum(c * f(d)) for c free of d: the summand with d named by depth
-        body = outside * the_sum.function.xreplace({old: index})
+        body = outside * summand.xreplace({old: index})
         groups[(lo, hi)] = groups.get((lo, hi), 0) + body
     if not groups:
         return None

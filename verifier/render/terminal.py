@@ -61,7 +61,9 @@ def _verdict(status: Status) -> Text:
 def _how(result: Result) -> str:
     if result.status is Status.PROVED:
         text = f"by {result.tactic}"
-        return text + (f"; uses {'; '.join(result.used)}" if result.used else "")
+        text += f"; uses {'; '.join(result.used)}" if result.used else ""
+        checks = [a.detail for a in result.steps if a.tactic == "cross-check" and a.outcome == "agrees"]
+        return text + (f"; cross-check: {checks[0]}" if checks else "")
     if result.status is Status.REFUTED:
         return "counterexample found and re-checked at 60 digits"
     return result.reason
