@@ -33,8 +33,66 @@ def entry_symbol(base: sp.IndexedBase, indices) -> sp.Symbol:
     return sp.Symbol(name, **base.assumptions0)
 
 
+class DefinedAtom(sp.Function):
+    """A shared subexpression kept whole at a concrete size (such as S = sum_d exp(z_d)).
+
+    Each subclass carries its ``definition`` (the written-out subexpression, in the
+    ``variables`` it depends on). Its derivatives are the derivatives of that
+    definition, computed by ordinary calculus, and its value is the definition's: the
+    atom is only a name for the definition, so an identity proved with atoms as
+    independent generators holds with the definitions put back.
+    """
+
+    definition = sp.S.Zero
+    variables: tuple = ()
+
+    @classmethod
+    def eval(cls, *args):
+        return None  # never rewritten automatically: that is the point of the atom
+
+    def _mapping(self) -> dict:
+        return dict(zip(self.variables, self.args))
+
+    def fdiff(self, argindex=1):
+        variable = self.variables[argindex - 1]
+        cache = type(self).__dict__.get("_derivatives")
+        if cache is None:
+            cache = {}
+            setattr(type(self), "_derivatives", cache)
+        if variable not in cache:
+            cache[variable] = sp.diff(self.definition, variable)
+        return cache[variable].xreplace(self._mapping())
+
+    def _fact(self, name: str):
+        """A property of the definition, asked once per class (for the atom's own variables)."""
+        if self.args != self.variables:
+            return getattr(self.definition.xreplace(self._mapping()), name)
+        facts = type(self).__dict__.get("_facts")
+        if facts is None:
+            facts = {}
+            setattr(type(self), "_facts", facts)
+        if name not in facts:
+            facts[name] = getattr(self.definition, name)
+        return facts[name]
+
+    def _eval_is_positive(self):
+        return self._fact("is_positive")
+
+    def _eval_is_real(self):
+        return self._fact("is_real")
+
+    def _eval_evalf(self, prec):
+        from mpmath.libmp import prec_to_dps
+
+        return self.definition.xreplace(self._mapping()).evalf(prec_to_dps(prec))
+
+
 class _Concrete:
-    def __init__(self):
+    def __init__(self, atoms: bool = False, fixed=(), indices=()):
+        self.atoms = atoms
+        self.fixed = frozenset(fixed) | frozenset(indices)  # constant over the instance
+        self.indices = frozenset(indices)  # the free indices: they differ between entries
+        self.atom_classes: dict = {}
         self.memo: dict = {}
         self.derivatives: dict = {}  # (function, variable) -> derivative, shared by mixed partials
         self.symbols: dict = {}
@@ -81,9 +139,12 @@ class _Concrete:
                 raise ValueError(f"sum limits {lo}, {hi} are not integers at this size")
             lo, hi = int(lo), int(hi)
             if hi >= lo - 1:
-                return sp.Add(*[self(inner, {**env, index: value}) for value in range(lo, hi + 1)])
-            # Karr's convention for a sum that runs backwards
-            return -sp.Add(*[self(inner, {**env, index: value}) for value in range(hi + 1, lo)])
+                written = sp.Add(*[self(inner, {**env, index: value}) for value in range(lo, hi + 1)])
+            else:  # Karr's convention for a sum that runs backwards
+                written = -sp.Add(*[self(inner, {**env, index: value}) for value in range(hi + 1, lo)])
+            if self.atoms and self._shared(expr, env, index, written):
+                return self._atom(written)
+            return written
         if isinstance(expr, sp.Derivative):
             function = self(expr.expr, env)
             for variable, count in expr.variable_count:
@@ -97,9 +158,39 @@ class _Concrete:
         return expr.func(*[self(a, env) for a in expr.args])
 
 
-def builder():
-    """A concrete-instance builder whose cache is shared by the calls made with it."""
-    return _Concrete()
+    def _shared(self, expr, env, index, written) -> bool:
+        """Whether a sum is kept as an atom: the same for every entry (it depends on no
+        enclosing sum's index and on no free index) and not linear in what it depends
+        on (a linear sum such as sum_i y_i or the mean is cheap written out, and
+        identities such as sum_m (x_m - mu) = 0 need it written out)."""
+        used = {s for s in env if s in self._symbols(expr) and s != index}
+        if not used <= self.fixed or used & self.indices:
+            return False
+        if len(sp.Add.make_args(written)) < 2:
+            return False
+        variables = sorted(written.free_symbols, key=sp.default_sort_key)
+        linear = written.is_polynomial(*variables) and sp.Poly(written, *variables).total_degree() <= 1
+        return not linear
+
+    def _atom(self, written):
+        """The atom named for the written-out sum ``written`` (one class per distinct sum)."""
+        if written not in self.atom_classes:
+            variables = tuple(sorted(written.free_symbols, key=sp.default_sort_key))
+            name = f"S{len(self.atom_classes) + 1}"
+            cls = type(name, (DefinedAtom,), {"definition": written, "variables": variables})
+            self.atom_classes[written] = cls
+        cls = self.atom_classes[written]
+        return cls(*cls.variables)
+
+
+def builder(atoms: bool = False, fixed=(), indices=()):
+    """A concrete-instance builder whose cache is shared by the calls made with it.
+
+    With ``atoms``, each sum shared by all entries (it depends only on ``fixed``,
+    the sizes, and not on the free ``indices``) and not linear is kept as a
+    ``DefinedAtom`` instead of its written-out terms.
+    """
+    return _Concrete(atoms, fixed, indices)
 
 
 def concrete(expr, values: dict):
