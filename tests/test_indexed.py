@@ -225,3 +225,41 @@ def test_sizes_and_a_typed_scope_are_not_both_allowed():
 def test_an_index_range_may_only_use_declared_sizes():
     with pytest.raises(ValueError, match="not a declared size"):
         Claim("entry", lhs=z[j], rhs=z[j], sizes=[k], indices={j: (1, n)})
+
+
+# --- exact checking at one concrete size, shared sums as atoms -------------------------------------
+
+from verifier.engine.at_size import prove_at_size  # noqa: E402
+from verifier.engine.instances import DefinedAtom, builder  # noqa: E402
+
+
+def test_at_size_proves_the_softmax_hessian_at_that_size_only():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    rhs = yhat(i) * KroneckerDelta(i, j) - yhat(i) * yhat(j)
+    r = prove_at_size(Derivative(L, z[i], z[j]), rhs, [SIMPLEX], (), ((i, 1, k), (j, 1, k)), {k: 5})
+    assert r.status is Status.PROVED
+    assert "all 25 entries" in r.steps[0].detail and "k = 5" in r.steps[0].detail
+
+
+def test_at_size_never_proves_a_sign_slip():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    rhs = yhat(i) * KroneckerDelta(i, j) + yhat(i) * yhat(j)
+    r = prove_at_size(Derivative(L, z[i], z[j]), rhs, [SIMPLEX], (), ((i, 1, k), (j, 1, k)), {k: 3})
+    assert r.status is not Status.PROVED
+
+
+def test_at_size_without_the_given_fact_is_not_proved():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    r = prove_at_size(Derivative(L, z[j]), yhat(j) - y[j], [], (), ((j, 1, k),), {k: 3})
+    assert r.status is not Status.PROVED
+
+
+def test_a_shared_sum_becomes_an_atom_whose_derivative_is_the_definitions():
+    build = builder(atoms=True, fixed={k}, indices={j})
+    atom = build(S, {k: 4})
+    assert isinstance(atom, DefinedAtom)
+    z2 = entry_symbol(z, (2,))
+    assert diff(atom, z2) == exp(z2)
+    assert atom.is_positive
+    written = build(Sum(z[d], (d, 1, k)), {k: 4})  # linear: written out, not an atom
+    assert not isinstance(written, DefinedAtom)
