@@ -263,3 +263,16 @@ def test_a_shared_sum_becomes_an_atom_whose_derivative_is_the_definitions():
     assert atom.is_positive
     written = build(Sum(z[d], (d, 1, k)), {k: 4})  # linear: written out, not an atom
     assert not isinstance(written, DefinedAtom)
+
+
+def test_nothing_is_proved_under_assumptions_no_size_satisfies():
+    # sum_c y_c = -1 with y >= 0 holds at no size: the identity below must not come out proved
+    r = decide(Sum(t * y[d], (d, 1, k)), -t, given=[Eq(Sum(y[c], (c, 1, k)), -1)])
+    assert r.status is Status.UNDECIDED
+
+
+def test_nothing_is_proved_when_no_sampled_size_has_a_feasible_point():
+    u = Symbol("u", real=True)  # sum_c y_c = u - 1 >= 0 needs u >= 1: infeasible where u < 1
+    r = check(Sum(t * y[d], (d, 1, k)), t * (u - 1), given=[Eq(Sum(y[c], (c, 1, k)), u - 1)], where=[u < 1], sizes=[k])
+    assert r.status is Status.UNDECIDED
+    assert "no point" in r.reason

@@ -66,9 +66,12 @@ def prove_at_size(lhs, rhs, given, where, indices, values: dict, deadline: float
     ways = ((split, with_atoms), (raw, with_atoms), (raw, written_out))
     start = 0  # the way that worked for the previous entry is tried first
     plain = builder()
-    facts = [sp.Eq(plain(g.lhs, values), plain(g.rhs, values)) for g in given if isinstance(g, sp.Equality)]
+    facts = [sp.Eq(plain(g.lhs, values), plain(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
     context = build_context(facts, [plain(w, values) for w in where])
     scope = ", ".join(f"{s} = {v}" for s, v in values.items())
+    if context.unsatisfiable:
+        reason = f"assumptions unsatisfiable at {scope}: {context.unsatisfiable}"
+        return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", reason),), reason=reason)
     entries = _entries(indices, values)
     unfolded = 0
     for number, combo in enumerate(entries, 1):

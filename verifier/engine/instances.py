@@ -268,7 +268,7 @@ def instance(lhs, rhs, given, where, values: dict, seed: int, scaled: bool, buil
     instantiated assumptions. ``build`` (from ``builder()``) shares work between instances."""
     build = build if build is not None else _Concrete()
     left, right = build(sp.sympify(lhs), values), build(sp.sympify(rhs), values)
-    facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) for g in given if isinstance(g, sp.Equality)]
+    facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
     regions = [build(w, values) for w in where]
     context = build_context(facts, regions)
     symbols = left.free_symbols | right.free_symbols
@@ -452,7 +452,7 @@ def agree_fast(lhs, rhs, given, where, values: dict, seed: int, count: int, digi
     written out (see ``evaluate_fast``), so this stays fast at n = 1000.
     """
     build = _Concrete()
-    facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) for g in given if isinstance(g, sp.Equality)]
+    facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
     regions = [build(w, values) for w in where]
     context = build_context(facts, regions)
     mentioned = set()

@@ -19,6 +19,7 @@ import random
 import time
 
 import sympy as sp
+from sympy.logic.boolalg import BooleanFalse
 
 from ..model import Status, domain_text
 from ..report import Attempt, Result
@@ -144,6 +145,9 @@ def decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget) -> Re
         reason = f"the names {', '.join(clash)} are reserved for bound indices; rename them"
         return Result(Status.UNDECIDED, (Attempt("index calculus", "skipped", reason),), reason=reason)
 
+    if any(isinstance(g, BooleanFalse) for g in given) or any(isinstance(w, BooleanFalse) for w in where):
+        reason = "assumptions unsatisfiable: a given fact or region is false as stated; nothing is proved under them"
+        return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", reason),), reason=reason)
     started = time.perf_counter()
     witness, checked, agreed, gap = cross_check(lhs, rhs, given, where, sizes, indices, seed, deadline)
     took = time.perf_counter() - started
@@ -158,6 +162,11 @@ def decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget) -> Re
         point = ", ".join(f"{k} = {v}" for k, v in witness["point"].items())
         trace.append(Attempt("cross-check", "refuted", f"sides differ at {witness['at']}: {point}", took))
 
+    if witness is None and agreed == 0 and not gap:
+        # as for ordinary claims: nothing is proved under assumptions no point satisfies
+        reason = "no point satisfying all assumptions was found at any checked size (they may be inconsistent); nothing is proved under them"
+        trace.append(Attempt("cross-check", "no point", reason))
+        return Result(Status.UNDECIDED, tuple(trace), reason=reason, domains=domains)
     if by == "sorry" and witness is None:
         trace.append(Attempt("sorry", "skipped", "step not justified (by='sorry')"))
         return Result(Status.UNDECIDED, tuple(trace), reason=f"skipped (by='sorry'); equal at {sizes_text}", domains=domains)
