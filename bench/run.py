@@ -55,7 +55,8 @@ def timed(fn, *args, limit: float):
 
 
 def row(section, case, engine, engine_s, naive, naive_s):
-    if engine_s and naive_s and naive != "-":
+    # a ratio compares like with like: both decided the case, or naive ran out of time
+    if engine_s and naive_s and naive in ("proved", "time limit"):
         ratio = f"{naive_s / engine_s:.1f}x" + ("+" if naive == "time limit" else "")
     else:
         ratio = "-"
@@ -95,7 +96,7 @@ def seed_section(derivations, limit: float) -> None:
             started = time.perf_counter()
             report = decide_claim(claim, derivation.given, derivation.where, timeout=limit)
             engine_s = time.perf_counter() - started
-            scope = f"for all {claim.size_text}" if claim.sizes and report.status is Status.PROVED else (claim.scope or "")
+            scope = f"for all {claim.size_text}" if claim.sizes and report.status is Status.PROVED else (f"at {claim.scope}" if claim.scope else "")
             engine = report.status.value + (f" ({scope})" if scope else "")
             verdict, naive_s = timed(naive, claim.lhs, claim.rhs, limit=limit)
             row("seed", f"{derivation.name}: {claim.name}", engine, engine_s, verdict, naive_s)
@@ -195,7 +196,8 @@ def main(argv=None) -> int:
     all_sizes_section(loaded.derivations, args.timeout)
     print_table()
     print(f"\n{len(ROWS)} rows in {time.perf_counter() - started:.0f} s; time limit {args.timeout:g} s per case; "
-          "'+' on a ratio: naive hit the limit, so the ratio is at least that")
+          "'+' on a ratio: naive hit the limit, so the ratio is at least that; "
+          "no ratio where naive did not prove (it cannot refute, nor use the given facts)")
     return 0
 
 
