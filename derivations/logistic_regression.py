@@ -4,11 +4,15 @@ the cross-entropy (seed 1.1 to 1.4; errata 1.1e and 1.3e).
 h_i = w^T x_i + b, z_i = sigma(h_i) = 1/(1 + exp(-h_i)),
 E(w, b) = -sum_i [y_i ln z_i + (1 - y_i) ln(1 - z_i)], X has the x_i^T as rows.
 The sigmoid is written out with exp, so its derivative is derived, not assumed.
-The matrix claims are checked at n = 2 examples with p = 2 features and n = 3 with
-p = 2: each verdict holds at that size only.
+
+The gradient and Hessian claims are stated for a symbolic number of examples n and
+features p, entry by entry (x[i, m], w[m], sums up to n and p): they are proved for
+all n >= 1, p >= 1, and cross-checked numerically at n = p = 1, 2, 3, 7, 50. The
+same claims in matrix form at (n, p) = (2, 2) and (3, 2) follow: each of those holds
+at that size only.
 """
 
-from sympy import Matrix, Symbol, diag, exp, hessian, log, sqrt, symbols, zeros
+from sympy import Derivative, IndexedBase, Matrix, Sum, Symbol, diag, exp, hessian, log, sqrt, symbols, zeros
 
 from verifier import Claim, Derivation, Status, Step
 
@@ -39,6 +43,65 @@ scalar_claims = [
         expect=Status.REFUTED,
     ),
 ]
+
+
+def all_sizes_claims() -> list[Claim]:
+    """1.3 (with erratum 1.3e) and 1.4 for all n >= 1 examples and p >= 1 features."""
+    n = Symbol("n", integer=True, positive=True)
+    p = Symbol("p", integer=True, positive=True)
+    i, j, l, m = symbols("i j l m", integer=True)
+    x = IndexedBase("x", real=True)  # x[i, m]: feature m of example i, the rows of X
+    w = IndexedBase("w", real=True)
+    y = IndexedBase("y", real=True)
+    b = Symbol("b", real=True)
+
+    def z(a):
+        """z_a = sigma(h_a), h_a = sum_m x[a, m] w[m] + b."""
+        return sigma(Sum(x[a, m] * w[m], (m, 1, p)) + b)
+
+    E = -Sum(y[i] * log(z(i)) + (1 - y[i]) * log(1 - z(i)), (i, 1, n))
+    sizes = [n, p]
+    return [
+        Claim(
+            "1.3 gradient",
+            title="dE/dw_j = sum_i x_ij (z_i - y_i), i.e. X^T (z - y)",
+            source="seed 1.3",
+            lhs=Derivative(E, w[j]),
+            rhs=Sum(x[i, j] * (z(i) - y[i]), (i, 1, n)),
+            sizes=sizes,
+            indices={j: (1, p)},
+        ),
+        Claim(
+            "1.3 bias gradient",
+            title="dE/db = sum_i (z_i - y_i)",
+            source="seed 1.3",
+            lhs=Derivative(E, b),
+            rhs=Sum(z(i) - y[i], (i, 1, n)),
+            sizes=sizes,
+        ),
+        Claim(
+            "1.3e gradient as written",
+            title="erratum: dE/dw = X^T (y - z) (sign flipped)",
+            source="seed 1.3e",
+            lhs=Derivative(E, w[j]),
+            rhs=Sum(x[i, j] * (y[i] - z(i)), (i, 1, n)),
+            expect=Status.REFUTED,
+            sizes=sizes,
+            indices={j: (1, p)},
+        ),
+        Claim(
+            "1.4 Hessian",
+            title="d2E/dw_j dw_l = sum_i a_i x_ij x_il, i.e. X^T diag(a) X, a_i = z_i (1 - z_i)",
+            source="seed 1.4",
+            lhs=Derivative(E, w[j], w[l]),
+            steps=[
+                Step(Derivative(Sum(x[i, j] * (z(i) - y[i]), (i, 1, n)), w[l]), note="differentiate the gradient (1.3)"),
+                Step(Sum(z(i) * (1 - z(i)) * x[i, j] * x[i, l], (i, 1, n)), note="dz_i/dw_l = z_i (1 - z_i) x_il"),
+            ],
+            sizes=sizes,
+            indices={j: (1, p), l: (1, p)},
+        ),
+    ]
 
 
 def claims_at(n: int, p: int) -> list[Claim]:
@@ -188,10 +251,11 @@ derivation = Derivation(
     name="logistic_regression",
     title="Logistic regression: sigmoid derivative, gradient and Hessian of the cross-entropy",
     source="seed 1",
-    claims=tuple(scalar_claims + [c for n, p in ((2, 2), (3, 2)) for c in claims_at(n, p)] + convexity_claims),
+    claims=tuple(scalar_claims + all_sizes_claims() + [c for n, p in ((2, 2), (3, 2)) for c in claims_at(n, p)] + convexity_claims),
     assumptions=(
         "h_i = w^T x_i + b, z_i = sigma(h_i) = 1/(1 + exp(-h_i))",
         "E(w, b) = -sum_i [y_i ln z_i + (1 - y_i) ln(1 - z_i)]",
+        "claims without [n=..., p=...] are for symbolic sizes: proved for all n >= 1, p >= 1",
         "matrix claims are checked at (n, p) = (2, 2) and (3, 2): each verdict holds at that size only",
     ),
 )

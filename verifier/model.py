@@ -158,6 +158,12 @@ class Claim:
     (``z > 0``, ``x != 0``). ``scope`` names the sizes the claim is stated at, such as
     ``"k = 3"``; empty when the statement has no size parameter. ``expect`` is
     ``Status.REFUTED`` for an erratum kept as written.
+
+    ``sizes`` and ``indices`` state a claim over vectors of symbolic size (written
+    with ``IndexedBase`` entries and ``Sum``): ``sizes=[k]`` (or ``{k: 2}`` for
+    k >= 2) declares integer size symbols, ``indices={j: (1, k)}`` the range of each
+    free index. A proof is then for every size in range, and the scope in words
+    ("for all k >= 1") is derived from them, so ``scope`` must stay empty.
     """
 
     name: str
@@ -180,6 +186,8 @@ class Claim:
     #: Numerical evidence for a claim the engine cannot decide (a limit): pairs
     #: (term, target) of numbers, shown in the trace with their gaps. Never a proof.
     witness: tuple = ()
+    sizes: tuple = ()
+    indices: tuple = ()
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
@@ -208,6 +216,11 @@ class Claim:
         set_("expect", Status(self.expect))
         set_("given", _check_relations(self.given, (sp.Equality,), f"claim {self.name!r}: given"))
         set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"claim {self.name!r}: where"))
+        set_("sizes", _check_sizes(self.sizes, self.name))
+        set_("indices", _check_indices(self.indices, self.sizes, self.name))
+        if self.sizes and self.scope:
+            raise ValueError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
+        _check_sum_limits([self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where), self)
         shape = _shape(self.lhs)
         for i, step in enumerate(steps, 1):
             if _shape(step.rhs) != shape:
@@ -215,6 +228,64 @@ class Claim:
                     f"claim {self.name!r}: shapes differ: lhs is {_shape_text(shape)} "
                     f"but step {i} is {_shape_text(_shape(step.rhs))}"
                 )
+
+    @property
+    def size_text(self) -> str:
+        """The sizes a proof of this claim covers, in words: 'k >= 1', 'n >= 1, p >= 1'."""
+        return ", ".join(f"{symbol} >= {least}" for symbol, least in self.sizes)
+
+
+def _check_sizes(sizes, name: str) -> tuple:
+    """((symbol, least), ...) from [k], [(k, 2)] or {k: 2}; sizes are integer symbols."""
+    items = sizes.items() if isinstance(sizes, dict) else sizes
+    out = []
+    for item in items:
+        symbol, least = (item, 1) if isinstance(item, sp.Symbol) else tuple(item)
+        if not isinstance(symbol, sp.Symbol) or symbol.is_integer is not True:
+            raise TypeError(f"claim {name!r}: a size must be an integer Symbol such as Symbol('k', integer=True, positive=True), not {symbol!r}")
+        least = as_sympy(least, "a bound or expression")
+        if not least.is_Integer:
+            raise ValueError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
+        out.append((symbol, least))
+    return tuple(out)
+
+
+def _check_indices(indices, sizes, name: str) -> tuple:
+    """((index, lo, hi), ...) from {j: (1, k)}; bounds may only use the sizes."""
+    items = [(j, *bounds) for j, bounds in indices.items()] if isinstance(indices, dict) else [tuple(i) for i in indices]
+    size_symbols = {s for s, _ in sizes}
+    out = []
+    for item in items:
+        if len(item) != 3:
+            raise ValueError(f"claim {name!r}: an index is given as {{j: (lo, hi)}}, not {item!r}")
+        index, lo, hi = item[0], as_sympy(item[1], "a bound or expression"), as_sympy(item[2], "a bound or expression")
+        if not isinstance(index, sp.Symbol) or index.is_integer is not True:
+            raise TypeError(f"claim {name!r}: an index must be an integer Symbol, not {index!r}")
+        stray = (lo.free_symbols | hi.free_symbols) - size_symbols
+        if stray:
+            raise ValueError(f"claim {name!r}: the range of index {index} uses {', '.join(map(str, stray))}, which is not a declared size")
+        out.append((index, lo, hi))
+    return tuple(out)
+
+
+def _check_sum_limits(exprs, claim) -> None:
+    """Every symbol bounding a Sum is a declared size or index, or bound by an enclosing sum.
+
+    A claim over a sum up to k is a claim for every k: it must say so with
+    ``sizes=`` so that its scope is derived, never assumed.
+    """
+    known = {s for s, _ in claim.sizes} | {i for i, _, _ in claim.indices}
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, sp.Sum):
+                bound = set(node.variables)
+                for outer in expr.atoms(sp.Sum):
+                    bound |= set(outer.variables)
+                for _, lo, hi in node.limits:
+                    stray = (lo.free_symbols | hi.free_symbols) - known - bound
+                    if stray:
+                        names = ", ".join(sorted(map(str, stray)))
+                        raise ValueError(f"claim {claim.name!r}: {names} bounds a sum but is not declared; give sizes=[{names}] (and indices= for free indices)")
 
 
 def _shape_text(shape) -> str:
@@ -272,6 +343,7 @@ def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
     symbols = set()
     for e in exprs:
         symbols |= getattr(e, "free_symbols", set())
+    symbols = {s for s in symbols if not isinstance(s, sp.Indexed)}  # an entry has its base's domain
     for s in sorted(symbols, key=sp.default_sort_key):
         groups.setdefault(domain_text(s), []).append(s)
     return sorted(groups.items())

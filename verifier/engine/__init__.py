@@ -22,13 +22,14 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ..model import TACTICS, Claim, Derivation, Status, as_sympy, domain_text
+from ..model import TACTICS, Claim, Derivation, Status, _check_indices, _check_sizes, as_sympy, domain_text
 from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
 from . import tactics
 from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text
 from .interpret import interpreted_counterexample
 from .numeric import NotNumeric, Sampler, find_counterexample
+from .sized import decide_sized, has_indexed
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 from .witness import beyond_engine, with_witness
 from . import expectation, functions
@@ -38,12 +39,13 @@ __all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT
 DEFAULT_TIMEOUT = 60.0
 
 
-def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None = None, seed: int = 0) -> Result:
+def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None = None, seed: int = 0, sizes=(), indices=()) -> Result:
     """Decide ``lhs == rhs`` given the equalities ``given`` on the region ``where``.
 
     ``lhs`` and ``rhs`` are SymPy expressions or matrices of one shape. With a
     ``timeout`` (seconds) the work runs in a child process that is stopped at the
-    limit, and the result is then undecided.
+    limit, and the result is then undecided. ``sizes`` and ``indices`` (as in
+    ``Claim``) make it a claim over symbolic sizes, decided for every size.
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
     shape = lambda e: e.shape if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # noqa: E731 (Indexed.shape raises)
@@ -52,9 +54,11 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     if by not in TACTICS:
         raise ValueError(f"unknown tactic by={by!r} (known: {', '.join(TACTICS)})")
     given, where = tuple(given), tuple(where)
+    sizes = _check_sizes(sizes, "check")
+    indices = _check_indices(indices, sizes, "check")
     started = time.perf_counter()
     try:
-        result = call_with_time_limit(_decide, (lhs, rhs, given, where, by, seed, timeout), timeout)
+        result = call_with_time_limit(_decide, (lhs, rhs, given, where, by, seed, timeout, tuple(sizes), tuple(indices)), timeout)
     except TimeLimit as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
     except WorkerError as exc:
@@ -77,10 +81,13 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
 
 
 def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), where=(), by: str = "auto",
-                   timeout: float | None = None, seed: int = 0) -> Result:
+                   timeout: float | None = None, seed: int = 0, sizes=(), indices=()) -> Result:
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
     if relation == "==":
-        return check(lhs, rhs, given, where, by=by, timeout=timeout, seed=seed)
+        return check(lhs, rhs, given, where, by=by, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
+    if sizes or has_indexed(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")):
+        reason = "inequalities over symbolic sizes are not decided yet (only equalities are); state it at concrete sizes"
+        return Result(Status.UNDECIDED, (Attempt("engine", "beyond", reason),), reason=reason, relation=relation)
     from .certificates import decide_relation
 
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
@@ -142,7 +149,10 @@ def _run_rung(name: str, diff, ctx: Context):
     return functions[name](ctx.for_proof(diff, with_given)), with_given
 
 
-def _decide(lhs, rhs, given, where, by, seed, budget) -> Result:
+def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> Result:
+    if sizes or has_indexed(lhs, rhs):
+        # sums and indexed entries: the index calculus, cross-checked at concrete sizes
+        return decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget)
     deadline = None if budget is None else time.monotonic() + budget * 0.9
     beyond = beyond_engine(lhs, rhs)
     if beyond:
@@ -283,13 +293,15 @@ def decide_claim(claim: Claim, given=(), where=(), timeout: float | None = DEFAU
     reports = []
     previous = claim.lhs
     for index, step in enumerate(claim.steps, 1):
-        result = check_relation(previous, step.rhs, step.relation, step.certificate, given, where, by=step.by, timeout=timeout, seed=seed)
+        result = check_relation(previous, step.rhs, step.relation, step.certificate, given, where, by=step.by, timeout=timeout, seed=seed,
+                                sizes=claim.sizes, indices=claim.indices)
         reports.append(StepReport(index, previous, step, result))
         previous = step.rhs
     if all(r.result.status is Status.PROVED for r in reports):
         status, conclusion = Status.PROVED, None
     else:
-        conclusion = reports[0].result if len(reports) == 1 else check_relation(claim.lhs, claim.rhs, claim.relation, None, given, where, timeout=timeout, seed=seed)
+        conclusion = reports[0].result if len(reports) == 1 else check_relation(claim.lhs, claim.rhs, claim.relation, None, given, where, timeout=timeout, seed=seed,
+                                                                                sizes=claim.sizes, indices=claim.indices)
         status = conclusion.status
         if status is Status.UNDECIDED and claim.witness:
             conclusion = with_witness(conclusion, claim.witness)

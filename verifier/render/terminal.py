@@ -24,7 +24,16 @@ RELATION_MARK = {"==": "=", ">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
 def scope_text(report: ClaimReport) -> str:
-    """In words, what a verdict covers."""
+    """In words, what a verdict covers: 'for all k >= 1' only for a proof over symbolic sizes."""
+    claim = report.claim
+    if claim.sizes:
+        if report.status is Status.PROVED:
+            return f"for all {claim.size_text}"
+        if report.status is Status.REFUTED:
+            point = report.witness.counterexample if report.witness is not None else {}
+            at = ", ".join(f"{s} = {point[s]}" for s, _ in claim.sizes if s in point)
+            return f"refuted at {at}" if at else "refuted"
+        return f"not proved for all {claim.size_text}"
     scope = report.claim.scope
     if report.status is Status.REFUTED:
         return f"refuted at {scope}" if scope else "refuted"
@@ -54,7 +63,9 @@ def _verdict(status: Status) -> Text:
 def _how(result: Result) -> str:
     if result.status is Status.PROVED:
         text = f"by {result.tactic}"
-        return text + (f"; uses {'; '.join(result.used)}" if result.used else "")
+        text += f"; uses {'; '.join(result.used)}" if result.used else ""
+        checks = [a.detail for a in result.steps if a.tactic == "cross-check" and a.outcome == "agrees"]
+        return text + (f"; cross-check: {checks[0]}" if checks else "")
     if result.status is Status.REFUTED:
         return "counterexample found and re-checked at 60 digits"
     return result.reason
@@ -165,8 +176,9 @@ def summary_table(reports, errors=()) -> Table:
     for column in ("derivation", "claims", "proved", "refuted", "undecided", "as expected", "seconds"):
         table.add_column(column, justify="left" if column == "derivation" else "right")
     for r in reports:
-        scopes = sorted({c.claim.scope for c in r.claims if c.status is Status.PROVED and c.claim.scope})
-        proved = str(r.count(Status.PROVED)) + (f" (at {'; '.join(scopes)})" if scopes else "")
+        scopes = sorted({f"at {c.claim.scope}" for c in r.claims if c.status is Status.PROVED and c.claim.scope})
+        scopes = sorted({f"for all {c.claim.size_text}" for c in r.claims if c.status is Status.PROVED and c.claim.sizes}) + scopes
+        proved = str(r.count(Status.PROVED)) + (f" ({'; '.join(scopes)})" if scopes else "")
         expected = sum(c.meets_expectation for c in r.claims)
         table.add_row(
             r.derivation.name,

@@ -1,0 +1,278 @@
+"""The index calculus: every rule proves true claims for all sizes and never proves false ones.
+
+Each rule has a true claim that needs it (proved, with the scope "for all k >= 1")
+and a false claim that a careless version of the rule would prove (refuted, with
+a counterexample naming the size, or at least never proved).
+"""
+
+import pytest
+from sympy import (Derivative, Eq, IndexedBase, KroneckerDelta, Piecewise, Sum, Symbol, diff, exp, log, sqrt,
+                   symbols)
+
+from verifier import Claim, Status, check, decide_claim
+from verifier.engine import indexed, sized
+from verifier.engine.instances import concrete, entry_symbol
+from verifier.render.terminal import scope_text
+
+k = Symbol("k", integer=True, positive=True)
+n = Symbol("n", integer=True, positive=True)
+a, b, c, d, i, j = symbols("a b c d i j", integer=True)
+z = IndexedBase("z", real=True)
+y = IndexedBase("y", nonnegative=True)
+X = IndexedBase("X", real=True)
+t = Symbol("t", real=True)
+S = Sum(exp(z[d]), (d, 1, k))
+
+
+def decide(lhs, rhs, indices=None, given=(), sizes=(k,)):
+    return check(lhs, rhs, given=given, sizes=sizes, indices=indices or {})
+
+
+def assert_refuted_with_size(result, size=k):
+    assert result.status is Status.REFUTED, result.reason
+    assert size in result.counterexample  # the counterexample names the size
+    assert result.lhs_value != result.rhs_value
+
+
+# --- delta contraction, under the recorded index range --------------------------------
+
+
+def test_delta_contraction_proves_with_the_index_range_recorded():
+    r = decide(Sum(z[d] * KroneckerDelta(d, j), (d, 1, k)), z[j], {j: (1, k)})
+    assert r.status is Status.PROVED
+    assert "j in [1, k]" in r.used
+
+
+def test_delta_contraction_needs_the_index_inside_the_sum_range():
+    # j may be k + 1, outside the sum: the claim is false there
+    r = decide(Sum(z[d] * KroneckerDelta(d, j), (d, 1, k)), z[j], {j: (1, k + 1)})
+    assert_refuted_with_size(r)
+    assert r.counterexample[j] == r.counterexample[k] + 1
+
+
+def test_delta_is_not_contracted_without_a_known_range():
+    known = indexed.Known(((k, 1),), (), frozenset())
+    expr = Sum(z[d] * KroneckerDelta(d, j), (d, 1, k))
+    normal = indexed.normalise(indexed.rename_bound(expr), known, 0, indexed.Proof())
+    assert normal.has(Sum)
+
+
+# --- Piecewise from doit(), resolved only by the ranges ------------------------------------
+
+
+def test_piecewise_from_doit_is_resolved_by_the_index_range():
+    doit = Sum(exp(z[d]) * KroneckerDelta(d, j), (d, 1, k)).doit()
+    assert isinstance(doit, Piecewise)
+    r = decide(doit, exp(z[j]), {j: (1, k)})
+    assert r.status is Status.PROVED
+    assert "j in [1, k]" in r.used
+
+
+def test_piecewise_outside_the_range_is_not_resolved_to_its_first_branch():
+    doit = Sum(exp(z[d]) * KroneckerDelta(d, j), (d, 1, k)).doit()
+    r = decide(doit, exp(z[j]), {j: (1, k + 1)})
+    assert_refuted_with_size(r)
+
+
+def test_condition_holds_only_when_the_ranges_decide_it():
+    known = indexed.Known(((k, 1),), ((j, 1, k),), frozenset({j}))
+    assert indexed.condition_holds((j >= 1) & (j <= k), known) is True
+    assert indexed.condition_holds(j > k, known) is False
+    assert indexed.condition_holds(j <= k - 1, known) is None
+
+
+# --- linearity, factors, counting -------------------------------------------------------
+
+
+def test_linearity_and_index_free_factors():
+    r = decide(Sum(t * z[d] + y[d], (d, 1, k)), t * Sum(z[c], (c, 1, k)) + Sum(y[c], (c, 1, k)))
+    assert r.status is Status.PROVED
+
+
+def test_sum_of_a_product_is_not_the_product_of_sums():
+    r = decide(Sum(z[d] * y[d], (d, 1, k)), Sum(z[c], (c, 1, k)) * Sum(y[c], (c, 1, k)))
+    assert_refuted_with_size(r)
+
+
+def test_sum_of_squares_is_not_the_square_of_the_sum():
+    r = decide(Sum(z[d] ** 2, (d, 1, k)), Sum(z[d], (d, 1, k)) ** 2)
+    assert_refuted_with_size(r)
+
+
+def test_sum_of_a_constant_counts_its_terms():
+    assert decide(Sum(t, (j, 1, n)), n * t, sizes=(n,)).status is Status.PROVED
+    assert decide(Sum(t, (j, 2, n)), (n - 1) * t, sizes=(n,)).status is Status.PROVED  # empty at n = 1
+
+
+def test_sum_of_a_constant_off_by_one_is_refuted():
+    assert_refuted_with_size(decide(Sum(t, (j, 1, n)), (n + 1) * t, sizes=(n,)), n)
+
+
+# --- renaming by depth: no capture ----------------------------------------------------------
+
+
+def test_double_sums_equal_up_to_bound_names_are_proved():
+    left = Sum(Sum(X[a, b] * z[b], (b, 1, k)), (a, 1, k))
+    right = Sum(Sum(X[c, d] * z[d], (d, 1, k)), (c, 1, k))
+    assert decide(left - right, 0).status is Status.PROVED
+
+
+def test_renaming_does_not_capture_a_double_sum_into_the_diagonal():
+    # one name for every bound index would turn X[a, b] into X[m, m]
+    r = decide(Sum(Sum(X[a, b], (b, 1, k)), (a, 1, k)), Sum(X[a, a], (a, 1, k)))
+    assert_refuted_with_size(r)
+
+
+def test_derivative_by_an_entry_whose_index_is_also_bound_inside():
+    # d/dz[i] of sum_i y_i z_i: the bound i is not the free one
+    lhs = Derivative(Sum(y[i] * z[i], (i, 1, k)), z[i])
+    assert decide(lhs, y[i], {i: (1, k)}).status is Status.PROVED
+    assert_refuted_with_size(decide(lhs, Sum(y[c], (c, 1, k)), {i: (1, k)}))
+
+
+# --- given facts about sums -------------------------------------------------------------------
+
+
+def test_given_fact_about_a_sum_is_substituted():
+    simplex = Eq(Sum(y[c], (c, 1, k)), 1)
+    r = decide(Sum(t * y[d], (d, 1, k)), t, given=[simplex])
+    assert r.status is Status.PROVED
+    assert "Sum(y[c], (c, 1, k)) = 1" in r.used
+
+
+def test_without_the_given_fact_the_sum_is_not_one():
+    assert_refuted_with_size(decide(Sum(t * y[d], (d, 1, k)), t))
+
+
+# --- case split on a delta between free indices, square roots ---------------------------------
+
+
+def test_delta_between_free_indices_is_split_into_cases():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    r = decide(yhat(j) * KroneckerDelta(i, j), yhat(i) * KroneckerDelta(i, j), {i: (1, k), j: (1, k)})
+    assert r.status is Status.PROVED
+    assert_refuted_with_size(decide(yhat(j) * KroneckerDelta(i, j), yhat(j), {i: (1, k), j: (1, k)}))
+
+
+def test_square_root_of_a_sum_is_not_the_sum_of_roots():
+    r = decide(sqrt(Sum(z[d] ** 2, (d, 1, k))), Sum(sqrt(z[d] ** 2), (d, 1, k)))
+    assert_refuted_with_size(r)
+
+
+# --- softmax: the headline claims -----------------------------------------------------------------
+
+
+L = -Sum(y[c] * log(exp(z[c]) / S), (c, 1, k))
+SIMPLEX = Eq(Sum(y[c], (c, 1, k)), 1)
+
+
+def test_softmax_hessian_proved_for_all_k():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    rhs = yhat(i) * KroneckerDelta(i, j) - yhat(i) * yhat(j)
+    r = decide(Derivative(L, z[i], z[j]), rhs, {i: (1, k), j: (1, k)}, given=[SIMPLEX])
+    assert r.status is Status.PROVED
+    assert any(s.tactic == "cross-check" and s.outcome == "agrees" and "k = 50" in s.detail for s in r.steps)
+
+
+def test_softmax_hessian_with_a_sign_slip_is_refuted():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    rhs = yhat(i) * KroneckerDelta(i, j) + yhat(i) * yhat(j)
+    assert_refuted_with_size(decide(Derivative(L, z[i], z[j]), rhs, {i: (1, k), j: (1, k)}, given=[SIMPLEX]))
+
+
+# --- the cross-check catches an engine bug -----------------------------------------------------------
+
+
+def test_a_proof_contradicted_by_a_concrete_size_is_reported_and_not_proved(monkeypatch):
+    monkeypatch.setattr(sized, "prove_zero", lambda expr, known, given: (True, indexed.Proof()))
+    r = decide(Sum(z[d] ** 2, (d, 1, k)), Sum(z[d], (d, 1, k)) ** 2)
+    assert r.status is Status.UNDECIDED
+    assert "ENGINE BUG" in r.reason
+    assert any(s.outcome == "disagreement" for s in r.steps)
+
+
+def test_concrete_instances_differentiate_without_the_index_calculus():
+    instance = concrete(Derivative(L, z[j]), {k: 3, j: 2})
+    entries = [entry_symbol(z, (e,)) for e in (1, 2, 3)]
+    ys = [entry_symbol(y, (e,)) for e in (1, 2, 3)]
+    total = sum(exp(e) for e in entries)
+    written_out = -sum(ye * log(exp(ze) / total) for ye, ze in zip(ys, entries))
+    assert (instance - diff(written_out, entries[1])).expand() == 0
+
+
+# --- scope in words, derived from the claim --------------------------------------------------------
+
+
+def test_scope_says_for_all_k_only_for_a_proof():
+    claim = Claim("count", lhs=Sum(t, (j, 1, k)), rhs=k * t, sizes=[k])
+    assert scope_text(decide_claim(claim, timeout=None)) == "for all k >= 1"
+    wrong = Claim("count", lhs=Sum(t, (j, 1, k)), rhs=t, sizes=[(k, 2)])
+    report = decide_claim(wrong, timeout=None)
+    assert report.status is Status.REFUTED
+    assert scope_text(report) == "refuted at k = 2"
+
+
+def test_a_sum_bounded_by_an_undeclared_size_is_rejected():
+    with pytest.raises(ValueError, match="bounds a sum but is not declared"):
+        Claim("count", lhs=Sum(t, (j, 1, k)), rhs=k * t)
+
+
+def test_sizes_and_a_typed_scope_are_not_both_allowed():
+    with pytest.raises(ValueError, match="derived from them"):
+        Claim("count", lhs=Sum(t, (j, 1, k)), rhs=k * t, sizes=[k], scope="all k")
+
+
+def test_an_index_range_may_only_use_declared_sizes():
+    with pytest.raises(ValueError, match="not a declared size"):
+        Claim("entry", lhs=z[j], rhs=z[j], sizes=[k], indices={j: (1, n)})
+
+
+# --- exact checking at one concrete size, shared sums as atoms -------------------------------------
+
+from verifier.engine.at_size import prove_at_size  # noqa: E402
+from verifier.engine.instances import DefinedAtom, builder  # noqa: E402
+
+
+def test_at_size_proves_the_softmax_hessian_at_that_size_only():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    rhs = yhat(i) * KroneckerDelta(i, j) - yhat(i) * yhat(j)
+    r = prove_at_size(Derivative(L, z[i], z[j]), rhs, [SIMPLEX], (), ((i, 1, k), (j, 1, k)), {k: 5})
+    assert r.status is Status.PROVED
+    assert "all 25 entries" in r.steps[0].detail and "k = 5" in r.steps[0].detail
+
+
+def test_at_size_never_proves_a_sign_slip():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    rhs = yhat(i) * KroneckerDelta(i, j) + yhat(i) * yhat(j)
+    r = prove_at_size(Derivative(L, z[i], z[j]), rhs, [SIMPLEX], (), ((i, 1, k), (j, 1, k)), {k: 3})
+    assert r.status is not Status.PROVED
+
+
+def test_at_size_without_the_given_fact_is_not_proved():
+    yhat = lambda e: exp(z[e]) / S  # noqa: E731
+    r = prove_at_size(Derivative(L, z[j]), yhat(j) - y[j], [], (), ((j, 1, k),), {k: 3})
+    assert r.status is not Status.PROVED
+
+
+def test_a_shared_sum_becomes_an_atom_whose_derivative_is_the_definitions():
+    build = builder(atoms=True, fixed={k}, indices={j})
+    atom = build(S, {k: 4})
+    assert isinstance(atom, DefinedAtom)
+    z2 = entry_symbol(z, (2,))
+    assert diff(atom, z2) == exp(z2)
+    assert atom.is_positive
+    written = build(Sum(z[d], (d, 1, k)), {k: 4})  # linear: written out, not an atom
+    assert not isinstance(written, DefinedAtom)
+
+
+def test_nothing_is_proved_under_assumptions_no_size_satisfies():
+    # sum_c y_c = -1 with y >= 0 holds at no size: the identity below must not come out proved
+    r = decide(Sum(t * y[d], (d, 1, k)), -t, given=[Eq(Sum(y[c], (c, 1, k)), -1)])
+    assert r.status is Status.UNDECIDED
+
+
+def test_nothing_is_proved_when_no_sampled_size_has_a_feasible_point():
+    u = Symbol("u", real=True)  # sum_c y_c = u - 1 >= 0 needs u >= 1: infeasible where u < 1
+    r = check(Sum(t * y[d], (d, 1, k)), t * (u - 1), given=[Eq(Sum(y[c], (c, 1, k)), u - 1)], where=[u < 1], sizes=[k])
+    assert r.status is Status.UNDECIDED
+    assert "no point" in r.reason

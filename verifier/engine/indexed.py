@@ -1,0 +1,440 @@
+"""Index calculus: proofs of claims over vectors of symbolic size, for every size.
+
+A claim such as ``d L / d z[j] == yhat_j - y_j`` with ``L`` written with
+``IndexedBase`` entries and ``Sum(..., (d, 1, k))`` is proved for every k in its
+declared range by rewriting ``lhs - rhs`` to exactly zero with rules that hold for
+every size:
+
+* derivatives are taken by SymPy's indexed calculus, after every bound index has
+  been renamed apart from the free ones (so ``d/dz[i]`` cannot capture a bound i);
+* ``Sum(f(d) * KroneckerDelta(d, a), (d, lo, hi)) -> f(a)`` only when
+  ``lo <= a <= hi`` follows from the declared index ranges (the trace records
+  which range was used); ``Piecewise`` conditions are resolved the same way;
+* linearity (one sum per term of the expanded summand), index-free factors pulled
+  out, ``Sum(c, (d, lo, hi)) -> c * (hi - lo + 1)`` (true for every lo, hi in SymPy's
+  Karr convention);
+* bound indices renamed canonically **by nesting depth** (one name for all would
+  capture variables of nested sums: ``X[m, m]``);
+* each remaining sum becomes a symbol (equal sums up to renaming share one), each
+  ``A**(m/2)`` a power of a symbol for ``sqrt(A)``; then ``cancel``. A rational
+  function that is zero in independent symbols stays zero for any values of them;
+* given facts about sums (``Sum(y[i], (i, 1, k)) = 1``) are normalised the same
+  way and substituted for their sum symbol;
+* if that leaves a residue: sums with the same limits are merged back by linearity
+  and each merged summand is proved zero on its own (a sufficient condition), and
+  a ``KroneckerDelta(i, j)`` between free indices is split into the cases i = j and
+  i != j.
+
+Every rule is an equality for all values of the sizes and indices in range, so a
+zero result proves the claim for all of them. Concrete sizes (``instances``) give
+the numeric cross-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..model import as_sympy
+from sympy.logic.boolalg import BooleanFalse, BooleanTrue
+
+from . import tactics
+from .context import _eliminate
+
+__all__ = ["Known", "Proof", "prove_zero", "rename_bound", "differentiate", "nonnegative", "RESERVED"]
+
+#: Bound indices are renamed to iota0, iota1, ... by depth while normalising, and to
+#: kappa0, kappa1, ... inside a sum taken as an atom; claims may not use these names.
+ITER, KEY = "ι", "κ"
+RESERVED = (ITER, KEY)
+#: A sum with concrete limits and at most this many terms is written out.
+WRITE_OUT = 16
+
+
+def _bound(depth: int, family: str = ITER) -> sp.Symbol:
+    return sp.Symbol(f"{family}{depth}", integer=True)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What holds for the integer symbols: size lower bounds and index ranges."""
+
+    sizes: tuple = ()  # ((symbol, least), ...)
+    ranges: tuple = ()  # ((index, lo, hi), ...), free indices first, then bound ones
+    free: frozenset = frozenset()  # the declared free indices
+
+    def with_index(self, index, lo, hi) -> "Known":
+        return Known(self.sizes, self.ranges + ((index, lo, hi),), self.free)
+
+    def range_of(self, index):
+        for symbol, lo, hi in reversed(self.ranges):
+            if symbol == index:
+                return lo, hi
+        return None
+
+
+@dataclass
+class Proof:
+    """What a proof attempt used: rules (for the trace) and assumptions (for ``used``)."""
+
+    rules: list = field(default_factory=list)
+    ranges: list = field(default_factory=list)
+    given: bool = False
+
+    def rule(self, text: str) -> None:
+        if text not in self.rules:
+            self.rules.append(text)
+
+    def range_used(self, index, known: Known) -> None:
+        """Record a free index's declared range when a rewrite relied on it."""
+        if index in known.free:
+            lo, hi = known.range_of(index)
+            text = f"{index} in [{lo}, {hi}]"
+            if text not in self.ranges:
+                self.ranges.append(text)
+
+
+# --- ranges ---------------------------------------------------------------------
+
+
+def nonnegative(expr, known: Known) -> bool:
+    """Whether ``expr >= 0`` follows from the index ranges and size bounds.
+
+    ``expr`` must be linear in the indices with constant coefficients: each index is
+    replaced by the end of its range that makes ``expr`` smallest (innermost ranges
+    first, since their ends may mention outer indices), then each size k by
+    ``least + t`` with t a nonnegative integer, and SymPy must see the result is
+    nonnegative.
+    """
+    expr = sp.expand(as_sympy(expr, "a bound or expression"))
+    for _ in range(50):
+        indices = [s for s, _, _ in reversed(known.ranges) if s in expr.free_symbols]
+        if not indices:
+            break
+        index = indices[0]
+        slope = sp.diff(expr, index)
+        if not slope.is_number:
+            return False
+        lo, hi = known.range_of(index)
+        expr = sp.expand(expr.xreplace({index: lo if slope > 0 else hi}))
+    else:
+        return False
+    shift = {s: least + sp.Dummy(f"{s}_extra", integer=True, nonnegative=True) for s, least in known.sizes}
+    expr = sp.expand(expr.xreplace(shift))
+    return expr.is_nonnegative is True
+
+
+def _integer_valued(expr) -> bool:
+    return all(s.is_integer for s in expr.free_symbols) and expr.is_integer is not False
+
+
+def condition_holds(cond, known: Known):
+    """True or False when the index ranges decide ``cond``, else None."""
+    if isinstance(cond, (bool, BooleanTrue, BooleanFalse)):
+        return bool(cond)
+    if isinstance(cond, sp.And):
+        values = [condition_holds(c, known) for c in cond.args]
+        return False if False in values else (True if all(v is True for v in values) else None)
+    if isinstance(cond, sp.Or):
+        values = [condition_holds(c, known) for c in cond.args]
+        return True if True in values else (False if all(v is False for v in values) else None)
+    if not isinstance(cond, sp.core.relational.Relational):
+        return None
+    gap = cond.lhs - cond.rhs  # cond is "gap op 0"
+    if not _integer_valued(gap):
+        return None
+    op = cond.rel_op
+    at_least = {">=": gap, ">": gap - 1, "<=": -gap, "<": -gap - 1}.get(op)
+    never = {">=": -gap - 1, ">": -gap, "<=": gap - 1, "<": gap}.get(op)
+    if at_least is None:
+        return None
+    if nonnegative(at_least, known):
+        return True
+    if nonnegative(never, known):
+        return False
+    return None
+
+
+# --- renaming and derivatives ---------------------------------------------------------
+
+
+def outer_limit(expr: sp.Sum):
+    """(index, lo, hi, summand) of the outermost limit; SymPy folds Sum(Sum(f, a), b) into
+    Sum(f, a, b), so the summand of a sum with several limits is itself a sum."""
+    index, lo, hi = expr.limits[-1]
+    inner = sp.Sum(expr.function, *expr.limits[:-1]) if len(expr.limits) > 1 else expr.function
+    return index, lo, hi, inner
+
+
+def _fresh(expr):
+    """Every bound index renamed to a fresh Dummy."""
+    if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        index, lo, hi, inner = outer_limit(expr)
+        new = sp.Dummy(index.name, integer=True)
+        return sp.Sum(_fresh(inner.xreplace({index: new})), (new, _fresh(lo), _fresh(hi)))
+    return expr.func(*[_fresh(a) for a in expr.args])
+
+
+def _by_depth(expr, depth: int, family: str):
+    if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        index, lo, hi, inner = outer_limit(expr)
+        new = _bound(depth, family)
+        body = _by_depth(inner.xreplace({index: new}), depth + 1, family)
+        return sp.Sum(body, (new, _by_depth(lo, depth, family), _by_depth(hi, depth, family)))
+    return expr.func(*[_by_depth(a, depth, family) for a in expr.args])
+
+
+def rename_bound(expr, depth: int = 0, family: str = ITER):
+    """Bound indices renamed by nesting depth, starting at ``depth``.
+
+    First every bound index becomes a fresh Dummy (no capture is possible), then
+    the sum at nesting depth d gets the name ``family + d``. ``expr`` may hold free
+    indices of this family only below ``depth`` (those of enclosing sums).
+    """
+    return _by_depth(_fresh(expr), depth, family)
+
+
+def differentiate(expr):
+    """Evaluate the ``Derivative`` nodes with SymPy's indexed calculus, innermost first."""
+    if not expr.has(sp.Derivative):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit(deep=False))
+
+
+# --- normal form ----------------------------------------------------------------------
+
+
+def _expand(expr):
+    """``expand`` with each sum held as a symbol: SymPy would turn exp(Sum) into a Product."""
+    held = {}
+
+    def hold(e):
+        if isinstance(e, sp.Sum):
+            return held.setdefault(e, sp.Dummy("held"))
+        if not isinstance(e, sp.Basic) or not e.args or not e.has(sp.Sum):
+            return e
+        return e.func(*[hold(a) for a in e.args])
+
+    expanded = sp.expand(hold(expr))
+    return expanded.xreplace({d: e for e, d in held.items()}) if held else expanded
+
+
+
+def _delta_factor(factors, index):
+    """(position, other argument) of a KroneckerDelta(index, a) factor with a free of index."""
+    for position, factor in enumerate(factors):
+        base = factor.base if factor.is_Pow and factor.exp.is_Integer and factor.exp > 0 else factor
+        if isinstance(base, sp.KroneckerDelta):
+            p, q = base.args
+            if p == index and index not in q.free_symbols:
+                return position, q
+            if q == index and index not in p.free_symbols:
+                return position, p
+    return None
+
+
+def _resolve_piecewise(expr, known: Known, proof: Proof):
+    for value, cond in expr.args:
+        holds = condition_holds(cond, known)
+        if holds is None:
+            return expr  # not decided by the ranges: left as it is
+        if holds:
+            for symbol in cond.free_symbols:
+                proof.range_used(symbol, known)
+            proof.rule("Piecewise resolved by the index ranges")
+            return value
+    return expr
+
+
+def normalise(expr, known: Known, depth: int, proof: Proof):
+    """Sums split by linearity, with index-free factors outside and deltas contracted."""
+    if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum, sp.Piecewise):
+        return expr
+    if isinstance(expr, sp.Sum):
+        return _normalise_sum(expr, known, depth, proof)
+    args = [normalise(a, known, depth, proof) for a in expr.args]
+    if isinstance(expr, sp.Piecewise):
+        return _resolve_piecewise(sp.Piecewise(*args), known, proof)
+    return expr.func(*args)
+
+
+def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
+    index, lo, hi, summand = outer_limit(expr)
+    # Inside the sum the index lies in [lo, hi], unless the sum runs backwards
+    # (hi < lo - 1, Karr's convention), where it lies elsewhere: then say nothing.
+    inner = known.with_index(index, lo, hi) if nonnegative(hi - lo + 1, known) else known
+    body = _expand(normalise(summand, inner, depth + 1, proof))
+    count = sp.expand(hi - lo + 1)
+    if count.is_Integer and 0 <= count <= WRITE_OUT:
+        # concrete limits: the sum is its terms, by definition
+        proof.rule("sums with concrete limits written out")
+        return sp.Add(*[normalise(body.xreplace({index: lo + t}), known, depth, proof) for t in range(int(count))])
+    terms = []
+    for term in sp.Add.make_args(body):
+        factors = sp.Mul.make_args(term)
+        outside = sp.Mul(*[f for f in factors if index not in f.free_symbols])
+        inside = [f for f in factors if index in f.free_symbols]
+        if not inside:
+            proof.rule("Sum(c, (d, lo, hi)) = (hi - lo + 1) c")
+            terms.append(outside * (hi - lo + 1))
+            continue
+        if outside != 1:
+            proof.rule("index-free factors out of sums")
+        found = _delta_factor(inside, index)
+        if found is not None:
+            position, other = found
+            if nonnegative(other - lo, known) and nonnegative(hi - other, known):
+                # sum_d f(d) delta(d, a) = f(a), because lo <= a <= hi
+                rest = sp.Mul(*(inside[:position] + inside[position + 1 :])).xreplace({index: other})
+                for symbol in other.free_symbols:
+                    proof.range_used(symbol, known)
+                proof.rule("sum_d f(d) delta(d, a) = f(a) for a in [lo, hi]")
+                terms.append(outside * normalise(rest, known, depth, proof))
+                continue
+        terms.append(outside * sp.Sum(sp.Mul(*inside), (index, lo, hi)))
+    if len(terms) > 1:
+        proof.rule("linearity of sums")
+    return sp.Add(*terms)
+
+
+# --- atoms ----------------------------------------------------------------------------
+
+
+class Atoms:
+    """Symbols for sums (up to renaming of bound indices) and for square roots."""
+
+    def __init__(self, known: Known):
+        self.known = known
+        self.table: dict = {}
+
+    def _symbol(self, key, name: str, positive: bool):
+        if key not in self.table:
+            self.table[key] = sp.Symbol(f"{name}{len(self.table)}", positive=True) if positive else sp.Dummy(f"{name}{len(self.table)}")
+        return self.table[key]
+
+    def _sum_symbol(self, expr):
+        key = rename_bound(expr, 0, KEY)
+        index, lo, hi, summand = outer_limit(key)
+        # positive when every term is (SymPy sees it from the entries' domains) and there is one
+        positive = summand.is_positive is True and nonnegative(hi - lo, self.known)
+        return self._symbol(("sum", key), "Σ", positive)
+
+    def replace(self, expr):
+        if not isinstance(expr, sp.Basic) or not expr.args:
+            return expr
+        if isinstance(expr, sp.Sum):
+            return self._sum_symbol(expr)
+        args = [self.replace(a) for a in expr.args]
+        if expr.is_Pow and args[1].is_Rational and args[1].q == 2:
+            # A**(m/2) = sqrt(A)**m: sqrt(A) is taken as a symbol of its own
+            base = args[0]
+            root = self._symbol(("sqrt", base), "√", base.is_positive is True)
+            return root ** args[1].p
+        return expr.func(*args)
+
+
+def _zero_by_ladder(expr) -> bool:
+    for rung in (tactics.expand, tactics.cancel, tactics.powers):
+        try:
+            if rung(expr) == 0:
+                return True
+        except Exception:  # SymPy raises on some inputs; that rung proves nothing
+            continue
+    return False
+
+
+def _given_substitution(given, known: Known, atoms: Atoms, proof: Proof) -> dict:
+    """Given equalities normalised and solved (linearly) for one of their symbols."""
+    facts = []
+    for fact in given:
+        if isinstance(fact, (BooleanTrue, BooleanFalse)):
+            continue
+        expr = normalise(rename_bound(differentiate(rename_bound(fact.lhs - fact.rhs))), known, 0, proof)
+        facts.append(sp.Eq(atoms.replace(expr), 0))
+    solutions, _, _ = _eliminate(facts)
+    return dict(solutions)
+
+
+def prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True) -> tuple[bool, Proof]:
+    """Whether the rules reduce ``expr`` to exactly zero for all sizes and indices in range."""
+    proof = proof if proof is not None else Proof()
+    expr = rename_bound(differentiate(rename_bound(expr, depth)), depth)
+    normal = rename_bound(normalise(expr, known, depth, proof), depth)
+    if _closed(normal, known, given, proof):
+        return True, proof
+    # Cases i = j and i != j for a delta between free indices.
+    if _split:
+        for delta in sorted(normal.atoms(sp.KroneckerDelta), key=sp.default_sort_key):
+            a, b = delta.args
+            if a in known.free and b in known.free:
+                equal, _ = prove_zero(expr.subs(b, a), known, given, depth, proof, _split=True)
+                apart = equal and _closed(normal.xreplace({delta: 0}), known, given, proof)
+                if equal and apart:
+                    proof.rule(f"cases {a} = {b} and {a} != {b}")
+                    proof.range_used(a, known)
+                    proof.range_used(b, known)
+                    return True, proof
+    # Merge sums with the same limits and prove each merged summand zero.
+    merged = _merge_sums(normal, depth)
+    if merged is None:
+        return False, proof
+    rest, groups = merged
+    if not _closed(rest, known, given, proof):
+        return False, proof
+    for (lo, hi), body in groups.items():
+        index = _bound(depth)
+        inner = known.with_index(index, lo, hi) if nonnegative(hi - lo + 1, known) else known
+        ok, _ = prove_zero(body, inner, given, depth + 1, proof)
+        if not ok:
+            return False, proof
+    proof.rule("sums with equal limits merged, each summand zero")
+    return True, proof
+
+
+def _closed(normal, known: Known, given, proof: Proof) -> bool:
+    """Sums and roots as symbols, then the ladder; the given facts only if needed."""
+    atoms = Atoms(known)
+    reduced = atoms.replace(normal)
+    if _zero_by_ladder(reduced):
+        return True
+    if not given:
+        return False
+    substitution = _given_substitution(given, known, atoms, proof)
+    if not substitution:
+        return False
+    for symbol, value in substitution.items():
+        reduced = reduced.xreplace({symbol: value})
+    if _zero_by_ladder(reduced):
+        proof.given = True
+        return True
+    return False
+
+
+def _merge_sums(normal, depth: int):
+    """(rest, {limits: merged summand}) by linearity, or None when there is no sum to merge."""
+    index = _bound(depth)
+    rest = []
+    groups: dict = {}
+    for term in sp.Add.make_args(_expand(normal)):
+        factors = sp.Mul.make_args(term)
+        sums = [f for f in factors if isinstance(f, sp.Sum)]
+        if len(sums) != 1:
+            rest.append(term)
+            continue
+        the_sum = sums[0]
+        outside = sp.Mul(*[f for f in factors if f is not the_sum])
+        old, lo, hi, summand = outer_limit(the_sum)
+        if index in outside.free_symbols or index in lo.free_symbols or index in hi.free_symbols:
+            rest.append(term)
+            continue
+        # c * Sum(f(d)) = Sum(c * f(d)) for c free of d: the summand with d named by depth
+        body = outside * summand.xreplace({old: index})
+        groups[(lo, hi)] = groups.get((lo, hi), 0) + body
+    if not groups:
+        return None
+    return sp.Add(*rest), groups
