@@ -31,7 +31,7 @@ from .interpret import interpreted_counterexample
 from .numeric import NotNumeric, Sampler, find_counterexample
 from .sized import decide_sized, has_indexed
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
-from .witness import beyond_engine, with_witness
+from .witness import beyond_engine, rational_limits, with_witness
 from . import expectation, functions
 
 __all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
@@ -63,7 +63,9 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
         result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
     except WorkerError as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}")
-    if result.status is Status.REFUTED:
+    if result.status is Status.REFUTED and not (sizes or has_indexed(lhs, rhs)):
+        # (A claim over symbolic sizes is refuted on a written-out instance at a concrete
+        # size, which the sized path re-checks itself at high precision.)
         # Checked again here, along another code path: a witness that does not hold up
         # is an engine bug, reported as such, never as a refutation.
         unfinished = None
@@ -154,10 +156,13 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
         # sums and indexed entries: the index calculus, cross-checked at concrete sizes
         return decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget)
     deadline = None if budget is None else time.monotonic() + budget * 0.9
+    trace: list[Attempt] = []
+    (lhs, rhs), limits = rational_limits(lhs, rhs)
+    if limits:
+        trace.append(Attempt("limit", "rewritten", "; ".join(limits)))
     beyond = beyond_engine(lhs, rhs)
     if beyond:
-        return Result(Status.UNDECIDED, (Attempt("engine", "beyond", beyond),), reason=beyond)
-    trace: list[Attempt] = []
+        return Result(Status.UNDECIDED, tuple(trace) + (Attempt("engine", "beyond", beyond),), reason=beyond)
     moments_used: tuple[str, ...] = ()
     if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
         # E[...] rewritten by linearity, independence and the stated moments: exact under them.

@@ -57,9 +57,11 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
             # the functions' bodies are listed in the point for the reader; they are not values
             point = {k: v for k, v in point.items() if getattr(v, "is_number", False)}
         from . import expectation
+        from .witness import rational_limits
 
         if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
             lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)
+        (lhs, rhs), _ = rational_limits(lhs, rhs)  # limits of rational functions, by degrees
         if isinstance(lhs, sp.MatrixBase):
             if entry is None:
                 return "no matrix entry is named"

@@ -22,7 +22,7 @@ import sympy as sp
 
 from sympy.logic.boolalg import BooleanFalse
 
-from ..model import as_sympy, Status, domain_text
+from ..model import Status, as_sympy, domain_text
 from ..report import Attempt, Result
 from .context import relation_text
 from .indexed import RESERVED, Known, differentiate, prove_zero, rename_bound

@@ -16,9 +16,52 @@ import sympy as sp
 
 from ..report import Attempt, Result
 
-__all__ = ["beyond_engine", "witness_text", "with_witness"]
+__all__ = ["beyond_engine", "rational_limits", "witness_text", "with_witness"]
 
 WITNESS_DIGITS = 40
+
+
+def _rational_limit(limit: sp.Limit):
+    """The value of Limit(P(n)/Q(n), n, oo) for polynomials P, Q in n, or None.
+
+    Decided by degrees alone: deg P < deg Q gives 0, equal degrees the ratio of the
+    leading coefficients. Only when the leading coefficient of Q is known to be
+    nonzero (else the degree could drop); a divergent or non-rational one is left alone.
+    """
+    expr, var, point = limit.args[0], limit.args[1], limit.args[2]
+    if point is not sp.oo:
+        return None
+    num, den = sp.fraction(sp.together(expr))
+    try:
+        top, bottom = sp.Poly(num, var), sp.Poly(den, var)
+    except sp.PolynomialError:
+        return None
+    if any(var in c.free_symbols for c in top.coeffs() + bottom.coeffs()):
+        return None
+    lead = bottom.LC()
+    if lead.is_zero is not False:
+        return None
+    if top.is_zero or top.degree() < bottom.degree():
+        return sp.Integer(0)
+    if top.degree() == bottom.degree():
+        return top.LC() / lead
+    return None
+
+
+def rational_limits(*exprs) -> tuple[tuple, tuple[str, ...]]:
+    """``exprs`` with each limit of a rational function of n as n -> oo replaced by its value."""
+    out, notes = [], []
+    for expr in exprs:
+        if isinstance(expr, sp.Basic) and expr.has(sp.Limit):
+            values = {}
+            for limit in expr.atoms(sp.Limit):
+                value = _rational_limit(limit)
+                if value is not None:
+                    values[limit] = value
+                    notes.append(f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)")
+            expr = expr.xreplace(values)
+        out.append(expr)
+    return tuple(out), tuple(dict.fromkeys(notes))
 
 
 def beyond_engine(*exprs) -> str | None:
