@@ -100,7 +100,7 @@ claims = [
     Claim(
         "2.5e correction with g_j = 1",
         title="with g_j = 1 for every j the correction (gamma/n) sum_j g_j is gamma for every n",
-        source="seed 2.5e",
+        source="seed 2.5e (support: the arithmetic behind the counterexample)",
         lhs=gamma / n * Sum(1, (r, 1, n)),
         rhs=gamma,
         sizes=[n],

@@ -160,3 +160,11 @@ def test_region_symbol_is_not_confused_with_a_namesake():
     x_real, x_pos = Symbol("x", real=True), Symbol("x", positive=True)
     result = check(Max(x_real, 0), x_pos, where=[x_real > 0])
     assert result.status is Status.REFUTED
+
+
+def test_a_claim_undefined_wherever_the_assumptions_hold_is_not_proved():
+    # x = 1 makes the left side 0/0: "equal wherever defined" would be vacuous.
+    result = check((x**2 - 1) / (x - 1), x + 1, given=[Eq(x, 1)])
+    assert result.status is Status.UNDECIDED
+    assert "vacuous" in result.reason
+    assert check((x**2 - 1) / (x - 1), x + 1).status is Status.PROVED

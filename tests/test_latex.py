@@ -337,8 +337,9 @@ def test_scope_words_repeat_the_claims_scope_and_never_widen_it(small_report):
 
     proved = small_report.claims[0]
     assert latex.scope_words(proved) == "at k = 3 only"
-    assert latex.scope_words(replace(proved, claim=replace(proved.claim, scope="for all n", rhs=None))) == "for all n"
-    assert latex.scope_words(replace(proved, claim=replace(proved.claim, scope="all n >= 1", rhs=None))) == "for all n >= 1"
+    # "for all n" is never typed: only sizes= with a proof for every size says it.
+    for typed in ("for all n", "all n >= 1"):
+        with pytest.raises(ValueError, match="claims every size"):
+            replace(proved.claim, scope=typed, rhs=None)
     refuted = small_report.claims[2]
-    assert latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="k = 3", rhs=None))) == "at k = 3"
-    assert latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="all n", rhs=None))) == "(the claim is stated for all n)"
+    assert latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="k = 3", rhs=None))) == "refuted at k = 3"

@@ -43,8 +43,6 @@ from pathlib import Path
 
 import mpmath
 import sympy
-from sympy.core.cache import clear_cache
-from sympy.core.parameters import evaluate
 
 from . import __version__
 from .load import LoadError, Loaded, load_file
@@ -275,15 +273,11 @@ class ResultCache:
         """The unpickled entry, or None: missing, truncated, garbage or foreign entries are misses."""
         try:
             with open(self.folder / f"{name}.pickle", "rb") as handle:
-                # Stored expressions were built evaluated, so their arguments are already in
-                # canonical form: rebuilding them without evaluating again gives the same
-                # trees (same srepr, ==, hash) about ten times faster. Only displayed, never decided.
-                with evaluate(False):
-                    return pickle.load(handle)
+                # Loaded with evaluation on: rebuilding without it was faster, but it did not
+                # give back the same trees for sums over symbolic sizes (Sum(1*exp(z[d]), ...)).
+                return pickle.load(handle)
         except Exception:
             return None
-        finally:
-            clear_cache()  # nothing built unevaluated may answer a later, evaluated construction
 
     def _write(self, name: str, value) -> bool:
         try:

@@ -218,6 +218,9 @@ class Claim:
         set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"claim {self.name!r}: where"))
         set_("sizes", _check_sizes(self.sizes, self.name))
         set_("indices", _check_indices(self.indices, self.sizes, self.name))
+        if not self.sizes and self.scope.strip().lower().startswith(("for all", "all ")):
+            raise ValueError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
+                             "sizes= with a proof for all sizes can establish; give the sizes checked, e.g. 'k = 3'")
         if self.sizes and self.scope:
             raise ValueError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
         _check_sum_limits([self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where), self)

@@ -11,7 +11,7 @@ import sympy as sp
 
 from .model import Claim, Derivation, Status, Step
 
-__all__ = ["Attempt", "Result", "StepReport", "ClaimReport", "DerivationReport"]
+__all__ = ["Attempt", "Result", "StepReport", "ClaimReport", "DerivationReport", "scope_text"]
 
 
 @dataclass(frozen=True)
@@ -114,3 +114,22 @@ class DerivationReport:
 
     def count(self, status: Status) -> int:
         return sum(1 for c in self.claims if c.status is status)
+
+
+def scope_text(report: ClaimReport) -> str:
+    """In words, what a verdict covers: 'for all k >= 1' only for a proof over symbolic sizes."""
+    claim = report.claim
+    if claim.sizes:
+        if report.status is Status.PROVED:
+            return f"for all {claim.size_text}"
+        if report.status is Status.REFUTED:
+            point = report.witness.counterexample if report.witness is not None else {}
+            at = ", ".join(f"{s} = {point[s]}" for s, _ in claim.sizes if s in point)
+            return f"refuted at {at}" if at else "refuted"
+        return f"not proved for all {claim.size_text}"
+    scope = report.claim.scope
+    if report.status is Status.REFUTED:
+        return f"refuted at {scope}" if scope else "refuted"
+    if not scope:
+        return "for all values allowed by the assumptions" if report.status is Status.PROVED else ""
+    return f"at {scope} only" if report.status is Status.PROVED else f"at {scope}"

@@ -29,7 +29,7 @@ from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text
 from .interpret import interpreted_counterexample
 from .numeric import NotNumeric, Sampler, find_counterexample
-from .sized import decide_sized, has_indexed
+from .sized import decide_sized
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 from .witness import beyond_engine, rational_limits, with_witness
 from . import expectation, functions
@@ -63,7 +63,7 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
         result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
     except WorkerError as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}")
-    if result.status is Status.REFUTED and not (sizes or has_indexed(lhs, rhs)):
+    if result.status is Status.REFUTED and not (sizes or _has_entries(lhs, rhs)):
         # (A claim over symbolic sizes is refuted on a written-out instance at a concrete
         # size, which the sized path re-checks itself at high precision.)
         # Checked again here, along another code path: a witness that does not hold up
@@ -87,7 +87,7 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
     if relation == "==":
         return check(lhs, rhs, given, where, by=by, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
-    if sizes or has_indexed(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")):
+    if sizes or _has_entries(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")):
         reason = "inequalities over symbolic sizes are not decided yet (only equalities are); state it at concrete sizes"
         return Result(Status.UNDECIDED, (Attempt("engine", "beyond", reason),), reason=reason, relation=relation)
     from .certificates import decide_relation
@@ -109,6 +109,15 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
     except WorkerError as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}", relation=relation)
     return replace(result, seconds=time.perf_counter() - started)
+
+
+def _has_entries(*exprs) -> bool:
+    """Indexed entries (z[j]): a claim over vectors of symbolic size, for the index calculus.
+
+    A Sum alone, with no declared size and no indexed entries, stays with the ordinary
+    engine, which evaluates it at concrete points.
+    """
+    return any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in exprs)
 
 
 def _short(expr, width: int = 70) -> str:
@@ -152,7 +161,7 @@ def _run_rung(name: str, diff, ctx: Context):
 
 
 def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> Result:
-    if sizes or has_indexed(lhs, rhs):
+    if sizes or _has_entries(lhs, rhs):
         # sums and indexed entries: the index calculus, cross-checked at concrete sizes
         return decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget)
     deadline = None if budget is None else time.monotonic() + budget * 0.9
@@ -222,6 +231,13 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
     if seen == 0:
         reason = "no point satisfying all assumptions was found (they may be inconsistent); nothing is proved under them"
         trace.append(Attempt("numeric", "no point", reason, took))
+        return Result(Status.UNDECIDED, tuple(trace), reason=reason)
+    if not numeric_gap and agreed == 0:
+        # Every feasible point makes a side undefined (x = 1 in (x**2 - 1)/(x - 1)):
+        # "equal wherever both sides are defined" would hold vacuously.
+        reason = (f"a side is undefined at every one of the {seen} points sampled under the assumptions; "
+                  "a proof would be vacuous, so nothing is proved")
+        trace.append(Attempt("numeric", "undefined", reason, took))
         return Result(Status.UNDECIDED, tuple(trace), reason=reason)
     if numeric_gap:
         trace.append(Attempt("numeric", "skipped", numeric_gap, took))

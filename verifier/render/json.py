@@ -15,7 +15,7 @@ import sympy as sp
 
 from .. import __version__
 from ..model import Status
-from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
+from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport, scope_text
 
 __all__ = ["SCHEMA_VERSION", "document", "dumps"]
 
@@ -68,16 +68,6 @@ def _step(step_report: StepReport) -> dict:
         **_witness_fields(result),
         "attempts": [_attempt(a) for a in result.steps],
     }
-
-
-def scope_text(report: ClaimReport) -> str:
-    """In words, what the verdict covers (the same words as the terminal trace)."""
-    scope = report.claim.scope
-    if report.status is Status.REFUTED:
-        return f"refuted at {scope}" if scope else "refuted"
-    if not scope:
-        return "for all values allowed by the assumptions" if report.status is Status.PROVED else ""
-    return f"at {scope} only" if report.status is Status.PROVED else f"at {scope}"
 
 
 def _unique(items) -> list:

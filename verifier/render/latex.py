@@ -30,7 +30,7 @@ from sympy.core.function import AppliedUndef
 
 from ..engine.context import relation_text  # the wording the engine records in Result.used
 from ..model import Derivation, Status, symbol_domains
-from ..report import ClaimReport, DerivationReport, Result
+from ..report import ClaimReport, DerivationReport, Result, scope_text
 
 __all__ = [
     "escape",
@@ -429,17 +429,8 @@ def _layout(expr, name: str, budget: float) -> _Layout:
 
 
 def scope_words(report: ClaimReport) -> str:
-    """What a verdict covers, in words: 'at k = 3 only', never more than the report says."""
-    scope = report.claim.scope.strip()
-    universal = scope.lower().startswith(("for all", "all "))
-    stated = scope if scope.lower().startswith("for ") else f"for {scope}"
-    if report.status is Status.PROVED:
-        if not scope:
-            return "for all values allowed by the assumptions"
-        return stated if universal else f"at {scope} only"
-    if not scope:
-        return ""
-    return f"(the claim is stated {stated})" if universal else f"at {scope}"
+    """What a verdict covers, in words: the same words as the terminal trace and the JSON."""
+    return scope_text(report)
 
 
 _VERDICT = {
@@ -639,7 +630,7 @@ def _claim_block(report: ClaimReport, relations) -> list[str]:
     # One paragraph running into the chain (no empty line before the display); user text
     # is not hyphenated, so it reads (and searches) exactly as written.
     out.append(r"\begingroup\hyphenpenalty=10000 \exhyphenpenalty=10000")
-    out.append(r"\noindent " + " \\\\\n".join(intro) if intro else r"\noindent")
+    out.append(r"\noindent " + " \\\\[0.8ex]\n".join(intro) if intro else r"\noindent")  # room for sum limits
     out += _chain(report, relations)
     out.append(r"\endgroup")
     # The evidence after the chain and the verdict, kept on one page when there is a table.

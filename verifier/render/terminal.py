@@ -13,7 +13,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..model import Derivation, Status, symbol_domains
-from ..report import ClaimReport, DerivationReport, Result
+from ..report import ClaimReport, DerivationReport, Result, scope_text
 
 __all__ = ["derivation_trace", "summary_table", "undecided_table", "scope_text", "listing"]
 
@@ -21,25 +21,6 @@ STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.UNDECIDED: "yello
 MARK = {Status.PROVED: "✔", Status.REFUTED: "✘", Status.UNDECIDED: "?"}
 #: How a step's relation is printed at the head of its line.
 RELATION_MARK = {"==": "=", ">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-
-
-def scope_text(report: ClaimReport) -> str:
-    """In words, what a verdict covers: 'for all k >= 1' only for a proof over symbolic sizes."""
-    claim = report.claim
-    if claim.sizes:
-        if report.status is Status.PROVED:
-            return f"for all {claim.size_text}"
-        if report.status is Status.REFUTED:
-            point = report.witness.counterexample if report.witness is not None else {}
-            at = ", ".join(f"{s} = {point[s]}" for s, _ in claim.sizes if s in point)
-            return f"refuted at {at}" if at else "refuted"
-        return f"not proved for all {claim.size_text}"
-    scope = report.claim.scope
-    if report.status is Status.REFUTED:
-        return f"refuted at {scope}" if scope else "refuted"
-    if not scope:
-        return "for all values allowed by the assumptions" if report.status is Status.PROVED else ""
-    return f"at {scope} only" if report.status is Status.PROVED else f"at {scope}"
 
 
 def expression(expr, width: int = 100) -> str:
