@@ -11,6 +11,7 @@ from sympy.logic.boolalg import BooleanTrue
 from conftest import DERIVATIONS
 from verifier import Claim, Derivation, Status
 from verifier.cli import main
+from verifier.engine import expectation
 from verifier.load import discover, load_all
 from verifier.mutate import mutants_of, mutate_derivation, report_lines
 
@@ -22,13 +23,24 @@ def _independent_problem(mutant, result) -> str | None:
     """Re-check a mutant's counterexample from scratch: domains, exact facts, regions, 100 digits."""
     point = result.counterexample
     lhs, rhs = mutant.lhs, mutant.rhs
+    given = list(mutant.given)
     if hasattr(lhs, "shape"):
         lhs, rhs = lhs[result.entry], rhs[result.entry]
+    if result.interpretation:  # a claim about undefined functions, refuted for concrete ones
+        def concrete(e):
+            for func, lam in result.interpretation:
+                e = e.replace(func, lam)
+            return e.doit()
+        lhs, rhs = concrete(lhs), concrete(rhs)
+        given = [sp.Eq(concrete(g.lhs), concrete(g.rhs)) if isinstance(g, sp.Equality) else g for g in given]
+        point = {k: v for k, v in point.items() if v.is_number}  # the bodies are listed for the reader
+    if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):  # what E[...] means
+        lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)
     for symbol, value in point.items():
         for key, wanted in symbol.assumptions0.items():
             if getattr(value, f"is_{key}") is not wanted:
                 return f"{symbol} = {value} is not {key}"
-    for fact in mutant.given:
+    for fact in given:
         if not isinstance(fact, BooleanTrue) and (fact.lhs - fact.rhs).subs(point).simplify() != 0:
             return f"given {fact} fails"
     for region in mutant.where:

@@ -45,7 +45,7 @@ import mpmath
 import sympy
 
 from . import __version__
-from .load import LoadError, Loaded, load_file
+from .load import LoadError, Loaded, add_unique, load_file
 from .model import Derivation
 from .report import DerivationReport
 from .runner import rebind
@@ -176,12 +176,7 @@ class ResultCache:
                 key = self._file_key(path, timeout, seed)
                 if key is not None:
                     self._pending.append(_PendingFile(key, _user_code(path, self._baseline), found))
-            for d in found:
-                if d.name in names:
-                    errors.append(f"{path}: derivation name {d.name!r} is already used by {names[d.name]}")
-                    continue
-                names[d.name] = str(path)
-                derivations.append(d)
+            add_unique(found, path, names, derivations, errors)
         return Loaded(tuple(derivations), tuple(errors))
 
     def _file_key(self, path: Path, timeout, seed) -> str | None:

@@ -98,13 +98,18 @@ def load_all(paths) -> Loaded:
         except LoadError as exc:
             errors.append(str(exc))
             continue
-        for d in loaded:
-            if d.name in names:
-                errors.append(f"{path}: derivation name {d.name!r} is already used by {names[d.name]}")
-                continue
-            names[d.name] = str(path)
-            derivations.append(d)
+        add_unique(loaded, path, names, derivations, errors)
     return Loaded(tuple(derivations), tuple(errors))
+
+
+def add_unique(found, path, names: dict, derivations: list, errors: list) -> None:
+    """Append ``found`` to ``derivations``; a name already taken becomes an error line."""
+    for d in found:
+        if d.name in names:
+            errors.append(f"{path}: derivation name {d.name!r} is already used by {names[d.name]}")
+            continue
+        names[d.name] = str(path)
+        derivations.append(d)
 
 
 def resolve(name: str, folder: Path = DEFAULT_DIR) -> Loaded:

@@ -35,6 +35,18 @@ def entry_symbol(base: sp.IndexedBase, indices) -> sp.Symbol:
     return sp.Symbol(name, **base.assumptions0)
 
 
+
+def all_symbols(expr, memo: dict) -> frozenset:
+    """All symbols in ``expr``, bound ones too, computed once per subexpression (in ``memo``)."""
+    found = memo.get(expr)
+    if found is None:
+        if isinstance(expr, sp.Symbol):
+            found = frozenset((expr,))
+        else:
+            found = frozenset().union(*(all_symbols(a, memo) for a in expr.args if isinstance(a, sp.Basic)))
+        memo[expr] = found
+    return found
+
 class DefinedAtom(sp.Function):
     """A shared subexpression kept whole at a concrete size (such as S = sum_d exp(z_d)).
 
@@ -100,15 +112,7 @@ class _Concrete:
         self.symbols: dict = {}
 
     def _symbols(self, expr) -> frozenset:
-        """All symbols in ``expr``, bound ones too, computed once per subexpression."""
-        found = self.symbols.get(expr)
-        if found is None:
-            if isinstance(expr, sp.Symbol):
-                found = frozenset((expr,))
-            else:
-                found = frozenset().union(*(self._symbols(a) for a in expr.args if isinstance(a, sp.Basic)))
-            self.symbols[expr] = found
-        return found
+        return all_symbols(expr, self.symbols)
 
     def __call__(self, expr, env: dict):
         if not isinstance(expr, sp.Basic):
@@ -293,14 +297,7 @@ class _Fast:
         self.symbols: dict = {}
 
     def _symbols(self, expr) -> frozenset:
-        found = self.symbols.get(expr)
-        if found is None:
-            if isinstance(expr, sp.Symbol):
-                found = frozenset((expr,))
-            else:
-                found = frozenset().union(*(self._symbols(a) for a in expr.args if isinstance(a, sp.Basic)))
-            self.symbols[expr] = found
-        return found
+        return all_symbols(expr, self.symbols)
 
     def __call__(self, expr, bound: dict):
         if bound and not self._symbols(expr).isdisjoint(bound):

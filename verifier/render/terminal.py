@@ -152,27 +152,32 @@ def derivation_trace(report: DerivationReport, detail: bool = True):
     return Panel(Group(*parts), border_style="green" if report.ok else "red", expand=True)
 
 
-def summary_table(reports, errors=()) -> Table:
+def summary_table(reports, errors=()):
+    """One row per derivation with its verdict counts, then what each one's proofs cover."""
     table = Table(title="verify: summary", show_lines=False)
-    for column in ("derivation", "claims", "proved", "refuted", "undecided", "as expected", "seconds"):
-        table.add_column(column, justify="left" if column == "derivation" else "right")
+    table.add_column("derivation", overflow="fold")
+    for column in ("claims", "proved", "refuted", "undecided", "as expected", "s"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+    covers = []
     for r in reports:
-        scopes = sorted({f"at {c.claim.scope}" for c in r.claims if c.status is Status.PROVED and c.claim.scope})
-        scopes = sorted({f"for all {c.claim.size_text}" for c in r.claims if c.status is Status.PROVED and c.claim.sizes}) + scopes
-        proved = str(r.count(Status.PROVED)) + (f" ({'; '.join(scopes)})" if scopes else "")
         expected = sum(c.meets_expectation for c in r.claims)
         table.add_row(
             r.derivation.name,
             str(len(r.claims)),
-            proved,
+            str(r.count(Status.PROVED)),
             str(r.count(Status.REFUTED)),
             str(r.count(Status.UNDECIDED)),
             Text(f"{expected}/{len(r.claims)}", style="green" if r.ok else "bold red"),
             f"{r.seconds:.1f}",
         )
+        scopes = "; ".join(dict.fromkeys(scope_text(c) for c in r.claims if c.status is Status.PROVED))
+        if scopes:
+            covers.append(Text.assemble((f"{r.derivation.name}: ", "bold"), scopes))
     for error in errors:
         table.add_row(Text(error, style="red"), "-", "-", "-", "-", Text("error", style="bold red"), "-")
-    return table
+    if not covers:
+        return table
+    return Group(table, Text("what the proofs cover", style="bold underline"), *covers)
 
 
 def undecided_table(reports) -> Table | None:
