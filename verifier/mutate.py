@@ -51,6 +51,8 @@ class Mutant:
     given: tuple
     where: tuple
     by: str = "auto"
+    sizes: tuple = ()  # a claim over symbolic sizes keeps its sizes and index ranges
+    indices: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def _expression_mutants(expr):
 # --- equivalence: a mutant still equal to the original is skipped -------------------------------
 
 
-def _equivalent(mutant, original, given, where, seed: int) -> bool:
+def _equivalent(mutant, original, given, where, seed: int, sizes=(), indices=()) -> bool:
     """``mutant == original`` under the assumptions, shown by expand/cancel *and* at sample points.
 
     Both are required: a transform alone could hide an engine bug (a mutant wrongly
@@ -149,6 +151,12 @@ def _equivalent(mutant, original, given, where, seed: int) -> bool:
     """
     if mutant == original:
         return True
+    if sizes:
+        # Over symbolic sizes no point can be sampled here; the sized engine's proof is
+        # itself double: the index rules, and a cross-check at k = 1, 2, 3, 7 with
+        # derivatives taken independently, which vetoes any proof it contradicts.
+        same = check(mutant, original, given, where, seed=seed, sizes=sizes, indices=indices, timeout=60)
+        return same.status is Status.PROVED
     ctx = build_context(given, where)
     if ctx.unsatisfiable:
         return False
@@ -213,19 +221,20 @@ def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mu
     for target, lhs, rhs, by in targets:
         candidates = []
         for operator, mutated in _expression_mutants(rhs):
-            candidates.append(Mutant(claim.name, target, operator, lhs, mutated, given, where, by))
+            candidates.append(Mutant(claim.name, target, operator, lhs, mutated, given, where, by, claim.sizes, claim.indices))
         if given:
             for j, fact in enumerate(given):
                 others = given[:j] + given[j + 1:]
                 text = sp.sstr(fact.lhs) + " = " + sp.sstr(fact.rhs) if isinstance(fact, sp.Equality) else sp.sstr(fact)
-                candidates.append(Mutant(claim.name, target, f"drop the given fact {text}", lhs, rhs, others, where, by))
+                candidates.append(Mutant(claim.name, target, f"drop the given fact {text}", lhs, rhs, others, where, by,
+                                          claim.sizes, claim.indices))
         count = 0
         for m in _interleaved(candidates):
             if count >= MAX_PER_TARGET:
                 break
             if any(_same_claim(m, k) for k in kept):
                 continue
-            if m.given == given and _equivalent(m.rhs, rhs, given, where, seed):
+            if m.given == given and _equivalent(m.rhs, rhs, given, where, seed, claim.sizes, claim.indices):
                 equivalent += 1
                 continue
             kept.append(m)
@@ -240,7 +249,8 @@ def _fact_was_needed(mutant: Mutant, given, seed: int, timeout) -> bool:
     bug, when the original was proved without using the facts at all: the mutant is
     then the very same check.
     """
-    original = check(mutant.lhs, mutant.rhs, given, mutant.where, by=mutant.by, timeout=timeout, seed=seed)
+    original = check(mutant.lhs, mutant.rhs, given, mutant.where, by=mutant.by, timeout=timeout, seed=seed,
+                     sizes=mutant.sizes, indices=mutant.indices)
     facts = {f"{sp.sstr(g.lhs)} = {sp.sstr(g.rhs)}" for g in given if isinstance(g, sp.Equality)}
     return original.status is not Status.PROVED or bool(set(original.used) & facts)
 
@@ -274,7 +284,8 @@ def mutate_derivation(derivation: Derivation, timeout: float | None = 20.0, seed
         equivalent += same
         given = tuple(derivation.given) + claim.given
         for mutant in mutants:
-            result = check(mutant.lhs, mutant.rhs, mutant.given, mutant.where, by=mutant.by, timeout=timeout, seed=seed)
+            result = check(mutant.lhs, mutant.rhs, mutant.given, mutant.where, by=mutant.by, timeout=timeout, seed=seed,
+                           sizes=mutant.sizes, indices=mutant.indices)
             dropped_a_fact = len(mutant.given) < len(given)
             if result.status is Status.PROVED and dropped_a_fact and not _fact_was_needed(mutant, given, seed, timeout):
                 equivalent += 1
