@@ -101,8 +101,9 @@ def _scalar_mutants(expr):
     for c in numbers[:TERMS_PER_OPERATOR]:
         yield f"change the constant {c}", expr.xreplace({c: c + 1})
     symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
+    labels = {base.label for base in expr.atoms(sp.IndexedBase)}
     pairs_of_symbols = [(a, b) for j, a in enumerate(symbols) for b in symbols[j + 1:]
-                        if isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol) and a.assumptions0 == b.assumptions0]
+                        if _swappable(a, b, labels)]
     for a, b in pairs_of_symbols[:TERMS_PER_OPERATOR]:
         yield f"swap {a} and {b}", expr.xreplace({a: b, b: a})
 
@@ -127,10 +128,17 @@ def _matrix_mutants(matrix):
         yield "swap the first and the last entry", sp.ImmutableMatrix(mutated)
     yield "scale by 2", 2 * matrix
     symbols = sorted(matrix.free_symbols, key=sp.default_sort_key)
+    labels = {base.label for base in matrix.atoms(sp.IndexedBase)}
     pairs_of_symbols = [(a, b) for j, a in enumerate(symbols) for b in symbols[j + 1:]
-                        if isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol) and a.assumptions0 == b.assumptions0]
+                        if _swappable(a, b, labels)]
     for a, b in pairs_of_symbols[:TERMS_PER_OPERATOR]:
         yield f"swap {a} and {b}", matrix.xreplace({a: b, b: a})
+
+
+def _swappable(a, b, labels) -> bool:
+    """Two plain symbols of one domain and one role: not a vector's name (g in g[i]) with a scalar."""
+    return (isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol) and a.assumptions0 == b.assumptions0
+            and (a in labels) == (b in labels))
 
 
 def _expression_mutants(expr):
