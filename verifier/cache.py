@@ -47,7 +47,7 @@ import sympy
 from . import __version__
 from .load import LoadError, Loaded, add_unique, load_file
 from .model import Derivation
-from .report import DerivationReport
+from .report import DerivationReport, Outcome
 from .runner import rebind
 
 __all__ = ["DEFAULT_FOLDER", "ResultCache"]
@@ -133,7 +133,7 @@ def _depends_on_the_machine(report: DerivationReport) -> bool:
     for claim in report.claims:
         results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
         for result in results:
-            if any(a.tactic == "engine" or a.outcome == "time limit" for a in result.steps):
+            if any(a.tactic == "engine" or a.outcome is Outcome.TIME_LIMIT for a in result.steps):
                 return True
     return False
 

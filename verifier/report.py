@@ -5,13 +5,39 @@ Plain frozen dataclasses, consumed by the renderers (terminal, LaTeX, JSON).
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .model import Claim, Derivation, Status, Step
 
-__all__ = ["Attempt", "Result", "StepReport", "ClaimReport", "DerivationReport", "scope_text"]
+__all__ = ["Outcome", "Attempt", "Result", "StepReport", "ClaimReport", "DerivationReport", "scope_text"]
+
+
+class Outcome(str, enum.Enum):
+    """What one stage of the pipeline or one rung of the ladder gave (a line of the trace)."""
+
+    ZERO = "zero"  # lhs - rhs reduced to exactly 0
+    PARTIAL = "partial"  # some entries of a matrix reduced to 0, not all
+    NONZERO = "nonzero"  # a rung ran and left a nonzero expression
+    REFUTED = "refuted"  # a re-checked counterexample
+    AGREES = "agrees"  # the sides agreed at every sampled point
+    SKIPPED = "skipped"  # the stage did not apply, or was skipped (by='sorry')
+    ERROR = "error"  # SymPy (or the engine) raised
+    TIME_LIMIT = "time limit"
+    NO_POINT = "no point"  # no point satisfies the assumptions
+    UNDEFINED = "undefined"  # a side is undefined at every feasible point
+    UNSATISFIABLE = "unsatisfiable"  # the assumptions contradict each other
+    BEYOND = "beyond"  # the statement is of a kind the engine does not decide
+    REWRITTEN = "rewritten"  # a sound rewrite of the claim (limits, expectations)
+    DISAGREEMENT = "disagreement"  # a proof and a counterexample: an engine bug
+    CERTIFIED = "certified"  # a certificate's identity or sign was established
+    UNCERTIFIED = "uncertified"  # a certificate is missing, or its identity or sign was not established
+    EVIDENCE = "evidence"  # a numerical witness, never a proof
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -19,7 +45,7 @@ class Attempt:
     """One line of the trace: a tactic tried, and what it gave."""
 
     tactic: str
-    outcome: str  # "zero", "nonzero", "refuted", "agrees", "skipped", "error", "time limit"
+    outcome: Outcome
     detail: str = ""
     seconds: float = 0.0
 

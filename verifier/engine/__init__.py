@@ -23,7 +23,7 @@ from dataclasses import replace
 import sympy as sp
 
 from ..model import TACTICS, Claim, Derivation, Status, _check_indices, _check_sizes, as_sympy, domain_text
-from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport
+from ..report import Attempt, Outcome, ClaimReport, DerivationReport, Result, StepReport
 from . import tactics
 from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text
@@ -60,9 +60,9 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     try:
         result = call_with_time_limit(_decide, (lhs, rhs, given, where, by, seed, timeout, tuple(sizes), tuple(indices)), timeout)
     except TimeLimit as exc:
-        result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc))
+        result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.TIME_LIMIT, str(exc)),), reason=str(exc))
     except WorkerError as exc:
-        result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}")
+        result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.ERROR, str(exc)),), reason=f"engine error: {exc}")
     if result.status is Status.REFUTED and not (sizes or _has_entries(lhs, rhs)):
         # (A claim over symbolic sizes is refuted on a written-out instance at a concrete
         # size, which the sized path re-checks itself at high precision.)
@@ -77,7 +77,7 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
         if problem:
             reason = (f"a counterexample was found but {unfinished}; not reported as a refutation" if unfinished else
                       f"engine bug: its counterexample failed the independent re-check ({problem}); not a refutation")
-            steps = result.steps + (Attempt("recheck", "error", problem),)
+            steps = result.steps + (Attempt("recheck", Outcome.ERROR, problem),)
             result = Result(Status.UNDECIDED, steps, reason=reason)
     return replace(result, seconds=time.perf_counter() - started)
 
@@ -89,7 +89,7 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
         return check(lhs, rhs, given, where, by=by, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
     if sizes or _has_entries(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")):
         reason = "inequalities over symbolic sizes are not decided yet (only equalities are); state it at concrete sizes"
-        return Result(Status.UNDECIDED, (Attempt("engine", "beyond", reason),), reason=reason, relation=relation)
+        return Result(Status.UNDECIDED, (Attempt("engine", Outcome.BEYOND, reason),), reason=reason, relation=relation)
     from .certificates import decide_relation
 
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
@@ -101,13 +101,13 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
     try:
         beyond = beyond_engine(lhs, rhs)
         if beyond:
-            result = Result(Status.UNDECIDED, (Attempt("engine", "beyond", beyond),), reason=beyond, relation=relation)
+            result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.BEYOND, beyond),), reason=beyond, relation=relation)
         else:
             result = call_with_time_limit(decide_relation, args, timeout)
     except TimeLimit as exc:
-        result = Result(Status.UNDECIDED, (Attempt("engine", "time limit", str(exc)),), reason=str(exc), relation=relation)
+        result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.TIME_LIMIT, str(exc)),), reason=str(exc), relation=relation)
     except WorkerError as exc:
-        result = Result(Status.UNDECIDED, (Attempt("engine", "error", str(exc)),), reason=f"engine error: {exc}", relation=relation)
+        result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.ERROR, str(exc)),), reason=f"engine error: {exc}", relation=relation)
     return replace(result, seconds=time.perf_counter() - started)
 
 
@@ -168,10 +168,10 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
     trace: list[Attempt] = []
     (lhs, rhs), limits = rational_limits(lhs, rhs)
     if limits:
-        trace.append(Attempt("limit", "rewritten", "; ".join(limits)))
+        trace.append(Attempt("limit", Outcome.REWRITTEN, "; ".join(limits)))
     beyond = beyond_engine(lhs, rhs)
     if beyond:
-        return Result(Status.UNDECIDED, tuple(trace) + (Attempt("engine", "beyond", beyond),), reason=beyond)
+        return Result(Status.UNDECIDED, tuple(trace) + (Attempt("engine", Outcome.BEYOND, beyond),), reason=beyond)
     moments_used: tuple[str, ...] = ()
     if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
         # E[...] rewritten by linearity, independence and the stated moments: exact under them.
@@ -179,12 +179,12 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
             lhs, rhs, moments_used = expectation.reduce_pair(lhs, rhs)
         except expectation.NotReducible as exc:
             reason = f"expectation not reduced: {exc}"
-            return Result(Status.UNDECIDED, (Attempt("expectation", "error", str(exc)),), reason=reason)
-        trace.append(Attempt("expectation", "rewritten", "linearity, independence, moments: " + "; ".join(moments_used)))
+            return Result(Status.UNDECIDED, (Attempt("expectation", Outcome.ERROR, str(exc)),), reason=reason)
+        trace.append(Attempt("expectation", Outcome.REWRITTEN, "linearity, independence, moments: " + "; ".join(moments_used)))
     ctx = build_context(given, where)
     if ctx.unsatisfiable:
         reason = f"assumptions unsatisfiable: {ctx.unsatisfiable}; nothing is proved under them"
-        return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", ctx.unsatisfiable),), reason=reason)
+        return Result(Status.UNDECIDED, (Attempt("assumptions", Outcome.UNSATISFIABLE, ctx.unsatisfiable),), reason=reason)
     domains = _domains(lhs, rhs)
     facts = ctx.given_text
 
@@ -203,20 +203,20 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
         concrete = functions.refute_with_polynomials(lhs, rhs, given, where, seed, count)
         if concrete is not None and concrete.result is not None:
             took = time.perf_counter() - started
-            trace.append(Attempt("numeric", "refuted", concrete.detail, took))
+            trace.append(Attempt("numeric", Outcome.REFUTED, concrete.detail, took))
             return replace(concrete.result, steps=tuple(trace), used=facts + ctx.region_used, domains=domains)
         if concrete is not None:
             numeric_gap = f"{numeric_gap}; {concrete.detail}"
         # Undefined functions: the claim must hold for every f, so for a concrete one too.
         false_for = interpreted_counterexample(lhs, rhs, given, where, seed)
         if false_for:
-            trace.append(Attempt("numeric", "refuted", false_for, time.perf_counter() - started))
+            trace.append(Attempt("numeric", Outcome.REFUTED, false_for, time.perf_counter() - started))
             return Result(Status.UNDECIDED, tuple(trace), reason=f"not proved: {false_for}")
     took = time.perf_counter() - started
     if witness is not None:
         where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
         point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
-        trace.append(Attempt("numeric", "refuted", f"sides differ{where_text} at {point}", took))
+        trace.append(Attempt("numeric", Outcome.REFUTED, f"sides differ{where_text} at {point}", took))
         return Result(
             Status.REFUTED,
             tuple(trace),
@@ -230,30 +230,30 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
         )
     if seen == 0:
         reason = "no point satisfying all assumptions was found (they may be inconsistent); nothing is proved under them"
-        trace.append(Attempt("numeric", "no point", reason, took))
+        trace.append(Attempt("numeric", Outcome.NO_POINT, reason, took))
         return Result(Status.UNDECIDED, tuple(trace), reason=reason)
     if not numeric_gap and agreed == 0:
         # Every feasible point makes a side undefined (x = 1 in (x**2 - 1)/(x - 1)):
         # "equal wherever both sides are defined" would hold vacuously.
         reason = (f"a side is undefined at every one of the {seen} points sampled under the assumptions; "
                   "a proof would be vacuous, so nothing is proved")
-        trace.append(Attempt("numeric", "undefined", reason, took))
+        trace.append(Attempt("numeric", Outcome.UNDEFINED, reason, took))
         return Result(Status.UNDECIDED, tuple(trace), reason=reason)
     if numeric_gap:
-        trace.append(Attempt("numeric", "skipped", numeric_gap, took))
+        trace.append(Attempt("numeric", Outcome.SKIPPED, numeric_gap, took))
     else:
-        trace.append(Attempt("numeric", "agrees", f"equal at {agreed} points satisfying the assumptions", took))
+        trace.append(Attempt("numeric", Outcome.AGREES, f"equal at {agreed} points satisfying the assumptions", took))
     evidence = f"numerically equal at {agreed} points" if not numeric_gap else "no numeric check possible"
 
     if by == "sorry":
-        trace.append(Attempt("sorry", "skipped", "step not justified (by='sorry')"))
+        trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
         return Result(Status.UNDECIDED, tuple(trace), reason=f"skipped (by='sorry'); {evidence}")
 
     # The symbolic ladder, rung by rung over the entries still open.
     diff = lhs - rhs
     open_entries = [e for e in entries if (diff[e] if is_matrix else diff) != 0]
     if len(open_entries) < len(entries):
-        trace.append(Attempt("structural", "zero", f"{len(entries) - len(open_entries)} of {len(entries)} entries identical" if is_matrix else "sides identical"))
+        trace.append(Attempt("structural", Outcome.ZERO, f"{len(entries) - len(open_entries)} of {len(entries)} entries identical" if is_matrix else "sides identical"))
     settled_by: list[str] = [] if open_entries else ["structural"]
     used_given = False
     for name in _ladder(by, bool(ctx.proof_elimination)):
@@ -261,7 +261,7 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
             break
         if deadline is not None and time.monotonic() > deadline:
             reason = f"time limit {budget:g} s reached in the symbolic ladder; {evidence}"
-            trace.append(Attempt(name, "time limit", reason))
+            trace.append(Attempt(name, Outcome.TIME_LIMIT, reason))
             return Result(Status.UNDECIDED, tuple(trace), reason=reason)
         rung_started = time.perf_counter()
         still_open, residue, error = [], None, None
@@ -290,7 +290,7 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
             detail = error
         else:
             detail = f"left {_short(residue)}"
-        outcome = "zero" if closed and not still_open else ("error" if error and not closed else ("partial" if closed else "nonzero"))
+        outcome = Outcome.ZERO if closed and not still_open else (Outcome.ERROR if error and not closed else (Outcome.PARTIAL if closed else Outcome.NONZERO))
         trace.append(Attempt(name, outcome, detail, took))
         if closed:
             settled_by.append(name)

@@ -22,7 +22,7 @@ import sympy as sp
 
 
 from ..model import Status, as_sympy
-from ..report import Attempt, Result
+from ..report import Attempt, Outcome, Result
 from . import tactics
 from .context import build_context
 from .indexed import Atoms, Known, Proof, differentiate, normalise, rename_bound
@@ -72,13 +72,13 @@ def prove_at_size(lhs, rhs, given, where, indices, values: dict, deadline: float
     scope = ", ".join(f"{s} = {v}" for s, v in values.items())
     if context.unsatisfiable:
         reason = f"assumptions unsatisfiable at {scope}: {context.unsatisfiable}"
-        return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", reason),), reason=reason)
+        return Result(Status.UNDECIDED, (Attempt("assumptions", Outcome.UNSATISFIABLE, reason),), reason=reason)
     entries = _entries(indices, values)
     unfolded = 0
     for number, combo in enumerate(entries, 1):
         if deadline is not None and time.monotonic() > deadline:
             reason = f"time limit reached after {number - 1} of {len(entries)} entries at {scope}"
-            return Result(Status.UNDECIDED, (Attempt("at size", "time limit", reason),), reason=reason)
+            return Result(Status.UNDECIDED, (Attempt("at size", Outcome.TIME_LIMIT, reason),), reason=reason)
         at = {**values, **combo}
         for way in range(start, len(ways)):
             (left, right), build = ways[way]
@@ -89,8 +89,8 @@ def prove_at_size(lhs, rhs, given, where, indices, values: dict, deadline: float
                 break
         else:
             reason = f"entry {combo} at {scope} did not reduce to 0"
-            return Result(Status.UNDECIDED, (Attempt("at size", "nonzero", reason),), reason=reason)
+            return Result(Status.UNDECIDED, (Attempt("at size", Outcome.NONZERO, reason),), reason=reason)
     took = time.perf_counter() - started
     kept = len(entries) - unfolded
     detail = f"all {len(entries)} entries reduced to 0 at {scope} ({kept} with shared sums kept as atoms)"
-    return Result(Status.PROVED, (Attempt("at size", "zero", detail, took),), tactic="at size", seconds=took)
+    return Result(Status.PROVED, (Attempt("at size", Outcome.ZERO, detail, took),), tactic="at size", seconds=took)

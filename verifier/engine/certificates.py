@@ -33,7 +33,7 @@ import time
 import mpmath
 import sympy as sp
 
-from ..report import Attempt, Result
+from ..report import Attempt, Outcome, Result
 from ..model import Status
 from .context import build_context
 from .numeric import DIGITS, RECHECK_DIGITS, NotNumeric, Sampler, evaluate
@@ -289,12 +289,12 @@ def decide_relation(lhs, rhs, relation, certificate, given, where, by, seed, bud
     ctx = build_context(given, where)
     if ctx.unsatisfiable:
         reason = f"assumptions unsatisfiable: {ctx.unsatisfiable}; nothing is proved under them"
-        return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", ctx.unsatisfiable),), reason=reason, relation=relation)
+        return Result(Status.UNDECIDED, (Attempt("assumptions", Outcome.UNSATISFIABLE, ctx.unsatisfiable),), reason=reason, relation=relation)
     diff, strict = _orient(lhs, rhs, relation)
     is_matrix = isinstance(diff, sp.MatrixBase)
     if is_matrix and diff.rows != diff.cols:
         reason = f"a matrix inequality needs square matrices, not {diff.rows}x{diff.cols}"
-        return Result(Status.UNDECIDED, (Attempt("relation", "error", reason),), reason=reason, relation=relation)
+        return Result(Status.UNDECIDED, (Attempt("relation", Outcome.ERROR, reason),), reason=reason, relation=relation)
     facts = ctx.given_text
     trace: list[Attempt] = []
 
@@ -323,7 +323,7 @@ def decide_relation(lhs, rhs, relation, certificate, given, where, by, seed, bud
             left, right = lhs.xreplace(point), rhs.xreplace(point)
             what = f"lhs - rhs = {sp.N(value, 6) if relation in ('>=', '>') else sp.N(-value, 6)}"
         text = ", ".join(f"{k} = {v}" for k, v in point.items())
-        trace.append(Attempt("numeric", "refuted", f"{what}, so not lhs {relation} rhs, at {text}", took))
+        trace.append(Attempt("numeric", Outcome.REFUTED, f"{what}, so not lhs {relation} rhs, at {text}", took))
         return Result(
             Status.REFUTED, tuple(trace), tactic="numeric", counterexample=shown,
             lhs_value=sp.N(left, 15), rhs_value=sp.N(right, 15), used=facts + ctx.region_used,
@@ -331,19 +331,19 @@ def decide_relation(lhs, rhs, relation, certificate, given, where, by, seed, bud
         )
     if seen == 0:
         reason = "no point satisfying all assumptions was found (they may be inconsistent); nothing is proved under them"
-        trace.append(Attempt("numeric", "no point", reason, took))
+        trace.append(Attempt("numeric", Outcome.NO_POINT, reason, took))
         return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
     evidence = "no numeric check possible" if numeric_gap else f"holds at {seen} points satisfying the assumptions"
-    trace.append(Attempt("numeric", "skipped" if numeric_gap else "agrees", numeric_gap or evidence, took))
+    trace.append(Attempt("numeric", Outcome.SKIPPED if numeric_gap else Outcome.AGREES, numeric_gap or evidence, took))
     if by == "sorry":
-        trace.append(Attempt("sorry", "skipped", "step not justified (by='sorry')"))
+        trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
         return Result(Status.UNDECIDED, tuple(trace), reason=f"skipped (by='sorry'); {evidence}", relation=relation)
 
     # The certificate: an identity checked by the equality engine, then a sign read off its form.
     if is_matrix:
         if certificate is None or not isinstance(certificate, sp.MatrixBase) or certificate.cols != diff.rows:
             reason = f"{evidence}; a matrix inequality is proved only with a Gram factor A (certificate=A, lhs - rhs = A^T A)"
-            trace.append(Attempt("certificate", "missing", reason))
+            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
             return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
         target, shown = certificate.T * certificate, "A^T A"
     else:
@@ -354,29 +354,29 @@ def decide_relation(lhs, rhs, relation, certificate, given, where, by, seed, bud
         if identity.status is not Status.PROVED:
             why = "is false" if identity.status is Status.REFUTED else f"was not proved ({identity.reason})"
             reason = f"{evidence}; the certificate identity {'rhs - lhs' if relation in ('<=', '<') else 'lhs - rhs'} = {shown} {why}"
-            trace.append(Attempt("certificate", "identity " + identity.status.value, reason))
+            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
             return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
         used_given = bool(set(identity.used) & set(facts))
-        trace.append(Attempt("certificate", "identity", f"{'rhs - lhs' if relation in ('<=', '<') else 'lhs - rhs'} = {shown} by {identity.tactic}"))
+        trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{'rhs - lhs' if relation in ('<=', '<') else 'lhs - rhs'} = {shown} by {identity.tactic}"))
     form = certificate.xreplace(ctx.region_subs) if certificate is not None else diff.xreplace(ctx.region_subs)
     if is_matrix:
         unknown = [e for e in form if not is_real(e)]
         if unknown:
             reason = f"{evidence}; the factor A has an entry not known to be real: {sp.sstr(unknown[0])[:80]}"
-            trace.append(Attempt("certificate", "not real", reason))
+            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
             return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
         if strict:
             reason = f"{evidence}; lhs - rhs = A^T A is PSD, but definiteness needs A of full column rank, which is not checked"
-            trace.append(Attempt("certificate", "PSD only", reason))
+            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
             return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
-        trace.append(Attempt("certificate", "nonnegative", "A is real, so v^T A^T A v = |A v|^2 >= 0"))
+        trace.append(Attempt("certificate", Outcome.CERTIFIED, "A is real, so v^T A^T A v = |A v|^2 >= 0"))
     else:
         sign_ok = is_positive(form) if strict else is_nonnegative(form)
         if not sign_ok:
             part = _first_unknown_sign(form, strict)
             reason = f"{evidence}; the form does not show {shown} {'> 0' if strict else '>= 0'} (sign of {sp.sstr(part)[:80]} unknown)"
-            trace.append(Attempt("certificate", "sign unknown", reason))
+            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
             return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
-        trace.append(Attempt("certificate", "positive" if strict else "nonnegative", f"{shown} is {'positive' if strict else 'nonnegative'} by its form"))
+        trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{shown} is {'positive' if strict else 'nonnegative'} by its form"))
     used = (facts if used_given else ()) + ctx.region_used
     return Result(Status.PROVED, tuple(trace), tactic="certificate", used=used, relation=relation)

@@ -23,7 +23,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanFalse
 
 from ..model import Status, as_sympy, domain_text
-from ..report import Attempt, Result
+from ..report import Attempt, Outcome, Result
 from .context import relation_text
 from .indexed import RESERVED, Known, differentiate, prove_zero, rename_bound
 from .instances import agree, agree_fast, builder, index_values, instance, scaled_value
@@ -139,16 +139,16 @@ def decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget) -> Re
     facts = tuple(relation_text(g) for g in given if isinstance(g, sp.Equality))
     if isinstance(lhs, sp.MatrixBase):
         reason = "a claim over symbolic sizes is stated entry by entry, with free indices; this one is a matrix"
-        return Result(Status.UNDECIDED, (Attempt("index calculus", "skipped", reason),), reason=reason)
+        return Result(Status.UNDECIDED, (Attempt("index calculus", Outcome.SKIPPED, reason),), reason=reason)
     names = {s.name for e in (lhs, rhs) for s in e.free_symbols if isinstance(s, sp.Symbol)}
     clash = sorted(n for n in names if n.startswith(RESERVED))
     if clash:
         reason = f"the names {', '.join(clash)} are reserved for bound indices; rename them"
-        return Result(Status.UNDECIDED, (Attempt("index calculus", "skipped", reason),), reason=reason)
+        return Result(Status.UNDECIDED, (Attempt("index calculus", Outcome.SKIPPED, reason),), reason=reason)
 
     if any(isinstance(g, BooleanFalse) for g in given) or any(isinstance(w, BooleanFalse) for w in where):
         reason = "assumptions unsatisfiable: a given fact or region is false as stated; nothing is proved under them"
-        return Result(Status.UNDECIDED, (Attempt("assumptions", "unsatisfiable", reason),), reason=reason)
+        return Result(Status.UNDECIDED, (Attempt("assumptions", Outcome.UNSATISFIABLE, reason),), reason=reason)
     started = time.perf_counter()
     witness, checked, agreed, gap = cross_check(lhs, rhs, given, where, sizes, indices, seed, deadline)
     took = time.perf_counter() - started
@@ -156,20 +156,20 @@ def decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget) -> Re
     known = Known(tuple(sizes), tuple(indices), frozenset(i for i, _, _ in indices))
 
     if witness is None:
-        outcome = "agrees" if not gap else "skipped"
+        outcome = Outcome.AGREES if not gap else Outcome.SKIPPED
         detail = f"equal at {agreed} points at {sizes_text}" + (f" ({gap})" if gap else "")
         trace.append(Attempt("cross-check", outcome, detail, took))
     else:
         point = ", ".join(f"{k} = {v}" for k, v in witness["point"].items())
-        trace.append(Attempt("cross-check", "refuted", f"sides differ at {witness['at']}: {point}", took))
+        trace.append(Attempt("cross-check", Outcome.REFUTED, f"sides differ at {witness['at']}: {point}", took))
 
     if witness is None and agreed == 0 and not gap:
         # as for ordinary claims: nothing is proved under assumptions no point satisfies
         reason = "no point satisfying all assumptions was found at any checked size (they may be inconsistent); nothing is proved under them"
-        trace.append(Attempt("cross-check", "no point", reason))
+        trace.append(Attempt("cross-check", Outcome.NO_POINT, reason))
         return Result(Status.UNDECIDED, tuple(trace), reason=reason, domains=domains)
     if by == "sorry" and witness is None:
-        trace.append(Attempt("sorry", "skipped", "step not justified (by='sorry')"))
+        trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
         return Result(Status.UNDECIDED, tuple(trace), reason=f"skipped (by='sorry'); equal at {sizes_text}", domains=domains)
 
     started = time.perf_counter()
@@ -188,7 +188,7 @@ def decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget) -> Re
                 f"ENGINE BUG: the index calculus reduced lhs - rhs to 0 for all sizes, but the "
                 f"instance at {witness['at']} differs at a re-checked point; the claim is left undecided"
             )
-            trace.append(Attempt("index calculus", "disagreement", reason, took))
+            trace.append(Attempt("index calculus", Outcome.DISAGREEMENT, reason, took))
             return Result(Status.UNDECIDED, tuple(trace), reason=reason, domains=domains)
         return Result(
             Status.REFUTED,
@@ -201,10 +201,10 @@ def decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget) -> Re
             domains=domains,
         )
     if proved:
-        trace.append(Attempt("index calculus", "zero", f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took))
+        trace.append(Attempt("index calculus", Outcome.ZERO, f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took))
         used = (facts if proof.given else ()) + tuple(proof.ranges)
         return Result(Status.PROVED, tuple(trace), tactic="index calculus", used=used, domains=domains)
     detail = error or f"no reduction to 0 (rules tried: {rules or 'none applied'})"
-    trace.append(Attempt("index calculus", "error" if error else "nonzero", detail, took))
+    trace.append(Attempt("index calculus", Outcome.ERROR if error else Outcome.NONZERO, detail, took))
     reason = f"equal at {agreed} points at {sizes_text}, no proof for all sizes found"
     return Result(Status.UNDECIDED, tuple(trace), reason=reason, domains=domains)

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ..report import Attempt, Result
+from ..report import Attempt, Outcome, Result
 
 __all__ = ["beyond_engine", "rational_limits", "witness_text", "with_witness"]
 
@@ -92,5 +92,5 @@ def witness_text(pairs) -> str:
 def with_witness(result: Result, pairs) -> Result:
     """An undecided result with the numerical witness appended to its trace and reason."""
     text = witness_text(pairs)
-    steps = result.steps + (Attempt("witness", "evidence", text + " (numerical evidence, not a proof)"),)
+    steps = result.steps + (Attempt("witness", Outcome.EVIDENCE, text + " (numerical evidence, not a proof)"),)
     return replace(result, steps=steps, reason=f"{result.reason}; numerical witness: {text}")

@@ -13,7 +13,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..model import Derivation, Status, symbol_domains
-from ..report import ClaimReport, DerivationReport, Result, scope_text
+from ..report import ClaimReport, DerivationReport, Outcome, Result, scope_text
 
 __all__ = ["derivation_trace", "summary_table", "undecided_table", "scope_text", "listing"]
 
@@ -45,7 +45,7 @@ def _how(result: Result) -> str:
     if result.status is Status.PROVED:
         text = f"by {result.tactic}"
         text += f"; uses {'; '.join(result.used)}" if result.used else ""
-        checks = [a.detail for a in result.steps if a.tactic == "cross-check" and a.outcome == "agrees"]
+        checks = [a.detail for a in result.steps if a.tactic == "cross-check" and a.outcome is Outcome.AGREES]
         return text + (f"; cross-check: {checks[0]}" if checks else "")
     if result.status is Status.REFUTED:
         return "counterexample found and re-checked at 60 digits"
