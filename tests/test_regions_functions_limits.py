@@ -1,7 +1,7 @@
 """Regions on expressions (ReLU), generic functions (refuted through polynomial
 stand-ins), and limits (undecided, with a numerical witness, never proved)."""
 
-from sympy import Derivative, Eq, Function, Heaviside, Limit, Max, Piecewise, Rational, Symbol, sin, symbols
+from sympy import Derivative, Eq, Function, Heaviside, Limit, Max, Piecewise, Rational, Symbol, exp, sin, symbols
 
 from verifier import Claim, Status, check, decide_claim
 from verifier.engine.functions import polynomial_stand_ins
@@ -88,10 +88,17 @@ def test_polynomial_stand_in_satisfies_the_given_facts():
     assert poly.subs(s, at) != 0
 
 
-def test_functions_with_sign_assumptions_get_no_stand_in():
+def test_functions_with_a_sign_get_a_stand_in_with_that_sign():
     positive = Function("q", positive=True)
-    assert polynomial_stand_ins([positive(t)]) is None
-    assert check(positive(t), -1).status is not Status.PROVED
+    (key, stand_in), = polynomial_stand_ins([positive(t)]).items()
+    assert key == (positive, 1) and isinstance(stand_in.expr, exp)  # exp of a real polynomial: positive
+    assert check(positive(t), -1).status is Status.REFUTED  # q(t) = -1 is false for every positive q
+
+
+def test_integer_valued_functions_get_no_stand_in():
+    whole = Function("w", integer=True)
+    assert polynomial_stand_ins([whole(t)]) is None
+    assert check(whole(t), Rational(1, 2)).status is not Status.PROVED
 
 
 def test_real_functions_at_complex_arguments_get_no_stand_in():

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-__all__ = ["Status", "Step", "Claim", "Derivation", "TACTICS", "RELATIONS", "symbol_domains"]
+__all__ = ["Status", "Step", "Claim", "Derivation", "RELATIONS", "symbol_domains"]
 
 
 class Status(str, enum.Enum):
@@ -30,10 +30,6 @@ class Status(str, enum.Enum):
         return self.value
 
 
-#: Tactic names a step may give as ``by=``. ``auto`` runs the whole ladder;
-#: a named rung is tried first and the rest of the ladder after it; ``sorry``
-#: skips the proof (the step can be refuted, never proved).
-TACTICS = ("auto", "expand", "cancel", "powers", "given", "simplify", "sorry")
 
 #: Relations a step may state between the previous right-hand side and its own.
 #: For square matrices ">=" is the Loewner order: A >= B when v^T (A - B) v >= 0
@@ -139,6 +135,8 @@ class Step:
         _check_relation(self.relation, "a step")
         if self.certificate is not None:
             object.__setattr__(self, "certificate", as_sympy(self.certificate, "a step's certificate"))
+        from .engine.tactics import TACTICS  # the ladder's registry; imported here, the engine imports the model
+
         if self.by not in TACTICS:
             import difflib
 

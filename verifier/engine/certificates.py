@@ -28,17 +28,15 @@ from __future__ import annotations
 
 import fractions
 import random
-import time
 
 import mpmath
 import sympy as sp
 
-from ..report import Attempt, Outcome, Result
 from ..model import Status
-from .context import build_context
-from .numeric import DIGITS, RECHECK_DIGITS, NotNumeric, Sampler, evaluate
+from ..report import Attempt, Outcome
+from .numeric import DIGITS, RECHECK_DIGITS, evaluate
 
-__all__ = ["is_real", "is_nonnegative", "is_positive", "decide_relation", "zero_at_point"]
+__all__ = ["is_real", "is_nonnegative", "is_positive", "prove_with_certificate", "zero_at_point", "orient", "scalar_counterexample", "matrix_counterexample"]
 
 
 # ---------------------------------------------------------------- signs by form
@@ -158,7 +156,7 @@ def zero_at_point(expr) -> bool:
 
 # ---------------------------------------------------------------- refutation
 
-def _orient(lhs, rhs, relation: str):
+def orient(lhs, rhs, relation: str):
     """(difference that must be >= 0 or > 0, strict)."""
     if relation in (">=", ">"):
         return lhs - rhs, relation == ">"
@@ -180,7 +178,7 @@ def _tol(digits: int, scale=1) -> float:
     return (1 + abs(float(scale))) * 10.0 ** (-(digits * 2) // 3)
 
 
-def _scalar_counterexample(diff, strict, sampler, count):
+def scalar_counterexample(diff, strict, sampler, count):
     """(point, value, points seen): diff < 0 there (or exactly 0 when strict), re-checked; point None if none."""
     seen = 0
     points = _degenerate_points(sampler, count, random.Random(sampler.rng.random())) if strict else sampler.points(count)
@@ -236,7 +234,7 @@ def _rational_vector(u) -> list:
     return [sp.Rational(fractions.Fraction(float(c / scale)).limit_denominator(1000)) for c in u]
 
 
-def _matrix_counterexample(diff, strict, sampler, count, seed):
+def matrix_counterexample(diff, strict, sampler, count, seed):
     """(point, v, value, points seen) with v^T diff v < 0 (or exactly 0 when strict); point None if none."""
     rng = random.Random(seed + 1)
     n = diff.rows
@@ -280,103 +278,62 @@ def _matrix_counterexample(diff, strict, sampler, count, seed):
     return None, None, None, seen
 
 
-# ---------------------------------------------------------------- the decision
+# ---------------------------------------------------------------- the prover
 
-def decide_relation(lhs, rhs, relation, certificate, given, where, by, seed, budget) -> Result:
-    """Decide ``lhs relation rhs`` (see the module docstring). Runs in the caller's process."""
-    from . import _decide  # the equality engine, for the certificate identity
+def prove_with_certificate(run):
+    """A Proof of ``lhs relation rhs`` from a certificate, or None (trace lines appended).
 
-    ctx = build_context(given, where)
-    if ctx.unsatisfiable:
-        reason = f"assumptions unsatisfiable: {ctx.unsatisfiable}; nothing is proved under them"
-        return Result(Status.UNDECIDED, (Attempt("assumptions", Outcome.UNSATISFIABLE, ctx.unsatisfiable),), reason=reason, relation=relation)
-    diff, strict = _orient(lhs, rhs, relation)
+    Runs after the pipeline's gate: the certificate identity is a problem of its own,
+    decided by the same pipeline (with its own gate), and the sign is read off its form.
+    """
+    from .pipeline import Problem, Proof, decide_problem
+
+    p, ctx = run.problem, run.context
+    diff, strict = orient(p.lhs, p.rhs, p.relation)
     is_matrix = isinstance(diff, sp.MatrixBase)
-    if is_matrix and diff.rows != diff.cols:
-        reason = f"a matrix inequality needs square matrices, not {diff.rows}x{diff.cols}"
-        return Result(Status.UNDECIDED, (Attempt("relation", Outcome.ERROR, reason),), reason=reason, relation=relation)
-    facts = ctx.given_text
-    trace: list[Attempt] = []
-
-    started = time.perf_counter()
-    sampler = Sampler(ctx, lhs.free_symbols | rhs.free_symbols, seed)
-    numeric_gap = None
-    try:
-        if is_matrix:
-            point, vector, value, seen = _matrix_counterexample(diff, strict, sampler, 12, seed)
-        else:
-            (point, value, seen), vector = _scalar_counterexample(diff, strict, sampler, 20), None
-    except NotNumeric as exc:
-        point, vector, value, seen, numeric_gap = None, None, None, 1, str(exc)
-    took = time.perf_counter() - started
-    if point is not None:
-        point = dict(sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])))
-        shown = dict(point)
-        if is_matrix:
-            vec = sp.Matrix(vector)
-            left = (vec.T * lhs.xreplace(point) * vec)[0, 0]
-            right = (vec.T * rhs.xreplace(point) * vec)[0, 0]
-            for i, c in enumerate(vector, 1):
-                shown[sp.Symbol(f"v[{i}]")] = c
-            what = f"v^T (lhs - rhs) v = {sp.N(value, 6)} with v = ({', '.join(map(str, vector))})"
-        else:
-            left, right = lhs.xreplace(point), rhs.xreplace(point)
-            what = f"lhs - rhs = {sp.N(value, 6) if relation in ('>=', '>') else sp.N(-value, 6)}"
-        text = ", ".join(f"{k} = {v}" for k, v in point.items())
-        trace.append(Attempt("numeric", Outcome.REFUTED, f"{what}, so not lhs {relation} rhs, at {text}", took))
-        return Result(
-            Status.REFUTED, tuple(trace), tactic="numeric", counterexample=shown,
-            lhs_value=sp.N(left, 15), rhs_value=sp.N(right, 15), used=facts + ctx.region_used,
-            relation=relation, vector=tuple(vector) if vector is not None else None,
-        )
-    if seen == 0:
-        reason = "no point satisfying all assumptions was found (they may be inconsistent); nothing is proved under them"
-        trace.append(Attempt("numeric", Outcome.NO_POINT, reason, took))
-        return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
-    evidence = "no numeric check possible" if numeric_gap else f"holds at {seen} points satisfying the assumptions"
-    trace.append(Attempt("numeric", Outcome.SKIPPED if numeric_gap else Outcome.AGREES, numeric_gap or evidence, took))
-    if by == "sorry":
-        trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
-        return Result(Status.UNDECIDED, tuple(trace), reason=f"skipped (by='sorry'); {evidence}", relation=relation)
-
-    # The certificate: an identity checked by the equality engine, then a sign read off its form.
+    evidence = run.evidence.summary
+    certificate = p.certificate
+    side = "rhs - lhs" if p.relation in ("<=", "<") else "lhs - rhs"
     if is_matrix:
         if certificate is None or not isinstance(certificate, sp.MatrixBase) or certificate.cols != diff.rows:
             reason = f"{evidence}; a matrix inequality is proved only with a Gram factor A (certificate=A, lhs - rhs = A^T A)"
-            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
-            return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
+            run.why_not = reason
+            run.trace.append(Attempt("certificate", Outcome.UNCERTIFIED, run.why_not))
+            return None
         target, shown = certificate.T * certificate, "A^T A"
     else:
         target, shown = (certificate if certificate is not None else diff), "the certificate"
     used_given = False
     if certificate is not None:
-        identity = _decide(diff, target, given, where, "auto", seed, budget)
+        remaining = run.remaining()
+        identity = decide_problem(Problem(diff, target, given=p.given, where=p.where, seed=p.seed),
+                                  None if remaining is None else max(remaining, 1.0))
         if identity.status is not Status.PROVED:
             why = "is false" if identity.status is Status.REFUTED else f"was not proved ({identity.reason})"
-            reason = f"{evidence}; the certificate identity {'rhs - lhs' if relation in ('<=', '<') else 'lhs - rhs'} = {shown} {why}"
-            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
-            return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
-        used_given = bool(set(identity.used) & set(facts))
-        trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{'rhs - lhs' if relation in ('<=', '<') else 'lhs - rhs'} = {shown} by {identity.tactic}"))
-    form = certificate.xreplace(ctx.region_subs) if certificate is not None else diff.xreplace(ctx.region_subs)
+            run.why_not = f"{evidence}; the certificate identity {side} = {shown} {why}"
+            run.trace.append(Attempt("certificate", Outcome.UNCERTIFIED, run.why_not))
+            return None
+        used_given = bool(set(identity.used) & set(ctx.given_text))
+        run.trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{side} = {shown} by {identity.tactic}"))
+    form = (certificate if certificate is not None else diff).xreplace(ctx.region_subs)
     if is_matrix:
         unknown = [e for e in form if not is_real(e)]
         if unknown:
-            reason = f"{evidence}; the factor A has an entry not known to be real: {sp.sstr(unknown[0])[:80]}"
-            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
-            return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
+            run.why_not = f"{evidence}; the factor A has an entry not known to be real: {sp.sstr(unknown[0])[:80]}"
+            run.trace.append(Attempt("certificate", Outcome.UNCERTIFIED, run.why_not))
+            return None
         if strict:
-            reason = f"{evidence}; lhs - rhs = A^T A is PSD, but definiteness needs A of full column rank, which is not checked"
-            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
-            return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
-        trace.append(Attempt("certificate", Outcome.CERTIFIED, "A is real, so v^T A^T A v = |A v|^2 >= 0"))
+            run.why_not = f"{evidence}; lhs - rhs = A^T A is PSD, but definiteness needs A of full column rank, which is not checked"
+            run.trace.append(Attempt("certificate", Outcome.UNCERTIFIED, run.why_not))
+            return None
+        run.trace.append(Attempt("certificate", Outcome.CERTIFIED, "A is real, so v^T A^T A v = |A v|^2 >= 0"))
     else:
-        sign_ok = is_positive(form) if strict else is_nonnegative(form)
-        if not sign_ok:
+        if not (is_positive(form) if strict else is_nonnegative(form)):
             part = _first_unknown_sign(form, strict)
             reason = f"{evidence}; the form does not show {shown} {'> 0' if strict else '>= 0'} (sign of {sp.sstr(part)[:80]} unknown)"
-            trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
-            return Result(Status.UNDECIDED, tuple(trace), reason=reason, relation=relation)
-        trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{shown} is {'positive' if strict else 'nonnegative'} by its form"))
-    used = (facts if used_given else ()) + ctx.region_used
-    return Result(Status.PROVED, tuple(trace), tactic="certificate", used=used, relation=relation)
+            run.why_not = reason
+            run.trace.append(Attempt("certificate", Outcome.UNCERTIFIED, run.why_not))
+            return None
+        sign = "positive" if strict else "nonnegative"
+        run.trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{shown} is {sign} by its form"))
+    return Proof("certificate", (ctx.given_text if used_given else ()) + ctx.region_used)

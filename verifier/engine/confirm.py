@@ -35,8 +35,9 @@ def _value(expr, point: dict):
 
 def _interpreted(expr, interpretation):
     """``expr`` with each undefined function replaced by its concrete Lambda."""
-    for func, lam in interpretation:
-        expr = expr.replace(func, lam)
+    from .functions import apply_interpretation
+
+    expr = apply_interpretation(expr, interpretation)
     return expr.doit() if expr.has(sp.Derivative, sp.Subs) else expr
 
 

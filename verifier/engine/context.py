@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from .regions import sign_rewrites
 
-__all__ = ["Context", "build_context", "satisfies_domain", "replace_symbols", "fact_holds"]
+__all__ = ["Context", "build_context", "satisfies_domain", "replace_symbols", "fact_holds", "relevant_assumptions"]
 
 #: Expressions with their own variables: Sum(i, (i, 1, n)), Integral, Lambda, and
 #: Derivative(f(x), x), whose x is the variable of differentiation, not a value.
@@ -30,21 +31,82 @@ _BINDERS = (sp.Derivative, sp.Subs, sp.Lambda, sp.concrete.expr_with_limits.Expr
 
 
 def replace_symbols(expr, mapping: dict):
-    """``expr`` with each symbol of ``mapping`` replaced by its value, respecting bound variables.
+    """``expr`` with each key of ``mapping`` replaced by its value, respecting bound variables.
 
-    ``xreplace`` is literal: it would turn ``Sum(i, (i, 1, n))`` with ``i -> 3`` into
-    ``Sum(3, (3, 1, n))`` and ``Derivative(f(x), x)`` with ``x -> 1`` into a derivative
-    "with respect to 1". Where a mapped symbol occurs under such a binder, ``subs``
-    is used, which leaves bound variables alone and turns the derivative into
+    Symbol keys: ``xreplace`` is literal: it would turn ``Sum(i, (i, 1, n))`` with
+    ``i -> 3`` into ``Sum(3, (3, 1, n))`` and ``Derivative(f(x), x)`` with ``x -> 1`` into
+    a derivative "with respect to 1". Where a mapped symbol occurs under such a binder,
+    ``subs`` is used, which leaves bound variables alone and turns the derivative into
     ``Subs(Derivative(f(x), x), x, 1)``.
+
+    Expression keys (the region rewrites ``Heaviside(x - 1) -> 1``): never inside a binder
+    whose variable the key or its value mentions (in ``Subs(Heaviside(x - 1), x, g)`` the
+    x is not the region's x). Leaving a rewrite out is always sound; applying it there is not.
     """
     if not mapping:
         return expr
-    keys = set(mapping)
+    symbols = {k: v for k, v in mapping.items() if isinstance(k, sp.Symbol)}
+    others = {k: v for k, v in mapping.items() if not isinstance(k, sp.Symbol)}
+    if others and isinstance(expr, sp.Basic):
+        expr = _replace_outside_binders(expr, others)
+    if not symbols:
+        return expr
+    keys = set(symbols)
     for node in expr.atoms(*_BINDERS):
         if keys & node.atoms(sp.Symbol):
-            return expr.subs(mapping, simultaneous=True)
-    return expr.xreplace(mapping)
+            return expr.subs(symbols, simultaneous=True)
+    return expr.xreplace(symbols)
+
+
+def _replace_outside_binders(expr, mapping: dict):
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    if isinstance(expr, _BINDERS):
+        bound = set(getattr(expr, "variables", ()))
+        mapping = {k: v for k, v in mapping.items()
+                   if not (bound & (k.free_symbols | getattr(v, "free_symbols", set())))}
+        if not mapping:
+            return expr
+    args = [_replace_outside_binders(a, mapping) if isinstance(a, sp.Basic) else a for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    return expr.func(*args)
+
+
+def relevant_assumptions(lhs, rhs, certificate, given, where) -> tuple[tuple, tuple, tuple]:
+    """(given, where, dropped): the assumptions connected to the claim through shared symbols.
+
+    A fact about other symbols says nothing about this claim; keeping it would only let
+    it switch off a guard (a fact with an undefined function cannot be evaluated). A fact
+    is kept when it shares a symbol, an indexed family or an undefined function with the
+    claim or with a fact already kept. Truth values (Eq(1, 2) as stated) are always kept.
+    """
+    def names(e) -> set:
+        if not isinstance(e, sp.Basic):
+            return set()
+        out = set(e.free_symbols) | {a.func for a in e.atoms(AppliedUndef)}
+        out |= {b.label for b in e.atoms(sp.IndexedBase)}
+        return out
+
+    reached = names(lhs) | names(rhs) | names(certificate)
+    pending = [(kind, a) for kind, items in (("given", given), ("where", where)) for a in items]
+    kept: list = []
+    changed = True
+    while changed:
+        changed = False
+        for item in list(pending):
+            kind, a = item
+            own = names(a)
+            if isinstance(a, (BooleanTrue, BooleanFalse)) or own & reached:
+                kept.append(item)
+                pending.remove(item)
+                reached |= own
+                changed = True
+    keep = {id(a) for _, a in kept}
+    return (tuple(a for a in given if id(a) in keep), tuple(a for a in where if id(a) in keep),
+            tuple(a for _, a in pending))
 
 
 def fact_holds(fact, point: dict) -> bool | None:

@@ -172,6 +172,27 @@ def _moment_text(expr) -> list[str]:
     return out
 
 
+def inconsistent_moments(*exprs) -> str | None:
+    """Why the stated moments cannot belong to any random variable, or None.
+
+    A variance E[d^2] - E[d]^2 known negative, an even moment known negative, or a mean
+    known nonpositive for a variable declared positive (and the like) is a contradiction.
+    """
+    for expr in exprs:
+        for node in (expr.atoms(Expectation) if isinstance(expr, sp.Basic) else ()):
+            for var, known in zip(node.variables, node.moments):
+                mean = known[0] if known else None
+                if len(known) >= 2 and sp.expand(known[1] - known[0] ** 2).is_negative:
+                    return f"the variance of {var} would be {sp.sstr(sp.expand(known[1] - known[0] ** 2))} < 0"
+                for order, moment in enumerate(known, 1):
+                    if order % 2 == 0 and moment.is_negative:
+                        return f"E[{var}^{order}] = {sp.sstr(moment)} < 0"
+                if mean is not None and ((var.is_positive and mean.is_nonpositive) or (var.is_negative and mean.is_nonnegative)
+                                         or (var.is_nonnegative and mean.is_negative) or (var.is_nonpositive and mean.is_positive)):
+                    return f"{var} is declared {'positive' if var.is_positive else 'negative' if var.is_negative else 'of one sign'} but E[{var}] = {sp.sstr(mean)}"
+    return None
+
+
 def reduce_pair(lhs, rhs):
     """(lhs, rhs, the moment assumptions used), every E[...] rewritten."""
     used = list(dict.fromkeys(_moment_text(lhs) + _moment_text(rhs)))

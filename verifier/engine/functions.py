@@ -6,10 +6,11 @@ so each undefined function is replaced by a polynomial with fresh real
 coefficients (degree 3 in one argument, 2 in several): smooth, and general enough
 to meet given facts such as g'(x*) = 0, which become linear equations in the
 coefficients that the context solves like any other. The usual numeric search
-then runs; a counterexample names the concrete functions it used. Functions
-declared with sign or integrality assumptions are left alone (a polynomial
-might not have them), and so are real functions applied to arguments not known
-to be real. Never used to prove anything.
+then runs; a counterexample names the concrete functions it used. A function
+stated positive (or nonzero, nonnegative) stands in as exp of a polynomial, a
+negative one as -exp; integrality cannot be met, so such functions are left alone,
+and so are real functions applied to arguments not known to be real. A function
+used at two arities gets a stand-in for each. Never used to prove anything.
 """
 
 from __future__ import annotations
@@ -28,15 +29,18 @@ from .numeric import NotNumeric, Sampler, find_counterexample
 
 __all__ = ["polynomial_stand_ins", "refute_with_polynomials", "Concrete"]
 
-_RESTRICTING = ("positive", "negative", "nonnegative", "nonpositive", "zero", "nonzero", "integer", "rational")
+#: Stated properties a stand-in cannot be given: no polynomial or exponential has them.
+_UNSUPPORTED = ("integer", "rational", "zero", "odd", "even", "prime", "composite", "irrational", "algebraic", "transcendental")
 
 
 @dataclass(frozen=True)
 class Concrete:
-    """A refutation (``result``) with its trace line, or ``result=None`` and the evidence seen."""
+    """A refutation (``result``) with its trace line, or ``result=None``, the evidence seen and
+    at how many points the stand-in claim agreed."""
 
     result: Result | None
     detail: str
+    agreed: int = 0
 
 
 def _applied(exprs) -> list:
@@ -47,31 +51,62 @@ def _applied(exprs) -> list:
     return sorted(found, key=sp.default_sort_key)
 
 
+def _wrapper(atom):
+    """How a polynomial p becomes a stand-in with the function's stated sign: p, exp(p) or -exp(p)."""
+    if atom.is_positive or atom.is_nonnegative or atom.is_nonzero:
+        return sp.exp, "positive"
+    if atom.is_negative or atom.is_nonpositive:
+        return (lambda p: -sp.exp(p)), "negative"
+    return (lambda p: p), None
+
+
 def polynomial_stand_ins(exprs) -> dict | None:
-    """{function class: Lambda of a polynomial with fresh real coefficients}, or None if one cannot stand in."""
+    """{(function class, arity): Lambda}, each a polynomial with fresh real coefficients (or
+    exp of one, for a function stated positive), or None if some function cannot stand in.
+
+    A function used at two arities gets one stand-in per arity; one of arity 0 (``c()``)
+    is a constant, a fresh coefficient. A sign-restricted stand-in is exp(p) of a real p,
+    so only where every argument is real.
+    """
     stand_ins: dict = {}
-    for atom in _applied(exprs):
-        func = atom.func
-        if func in stand_ins:
+    applied = _applied(exprs)
+    for atom in applied:
+        key = (atom.func, len(atom.args))
+        if key in stand_ins:
             continue
-        if any(getattr(atom, "is_" + key) is not None for key in _RESTRICTING):
+        if any(getattr(atom, "is_" + name) for name in _UNSUPPORTED):
             return None
-        if atom.is_real and not all(is_real(arg) for a in _applied(exprs) if a.func is func for arg in a.args):
-            return None  # a real function at a possibly complex argument: a real polynomial would not stand in
+        wrap, sign = _wrapper(atom)
+        same = [a for a in applied if (a.func, len(a.args)) == key]
+        if (atom.is_real or sign) and not all(is_real(arg) for a in same for arg in a.args):
+            return None  # a real function at a possibly complex argument: a real stand-in would not do
         arity = len(atom.args)
-        variables = sp.symbols(f"t1:{arity + 1}", real=True) if arity > 1 else (sp.Symbol("t", real=True),)
+        variables = sp.symbols(f"t1:{arity + 1}", real=True) if arity > 1 else ((sp.Symbol("t", real=True),) if arity else ())
         degree = 3 if arity == 1 else 2
         terms = [m for d in range(degree + 1) for m in itertools.combinations_with_replacement(variables, d)]
-        coefficients = sp.symbols(f"{func.__name__}_c0:{len(terms)}", real=True)
+        suffix = f"{arity}_" if any(a.func == atom.func and len(a.args) != arity for a in applied) else ""
+        coefficients = sp.symbols(f"{atom.func.__name__}_{suffix}c0:{len(terms)}", real=True)
         poly = sum(c * sp.Mul(*m) for c, m in zip(coefficients, terms))
-        stand_ins[func] = sp.Lambda(variables, poly)
+        stand_ins[key] = sp.Lambda(variables, wrap(poly))
     return stand_ins
 
 
+def apply_interpretation(expr, interpretation):
+    """``expr`` with each undefined function replaced by its concrete Lambda of the same arity.
+
+    ``interpretation`` maps (or lists pairs) function class -> Lambda, or (class, arity) -> Lambda.
+    """
+    pairs = interpretation.items() if isinstance(interpretation, dict) else interpretation
+    for key, lam in pairs:
+        func = key[0] if isinstance(key, tuple) else key
+        arity = len(lam.variables)
+        expr = expr.replace(lambda node, f=func, a=arity: isinstance(node, AppliedUndef) and node.func == f and len(node.args) == a,
+                            lambda node, lam=lam: lam(*node.args))
+    return expr
+
+
 def _concrete(expr, stand_ins):
-    for func, lam in stand_ins.items():
-        expr = expr.subs(func, lam)
-    return expr.doit()
+    return apply_interpretation(expr, stand_ins).doit()
 
 
 def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Concrete | None:
@@ -92,14 +127,14 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
     except (NotNumeric, TypeError, ValueError):
         return None
     if witness is None:
-        names = ", ".join(f.__name__ for f in stand_ins)
-        return Concrete(None, f"equal at {agreed} points with random polynomials standing in for {names} (evidence only)")
+        names = ", ".join(dict.fromkeys(f.__name__ for f, _ in stand_ins))
+        return Concrete(None, f"equal at {agreed} points with concrete functions standing in for {names}", agreed)
     coefficients = {s for lam in stand_ins.values() for s in lam.expr.free_symbols} - set().union(*(set(lam.variables) for lam in stand_ins.values()))
     point = {k: v for k, v in witness.point.items() if k not in coefficients}
     shown = dict(point)
     names = []
     interpretation = []
-    for func, lam in stand_ins.items():
+    for (func, _), lam in stand_ins.items():
         body = sp.expand(lam.expr.xreplace({c: witness.point.get(c, 0) for c in lam.expr.free_symbols if c in coefficients}))
         label = sp.Symbol(f"{func.__name__}({', '.join(map(str, lam.variables))})")
         shown[label] = body

@@ -42,18 +42,22 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 from . import tactics
 from .context import _eliminate
 
-__all__ = ["Known", "Proof", "prove_zero", "rename_bound", "differentiate", "nonnegative", "RESERVED"]
+__all__ = ["Known", "Proof", "prove_zero", "rename_bound", "differentiate", "nonnegative"]
 
 #: Bound indices are renamed to iota0, iota1, ... by depth while normalising, and to
-#: kappa0, kappa1, ... inside a sum taken as an atom; claims may not use these names.
+#: kappa0, kappa1, ... inside a sum taken as an atom. They are Dummies (one per family
+#: and depth, made once), so no symbol of a claim can ever be taken for one.
 ITER, KEY = "ι", "κ"
-RESERVED = (ITER, KEY)
+_BOUND: dict = {}
 #: A sum with concrete limits and at most this many terms is written out.
 WRITE_OUT = 16
 
 
-def _bound(depth: int, family: str = ITER) -> sp.Symbol:
-    return sp.Symbol(f"{family}{depth}", integer=True)
+def _bound(depth: int, family: str = ITER) -> sp.Dummy:
+    key = (family, depth)
+    if key not in _BOUND:
+        _BOUND[key] = sp.Dummy(f"{family}{depth}", integer=True)
+    return _BOUND[key]
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,8 @@ def nonnegative(expr, known: Known) -> bool:
 
 
 def _integer_valued(expr) -> bool:
-    return all(s.is_integer for s in expr.free_symbols) and expr.is_integer is not False
+    """Known to be an integer (k/2 with k an integer is not: its parity is unknown)."""
+    return expr.is_integer is True
 
 
 def condition_holds(cond, known: Known):
@@ -288,12 +293,13 @@ def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
         found = _delta_factor(inside, index)
         if found is not None:
             position, other = found
-            if nonnegative(other - lo, known) and nonnegative(hi - other, known):
-                # sum_d f(d) delta(d, a) = f(a), because lo <= a <= hi
+            if other.is_integer is True and nonnegative(other - lo, known) and nonnegative(hi - other, known):
+                # sum_d f(d) delta(d, a) = f(a), because a is an integer and lo <= a <= hi
+                # (at a non-integer a, such as k/2 for odd k, the sum is 0)
                 rest = sp.Mul(*(inside[:position] + inside[position + 1 :])).xreplace({index: other})
                 for symbol in other.free_symbols:
                     proof.range_used(symbol, known)
-                proof.rule("sum_d f(d) delta(d, a) = f(a) for a in [lo, hi]")
+                proof.rule("sum_d f(d) delta(d, a) = f(a) for an integer a in [lo, hi]")
                 terms.append(outside * normalise(rest, known, depth, proof))
                 continue
         terms.append(outside * sp.Sum(sp.Mul(*inside), (index, lo, hi)))
@@ -314,7 +320,8 @@ class Atoms:
 
     def _symbol(self, key, name: str, positive: bool):
         if key not in self.table:
-            self.table[key] = sp.Symbol(f"{name}{len(self.table)}", positive=True) if positive else sp.Dummy(f"{name}{len(self.table)}")
+            # a Dummy: a claim's own Symbol("Σ0", positive=True) is never this atom
+            self.table[key] = sp.Dummy(f"{name}{len(self.table)}", positive=True) if positive else sp.Dummy(f"{name}{len(self.table)}")
         return self.table[key]
 
     def _sum_symbol(self, expr):

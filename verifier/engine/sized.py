@@ -17,27 +17,29 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
-from sympy.logic.boolalg import BooleanFalse
-
-from ..model import Status, as_sympy, domain_text
-from ..report import Attempt, Outcome, Result
+from ..model import as_sympy
+from ..report import Attempt, Outcome
 from .context import relation_text
-from .indexed import RESERVED, Known, differentiate, prove_zero, rename_bound
+from .functions import polynomial_stand_ins
+from .indexed import Known, differentiate, prove_zero, rename_bound
 from .instances import agree, agree_fast, builder, index_values, instance, scaled_value
 from .numeric import NotNumeric, recheck
+from .timeout import TimeLimit, time_box
 
-__all__ = ["decide_sized", "has_indexed", "CHECK_SIZES"]
+__all__ = ["cross_check_evidence", "prove_for_all_sizes", "has_indexed", "size_assignments"]
 
-#: Concrete sizes of the numeric cross-check: small ones exhaustively over the free
-#: indices (with readable points first), then a medium and a large one on a sample.
-CHECK_SIZES = (1, 2, 3, 7, 50)
 #: Up to this size the instances are differentiated concretely (independently of
 #: SymPy's indexed calculus); above it, the claim's derivatives are taken with the
 #: indexed calculus first, and only the sums are written out.
 CONCRETE_DERIVATIVES_UP_TO = 7
+#: Offsets from each size's least value: the least, both parities, a size well beyond.
+OFFSETS = (0, 1, 2, 6)
+LARGE = 50
 
 
 def has_indexed(*exprs) -> bool:
@@ -48,28 +50,26 @@ def _scope(sizes, values) -> str:
     return ", ".join(f"{s} = {values[s]}" for s, _ in sizes) if sizes else "the stated size"
 
 
-def _size_values(sizes) -> list[dict]:
-    """Size assignments for the cross-check: each size at each check value at least its least."""
+def size_assignments(sizes) -> list[dict]:
+    """Size assignments for the cross-check.
+
+    Every size at its least value and beyond it (odd and even), at a large size, and,
+    with several size symbols, assignments where they differ (n != p both ways).
+    """
     if not sizes:
         return [{}]
-    out = []
-    for value in CHECK_SIZES:
-        out.append({s: max(int(least), value) for s, least in sizes})
-    unique = []
+    least = [(s, int(lo)) for s, lo in sizes]
+    out = [{s: lo + step for s, lo in least} for step in OFFSETS]
+    if len(least) > 1:
+        for shift in range(1, len(least) + 1):
+            out.append({s: lo + (i + shift) % 3 for i, (s, lo) in enumerate(least)})
+        out.append({s: (max(LARGE, lo) if i == 0 else lo + 3) for i, (s, lo) in enumerate(least)})
+    out.append({s: max(LARGE, lo + 9) for s, lo in least})
+    unique: list[dict] = []
     for v in out:
         if v not in unique:
             unique.append(v)
     return unique
-
-
-def _domains(lhs, rhs) -> tuple[str, ...]:
-    groups: dict[str, list[str]] = {}
-    for expr in (lhs, rhs):
-        for base in sorted(expr.atoms(sp.IndexedBase), key=sp.default_sort_key):
-            text = domain_text(sp.Symbol("t", **base.assumptions0))
-            if text != "complex" and str(base) not in groups.get(text, []):
-                groups.setdefault(text, []).append(str(base))
-    return tuple(f"{', '.join(names)} {text}" for text, names in groups.items())
 
 
 def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: float | None):
@@ -77,7 +77,7 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
     rng = random.Random(seed)
     checked, agreed = [], 0
     differentiated = None
-    for values in _size_values(sizes):
+    for values in size_assignments(sizes):
         if deadline is not None and time.monotonic() > deadline:
             return None, checked, agreed, "time limit"
         largest = max(values.values(), default=1)
@@ -131,80 +131,71 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
     return None, checked, agreed, None
 
 
-def decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget) -> Result:
-    """Decide an indexed claim for every size in range (see the module docstring)."""
-    deadline = None if budget is None else time.monotonic() + budget * 0.9
-    trace: list[Attempt] = []
-    domains = _domains(lhs, rhs)
-    facts = tuple(relation_text(g) for g in given if isinstance(g, sp.Equality))
-    if isinstance(lhs, sp.MatrixBase):
-        reason = "a claim over symbolic sizes is stated entry by entry, with free indices; this one is a matrix"
-        return Result(Status.UNDECIDED, (Attempt("index calculus", Outcome.SKIPPED, reason),), reason=reason)
-    names = {s.name for e in (lhs, rhs) for s in e.free_symbols if isinstance(s, sp.Symbol)}
-    clash = sorted(n for n in names if n.startswith(RESERVED))
-    if clash:
-        reason = f"the names {', '.join(clash)} are reserved for bound indices; rename them"
-        return Result(Status.UNDECIDED, (Attempt("index calculus", Outcome.SKIPPED, reason),), reason=reason)
+def _stand_ins(problem):
+    """The problem with concrete polynomials for its undefined functions, or a reason it cannot have them."""
+    exprs = [problem.lhs, problem.rhs, *problem.given, *problem.where]
+    if not any(isinstance(e, sp.Basic) and e.atoms(AppliedUndef) for e in exprs):
+        return problem, None
+    stand_ins = polynomial_stand_ins(exprs)
+    if not stand_ins:
+        return None, "an undefined function with a stated sign or integrality has no polynomial stand-in"
 
-    if any(isinstance(g, BooleanFalse) for g in given) or any(isinstance(w, BooleanFalse) for w in where):
-        reason = "assumptions unsatisfiable: a given fact or region is false as stated; nothing is proved under them"
-        return Result(Status.UNDECIDED, (Attempt("assumptions", Outcome.UNSATISFIABLE, reason),), reason=reason)
-    started = time.perf_counter()
-    witness, checked, agreed, gap = cross_check(lhs, rhs, given, where, sizes, indices, seed, deadline)
-    took = time.perf_counter() - started
+    def put(e):
+        for (func, _arity), lam in stand_ins.items():
+            e = e.replace(lambda node, f=func, a=_arity: isinstance(node, AppliedUndef) and node.func == f and len(node.args) == a,
+                          lambda node, lam=lam: lam(*node.args))
+        return e
+
+    return replace(problem, lhs=put(problem.lhs), rhs=put(problem.rhs), given=tuple(map(put, problem.given)),
+                   where=tuple(map(put, problem.where))), None
+
+
+def cross_check_evidence(problem, deadline: float | None):
+    """The gate for a claim over symbolic sizes: written-out instances at concrete sizes."""
+    from .gate import Evidence, Found
+
+    if isinstance(problem.lhs, sp.MatrixBase):
+        return Evidence("cross-check", False, detail="a claim over symbolic sizes is stated entry by entry, with free indices; this one is a matrix")
+    concrete_problem, why = _stand_ins(problem)
+    if concrete_problem is None:
+        return Evidence("cross-check", False, detail=why)
+    p = concrete_problem
+    try:
+        witness, checked, agreed, gap = cross_check(p.lhs, p.rhs, p.given, p.where, p.sizes, p.indices, p.seed, deadline)
+    except NotNumeric as exc:
+        witness, checked, agreed, gap = None, [], 0, str(exc)
     sizes_text = "; ".join(checked) if checked else "no size"
-    known = Known(tuple(sizes), tuple(indices), frozenset(i for i, _, _ in indices))
-
-    if witness is None:
-        outcome = Outcome.AGREES if not gap else Outcome.SKIPPED
-        detail = f"equal at {agreed} points at {sizes_text}" + (f" ({gap})" if gap else "")
-        trace.append(Attempt("cross-check", outcome, detail, took))
-    else:
+    if witness is not None:
         point = ", ".join(f"{k} = {v}" for k, v in witness["point"].items())
-        trace.append(Attempt("cross-check", Outcome.REFUTED, f"sides differ at {witness['at']}: {point}", took))
+        found = Found(witness["point"], witness["lhs"], witness["rhs"])
+        return Evidence("cross-check", True, max(agreed, 1), agreed, found, f"sides differ at {witness['at']}: {point}",
+                        where_text=" at any checked size")
+    if gap:
+        return Evidence("cross-check", False, detail=f"not evaluated at every checked size ({gap}); equal at {agreed} points at {sizes_text}")
+    return Evidence("cross-check", True, agreed, agreed, None, f"equal at {agreed} points at {sizes_text}", where_text=" at any checked size")
 
-    if witness is None and agreed == 0 and not gap:
-        # as for ordinary claims: nothing is proved under assumptions no point satisfies
-        reason = "no point satisfying all assumptions was found at any checked size (they may be inconsistent); nothing is proved under them"
-        trace.append(Attempt("cross-check", Outcome.NO_POINT, reason))
-        return Result(Status.UNDECIDED, tuple(trace), reason=reason, domains=domains)
-    if by == "sorry" and witness is None:
-        trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
-        return Result(Status.UNDECIDED, tuple(trace), reason=f"skipped (by='sorry'); equal at {sizes_text}", domains=domains)
 
+def prove_for_all_sizes(run):
+    """The index calculus: a Proof when lhs - rhs reduces to 0 for every size in range, else None."""
+    from .pipeline import Proof
+
+    p = run.problem
+    known = Known(tuple(p.sizes), tuple(p.indices), frozenset(i for i, _, _ in p.indices))
     started = time.perf_counter()
     try:
-        proved, proof = prove_zero(lhs - rhs, known, given)
+        with time_box(run.remaining()):
+            proved, proof = prove_zero(p.lhs - p.rhs, known, p.given)
         error = None
+    except TimeLimit as exc:
+        proved, proof, error = False, None, f"time limit ({exc})"
     except Exception as exc:  # SymPy raises on some inputs: no proof, and say why
         proved, proof, error = False, None, f"{type(exc).__name__}: {exc}"
     took = time.perf_counter() - started
     rules = "; ".join(proof.rules) if proof is not None else ""
-
-    if witness is not None:
-        if proved:
-            # Both cannot be right: one of the two engines is wrong. Never prove.
-            reason = (
-                f"ENGINE BUG: the index calculus reduced lhs - rhs to 0 for all sizes, but the "
-                f"instance at {witness['at']} differs at a re-checked point; the claim is left undecided"
-            )
-            trace.append(Attempt("index calculus", Outcome.DISAGREEMENT, reason, took))
-            return Result(Status.UNDECIDED, tuple(trace), reason=reason, domains=domains)
-        return Result(
-            Status.REFUTED,
-            tuple(trace),
-            tactic="cross-check",
-            counterexample=witness["point"],
-            lhs_value=witness["lhs"],
-            rhs_value=witness["rhs"],
-            used=facts + tuple(relation_text(w) for w in where),
-            domains=domains,
-        )
     if proved:
-        trace.append(Attempt("index calculus", Outcome.ZERO, f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took))
-        used = (facts if proof.given else ()) + tuple(proof.ranges)
-        return Result(Status.PROVED, tuple(trace), tactic="index calculus", used=used, domains=domains)
+        run.trace.append(Attempt("index calculus", Outcome.ZERO, f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took))
+        facts = tuple(relation_text(g) for g in p.given if isinstance(g, sp.Equality))
+        return Proof("index calculus", (facts if proof.given else ()) + tuple(proof.ranges))
     detail = error or f"no reduction to 0 (rules tried: {rules or 'none applied'})"
-    trace.append(Attempt("index calculus", Outcome.ERROR if error else Outcome.NONZERO, detail, took))
-    reason = f"equal at {agreed} points at {sizes_text}, no proof for all sizes found"
-    return Result(Status.UNDECIDED, tuple(trace), reason=reason, domains=domains)
+    run.trace.append(Attempt("index calculus", Outcome.ERROR if error else Outcome.NONZERO, detail, took))
+    return None

@@ -8,9 +8,12 @@ rewrite such as ``log(x*y) -> log(x) + log(y)`` happens only for positive x, y.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import sympy as sp
 
-__all__ = ["RUNGS", "expand", "cancel", "powers", "simplify"]
+__all__ = ["Rung", "RUNGS", "RUNG_NAMES", "LADDER", "TACTICS", "GIVEN", "expand", "cancel", "powers", "simplify"]
 
 
 def expand(expr):
@@ -70,6 +73,34 @@ def simplify(expr):
     return sp.simplify(expr)
 
 
-#: The ladder, cheapest first. "given" is not a transform of its own: it runs
-#: these rungs again after the given facts have been substituted.
-RUNGS = (("expand", expand), ("cancel", cancel), ("powers", powers), ("simplify", simplify))
+@dataclass(frozen=True)
+class Rung:
+    """A value-preserving transform; the claim is proved when it maps ``lhs - rhs`` to 0.
+
+    ``share`` is the rung's relative share of the time limit (a slow rung ends and the
+    next one runs). ``trusted``: polynomial or rational-function arithmetic, sound even
+    when the numeric gate could not evaluate the claim.
+    """
+
+    name: str
+    transform: Callable[[sp.Basic], sp.Basic]
+    share: float = 1.0
+    trusted: bool = False
+
+
+#: The ladder, cheapest first. "given" is not a transform of its own: the pipeline
+#: runs the trusted rungs again after the given facts have been substituted.
+RUNGS = (
+    Rung("expand", expand, 1.0, trusted=True),
+    Rung("cancel", cancel, 1.0, trusted=True),
+    Rung("powers", powers, 1.0),
+    Rung("simplify", simplify, 4.0),
+)
+RUNG_NAMES = tuple(r.name for r in RUNGS)
+#: The trusted rungs again, after the given facts have been eliminated.
+GIVEN = "given"
+#: The ladder's order, written once: a step may name any of these as ``by=``.
+LADDER = RUNG_NAMES[:3] + (GIVEN,) + RUNG_NAMES[3:]
+#: Everything a step may give as ``by=``: ``auto`` runs the whole ladder, a named rung
+#: is tried first, ``sorry`` skips the proof (the step can be refuted, never proved).
+TACTICS = ("auto", *LADDER, "sorry")

@@ -8,14 +8,21 @@ the inputs; only the result travels back through a pipe.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import threading
 
-__all__ = ["TimeLimit", "WorkerError", "call_with_time_limit"]
+__all__ = ["TimeLimit", "WorkerError", "call_with_time_limit", "time_box"]
 
 
 class TimeLimit(Exception):
     """The computation did not finish within its time limit."""
+
+
+class _Expired(BaseException):
+    """A time box ran out. A BaseException, so that SymPy's own ``except Exception`` cannot swallow it."""
 
 
 class WorkerError(Exception):
@@ -58,3 +65,30 @@ def call_with_time_limit(fn, args=(), seconds: float | None = None):
     if not ok:
         raise WorkerError(payload)
     return payload
+
+
+@contextlib.contextmanager
+def time_box(seconds: float | None):
+    """Raise TimeLimit inside the block after ``seconds`` (a SIGALRM timer; pure-Python work only).
+
+    Used for a share of a time limit inside one check (a rung of the ladder), where
+    forking again would cost more than the work. Outside the main thread, or with
+    ``seconds=None``, the block runs unbounded (the outer limit still applies).
+    Time boxes do not nest: an inner one would cancel the outer timer.
+    """
+    if seconds is None or os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Expired()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise TimeLimit(f"{seconds:.3g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

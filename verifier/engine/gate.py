@@ -1,0 +1,178 @@
+"""The numeric gate: one search for a counterexample, for every kind of claim.
+
+Every claim passes here before any prover (see pipeline.py). The gate samples points
+that satisfy every assumption (numeric.Sampler), evaluates both sides, and re-checks
+a difference at higher precision before it reports it. What it saw is returned as
+``Evidence``: a re-checked witness, or how many feasible points agreed, or that the
+claim could not be evaluated at all (``ran=False``), in which case only provers that
+are sound without the gate may run.
+
+* equalities: the sides at sampled points, entry by entry for matrices; claims about
+  undefined functions at concrete stand-in functions (functions.py, interpret.py);
+* inequalities: the difference on the wrong side of 0, for matrices v^T (A - B) v;
+* claims over symbolic sizes: written-out instances at several concrete sizes (sized.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .numeric import NotNumeric, Sampler, find_counterexample
+
+__all__ = ["Evidence", "Found", "search", "feasible_point"]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A re-checked counterexample: a value for every free symbol, and both sides' values there."""
+
+    point: dict
+    lhs_value: sp.Basic | None
+    rhs_value: sp.Basic | None
+    entry: tuple[int, int] | None = None
+    vector: tuple | None = None  # for a matrix inequality: v with v^T (lhs - rhs) v on the wrong side
+    interpretation: tuple = ()  # concrete functions ((f, Lambda), ...) standing in for undefined ones
+    interpretation_only: bool = False  # false only under a stand-in that may lack the functions' stated properties
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the gate saw."""
+
+    tactic: str  # "numeric" or "cross-check", for the trace
+    ran: bool  # False: the claim could not be evaluated at any point
+    seen: int = 0  # feasible points evaluated
+    agreed: int = 0  # of those, points where both sides were defined and agreed
+    witness: Found | None = None
+    detail: str = ""  # in words, for the trace
+    seconds: float = 0.0
+    where_text: str = ""  # " at any checked size" for claims over sizes
+    agreement: str = ""  # in words, what agreed ("numerically equal at 20 points"), for reasons
+
+    @property
+    def summary(self) -> str:
+        if not self.ran:
+            return "no numeric check possible"
+        return self.agreement or self.detail
+
+
+def search(problem, context, deadline: float | None) -> Evidence:
+    """The gate for ``problem`` (a pipeline.Problem) under ``context`` (None for sized claims)."""
+    from .pipeline import Kind
+
+    started = time.perf_counter()
+    kind = problem.kind
+    if kind is Kind.EQUALITY:
+        evidence = _equality(problem, context)
+    elif kind is Kind.RELATION:
+        evidence = _relation(problem, context)
+    elif kind is Kind.SIZED:
+        from .sized import cross_check_evidence
+
+        evidence = cross_check_evidence(problem, deadline)
+    else:
+        evidence = Evidence("cross-check", False, detail="inequalities over symbolic sizes are not evaluated yet")
+    return _timed(evidence, time.perf_counter() - started)
+
+
+def _timed(evidence: Evidence, seconds: float) -> Evidence:
+    from dataclasses import replace
+
+    return replace(evidence, seconds=seconds)
+
+
+def _entries_of(lhs) -> int:
+    return lhs.rows * lhs.cols if isinstance(lhs, sp.MatrixBase) else 1
+
+
+def _equality(problem, context) -> Evidence:
+    from . import functions
+    from .interpret import interpreted_counterexample
+
+    lhs, rhs = problem.lhs, problem.rhs
+    count = max(6, min(20, 400 // _entries_of(lhs)))
+    sampler = Sampler(context, lhs.free_symbols | rhs.free_symbols, problem.seed)
+    try:
+        witness, agreed, seen = find_counterexample(lhs, rhs, sampler, count)
+    except NotNumeric as exc:
+        gap = str(exc)
+        # Undefined functions: a claim for every f is false as soon as it fails for one f.
+        concrete = functions.refute_with_polynomials(lhs, rhs, problem.given, problem.where, problem.seed, count)
+        if concrete is not None and concrete.result is not None:
+            r = concrete.result
+            found = Found(r.counterexample or {}, r.lhs_value, r.rhs_value, r.entry, interpretation=r.interpretation)
+            return Evidence("numeric", True, 1, 0, found, concrete.detail)
+        if concrete is not None and concrete.agreed:
+            return Evidence("numeric", True, concrete.agreed, concrete.agreed, None, concrete.detail)
+        false_for = interpreted_counterexample(lhs, rhs, problem.given, problem.where, problem.seed)
+        if false_for:
+            return Evidence("numeric", True, 1, 0, Found({}, None, None, interpretation_only=True), false_for)
+        if concrete is not None:
+            gap = f"{gap}; {concrete.detail}"
+        return Evidence("numeric", False, detail=gap)
+    if witness is not None:
+        where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
+        point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
+        found = Found(dict(witness.point), witness.lhs_value, witness.rhs_value, witness.entry)
+        return Evidence("numeric", True, seen, agreed, found, f"sides differ{where_text} at {point}")
+    return Evidence("numeric", True, seen, agreed, None, f"equal at {agreed} points satisfying the assumptions",
+                    agreement=f"numerically equal at {agreed} points")
+
+
+def _relation(problem, context) -> Evidence:
+    from .certificates import matrix_counterexample, orient, scalar_counterexample
+
+    lhs, rhs, relation = problem.lhs, problem.rhs, problem.relation
+    diff, strict = orient(lhs, rhs, relation)
+    is_matrix = isinstance(diff, sp.MatrixBase)
+    if is_matrix and diff.rows != diff.cols:
+        return Evidence("numeric", False, detail=f"a matrix inequality needs square matrices, not {diff.rows}x{diff.cols}")
+    sampler = Sampler(context, lhs.free_symbols | rhs.free_symbols, problem.seed)
+    try:
+        if is_matrix:
+            point, vector, value, seen = matrix_counterexample(diff, strict, sampler, 12, problem.seed)
+        else:
+            (point, value, seen), vector = scalar_counterexample(diff, strict, sampler, 20), None
+    except NotNumeric as exc:
+        return Evidence("numeric", False, detail=str(exc))
+    if point is None:
+        text = f"holds at {seen} points satisfying the assumptions"
+        return Evidence("numeric", True, seen, seen, None, text, agreement=text)
+    point = dict(sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])))
+    shown = dict(point)
+    if is_matrix:
+        vec = sp.Matrix(vector)
+        left = (vec.T * lhs.xreplace(point) * vec)[0, 0]
+        right = (vec.T * rhs.xreplace(point) * vec)[0, 0]
+        for i, c in enumerate(vector, 1):
+            shown[sp.Symbol(f"v[{i}]")] = c
+        what = f"v^T (lhs - rhs) v = {sp.N(value, 6)} with v = ({', '.join(map(str, vector))})"
+    else:
+        left, right = lhs.xreplace(point), rhs.xreplace(point)
+        what = f"lhs - rhs = {sp.N(value, 6) if relation in ('>=', '>') else sp.N(-value, 6)}"
+    text = ", ".join(f"{k} = {v}" for k, v in point.items())
+    found = Found(shown, sp.N(left, 15), sp.N(right, 15), vector=tuple(vector) if vector is not None else None)
+    return Evidence("numeric", True, seen, seen, found, f"{what}, so not lhs {relation} rhs, at {text}")
+
+
+def feasible_point(assumptions, seed: int) -> dict | None:
+    """A point satisfying the given facts and regions in ``assumptions``, or None if none is found."""
+    from sympy.logic.boolalg import Boolean
+
+    from .context import build_context
+
+    given = tuple(a for a in assumptions if isinstance(a, sp.Equality) or isinstance(a, Boolean) and not isinstance(a, sp.core.relational.Relational))
+    where = tuple(a for a in assumptions if a not in given)
+    context = build_context(given, where)
+    if context.unsatisfiable:
+        return None
+    symbols = set()
+    for a in assumptions:
+        symbols |= getattr(a, "free_symbols", set())
+    try:
+        return next(iter(Sampler(context, symbols, seed).points(1)), None)
+    except NotNumeric:
+        return None

@@ -1,0 +1,140 @@
+"""The ladder: the equality prover, rung by rung over the entries still open.
+
+The rungs are registered once, in ``tactics.RUNGS`` (cheapest first); ``given`` is
+not a transform of its own but the trusted rungs again after the given facts have
+been eliminated. A step's ``by=`` rung is tried first. Each rung gets its share of
+the time that is left (``Rung.share``), so a rung that hangs ends and the next one
+runs. When the gate could not evaluate the claim, only trusted rungs run.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sympy as sp
+
+from ..report import Attempt, Outcome, Result
+from ..model import Status
+from . import tactics
+from .timeout import TimeLimit, time_box
+
+__all__ = ["run_ladder"]
+
+GIVEN = tactics.GIVEN
+#: Every rung gets at least this long, whatever its share.
+MIN_RUNG_SECONDS = 1.0
+
+
+def _order(by: str, has_given: bool, trusted_only: bool) -> list[str]:
+    trusted = {r.name for r in tactics.RUNGS if r.trusted}
+    order = [n for n in tactics.LADDER if (n != GIVEN or has_given) and (not trusted_only or n in trusted or n == GIVEN)]
+    if by in order:
+        order.remove(by)
+        order.insert(0, by)
+    return order
+
+
+def _short(expr, width: int = 70) -> str:
+    text = sp.sstr(expr)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _apply(name: str, diff, ctx):
+    """(reduced expression, whether given facts were substituted)."""
+    rungs = {r.name: r for r in tactics.RUNGS}
+    if name == GIVEN:
+        substituted = ctx.for_proof(diff, with_given=True)
+        reduced = substituted
+        for rung in tactics.RUNGS:
+            if not rung.trusted:
+                continue
+            reduced = rung.transform(substituted)
+            if reduced == 0:
+                break
+        return reduced, True
+    with_given = not rungs[name].trusted and bool(ctx.proof_elimination)
+    return rungs[name].transform(ctx.for_proof(diff, with_given)), with_given
+
+
+def _share(name: str, order: list[str], position: int, remaining: float | None) -> float | None:
+    if remaining is None:
+        return None
+    shares = {r.name: r.share for r in tactics.RUNGS}
+    weights = [shares.get(n, 1.0) for n in order[position:]]
+    return max(MIN_RUNG_SECONDS, remaining * shares.get(name, 1.0) / sum(weights))
+
+
+def run_ladder(run, trusted_only: bool):
+    """A Proof when every entry of ``lhs - rhs`` reduced to 0; else None (the trace says how far it got)."""
+    from .pipeline import Proof
+
+    p, ctx = run.problem, run.context
+    diff = p.lhs - p.rhs
+    is_matrix = isinstance(diff, sp.MatrixBase)
+    entries = [(i, j) for i in range(diff.rows) for j in range(diff.cols)] if is_matrix else [None]
+    open_entries = [e for e in entries if (diff[e] if is_matrix else diff) != 0]
+    if len(open_entries) < len(entries):
+        detail = f"{len(entries) - len(open_entries)} of {len(entries)} entries identical" if is_matrix else "sides identical"
+        run.trace.append(Attempt("structural", Outcome.ZERO, detail))
+    settled: list[str] = [] if open_entries else ["structural"]
+    used_given = False
+    order = _order(p.by, bool(ctx.proof_elimination), trusted_only)
+    for position, name in enumerate(order):
+        if not open_entries:
+            break
+        remaining = run.remaining()
+        if remaining is not None and remaining <= 0:
+            reason = f"time limit {run.budget:g} s reached in the symbolic ladder; {run.evidence.summary}"
+            run.trace.append(Attempt(name, Outcome.TIME_LIMIT, reason))
+            return Result(Status.UNDECIDED, tuple(run.trace), reason=reason, domains=run.domains, relation=p.relation)
+        started = time.perf_counter()
+        still_open, residue, error, reduced_here = [], None, None, []
+        try:
+            with time_box(_share(name, order, position, remaining)):
+                for entry in open_entries:
+                    try:
+                        reduced, with_given = _apply(name, diff[entry] if is_matrix else diff, ctx)
+                    except TimeLimit:
+                        raise
+                    except Exception as exc:  # SymPy raises on some inputs (StopIteration, RecursionError)
+                        error = f"{type(exc).__name__}: {exc}"
+                        still_open.append(entry)
+                        continue
+                    if reduced == 0:
+                        used_given = used_given or with_given
+                        reduced_here.append(entry)
+                    else:
+                        still_open.append(entry)
+                        residue = residue if residue is not None else reduced
+        except TimeLimit as exc:
+            open_entries = [e for e in open_entries if e not in reduced_here]
+            if reduced_here:
+                settled.append(name)
+            detail = f"its share of the time ran out ({exc}); the next rung runs"
+            run.trace.append(Attempt(name, Outcome.TIME_LIMIT, detail, time.perf_counter() - started))
+            continue
+        closed = len(open_entries) - len(still_open)
+        took = time.perf_counter() - started
+        if is_matrix:
+            detail = f"{closed} of {len(open_entries)} open entries reduced to 0"
+        elif closed:
+            detail = "lhs - rhs reduced to 0"
+        elif error:
+            detail = error
+        else:
+            detail = f"left {_short(residue)}"
+        if closed and not still_open:
+            outcome = Outcome.ZERO
+        elif error and not closed:
+            outcome = Outcome.ERROR
+        else:
+            outcome = Outcome.PARTIAL if closed else Outcome.NONZERO
+        run.trace.append(Attempt(name, outcome, detail, took))
+        if closed:
+            settled.append(name)
+        open_entries = still_open
+    if open_entries:
+        run.open_entries = open_entries if is_matrix else None
+        return None
+    facts = ctx.given_text if used_given else ()
+    return Proof("+".join(dict.fromkeys(settled)), facts + ctx.region_used)

@@ -1,0 +1,330 @@
+"""The one decision pipeline: every claim, of every kind, passes the same stages in order.
+
+Outline (``STAGES``; each stage is a function written once, here):
+
+1. ``rewrite``      exact rewrites of the statement (E[...] by linearity and the stated
+                    moments, limits of rational functions by degrees); a statement the
+                    engine does not decide (another limit) ends here, undecided.
+2. ``assumptions``  the given facts and regions that bear on the claim, their
+                    consistency (contradictory assumptions: nothing is proved).
+3. ``gate``         the numeric search for a counterexample at points that satisfy every
+                    assumption (``gate.search``, one function for every kind of claim),
+                    re-checked; a counterexample refutes the claim here.
+4. ``feasibility``  no feasible point, or a side undefined at every one: undecided.
+                    A claim the gate could not evaluate goes on, but only to provers
+                    that are sound without the gate (``Prover.trusted``).
+5. ``provers``      the provers registered in ``PROVERS``, in order, for the claim's kind.
+
+A claim is proved only at the end of stage 5, so no prover can be reached without
+the guards of stages 2 to 4. Outcomes are typed: ``Status`` for verdicts, ``Outcome``
+for trace lines, ``Kind`` for claims, ``Evidence`` for what the gate saw.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import sympy as sp
+from sympy.logic.boolalg import BooleanFalse
+
+from ..model import Status, domain_text
+from ..report import Attempt, Outcome, Result
+from . import expectation
+from .confirm import counterexample_problem
+from .context import Context, build_context, relation_text, relevant_assumptions
+from .gate import Evidence, feasible_point, search
+from .witness import beyond_engine, rational_limits
+
+__all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem", "tactic_names"]
+
+
+class Kind(enum.Enum):
+    """What the claim states: an equality, an inequality (or Loewner order), or either over symbolic sizes."""
+
+    EQUALITY = "equality"
+    RELATION = "relation"
+    SIZED = "sized"
+    SIZED_RELATION = "sized relation"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One statement ``lhs relation rhs`` with everything it is decided under."""
+
+    lhs: sp.Basic
+    rhs: sp.Basic
+    relation: str = "=="
+    certificate: sp.Basic | None = None
+    given: tuple = ()
+    where: tuple = ()
+    sizes: tuple = ()
+    indices: tuple = ()
+    by: str = "auto"
+    seed: int = 0
+
+    @property
+    def kind(self) -> Kind:
+        sized = bool(self.sizes) or any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in (self.lhs, self.rhs))
+        if self.relation == "==":
+            return Kind.SIZED if sized else Kind.EQUALITY
+        return Kind.SIZED_RELATION if sized else Kind.RELATION
+
+
+@dataclass
+class Run:
+    """What the stages have established so far about one problem (internal to a decision)."""
+
+    problem: Problem
+    deadline: float | None
+    budget: float | None
+    trace: list[Attempt] = field(default_factory=list)
+    used: tuple[str, ...] = ()  # rewrites and assumptions the verdict rests on, in words
+    context: Context | None = None
+    evidence: Evidence | None = None
+    domains: tuple[str, ...] = ()
+    why_not: str = ""  # set by a prover that gave up, for the reason
+    rewrites: list[str] = field(default_factory=list)  # exact rewrites applied (part of the proof's tactic)
+    dropped: tuple = ()  # assumptions about other symbols: a counterexample must still satisfy them
+    open_entries: list | None = None  # the entries of a matrix claim the ladder left open
+
+    def result(self, status: Status, reason: str = "", **extra) -> Result:
+        return Result(status, tuple(self.trace), reason=reason, domains=self.domains,
+                      relation=self.problem.relation, **extra)
+
+    def undecided(self, tactic: str, outcome: Outcome, reason: str, detail: str | None = None) -> Result:
+        self.trace.append(Attempt(tactic, outcome, detail if detail is not None else reason))
+        return self.result(Status.UNDECIDED, reason)
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+
+# ------------------------------------------------------------------ stage 1: exact rewrites
+
+def rewrite(run: Run) -> Result | None:
+    p = run.problem
+    (lhs, rhs), limits = rational_limits(p.lhs, p.rhs)
+    if limits:
+        run.trace.append(Attempt("limit", Outcome.REWRITTEN, "; ".join(limits)))
+        run.rewrites.append("limit")
+        run.used += tuple(limits)
+    beyond = beyond_engine(lhs, rhs)
+    if beyond:
+        return run.undecided("engine", Outcome.BEYOND, beyond)
+    if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
+        contradiction = expectation.inconsistent_moments(lhs, rhs)
+        if contradiction:
+            reason = f"assumptions unsatisfiable: {contradiction}; nothing is proved under them"
+            return run.undecided("assumptions", Outcome.UNSATISFIABLE, reason, contradiction)
+        try:
+            lhs, rhs, moments = expectation.reduce_pair(lhs, rhs)
+        except expectation.NotReducible as exc:
+            return run.undecided("expectation", Outcome.ERROR, f"expectation not reduced: {exc}", str(exc))
+        run.trace.append(Attempt("expectation", Outcome.REWRITTEN, "linearity, independence, moments: " + "; ".join(moments)))
+        run.rewrites.append("expectation")
+        run.used += moments
+    run.problem = replace(p, lhs=lhs, rhs=rhs)
+    run.domains = _domains(lhs, rhs)
+    return None
+
+
+# ------------------------------------------------------------------ stage 2: assumptions
+
+def assumptions(run: Run) -> Result | None:
+    p = run.problem
+    if any(isinstance(a, BooleanFalse) for a in p.given + p.where):
+        reason = "assumptions unsatisfiable: a given fact or region is false as stated; nothing is proved under them"
+        return run.undecided("assumptions", Outcome.UNSATISFIABLE, reason)
+    sized = p.kind in (Kind.SIZED, Kind.SIZED_RELATION)
+    if not sized:  # over symbolic sizes, the assumptions are checked on each concrete instance by the gate
+        run.context = build_context(p.given, p.where)
+        if run.context.unsatisfiable:
+            reason = f"assumptions unsatisfiable: {run.context.unsatisfiable}; nothing is proved under them"
+            return run.undecided("assumptions", Outcome.UNSATISFIABLE, reason, run.context.unsatisfiable)
+    given, where, dropped = relevant_assumptions(p.lhs, p.rhs, p.certificate, p.given, p.where)
+    if dropped:
+        shown = "; ".join(relation_text(a) for a in dropped)
+        run.trace.append(Attempt("assumptions", Outcome.SKIPPED, f"not about this claim's symbols, not used: {shown}"))
+        run.problem = p = replace(p, given=given, where=where)
+        run.dropped = dropped
+        if not sized:
+            run.context = build_context(p.given, p.where)
+    return None
+
+
+# ------------------------------------------------------------------ stage 3: the numeric gate
+
+def gate(run: Run) -> Result | None:
+    p = run.problem
+    evidence = search(p, run.context, run.deadline)
+    run.evidence = evidence
+    if evidence.witness is None:
+        return None
+    w = evidence.witness
+    if p.kind is Kind.EQUALITY and not w.interpretation_only:
+        # Checked again along another code path (80 digits, domains read off the symbols):
+        # a witness that does not hold up is an engine bug, reported as such.
+        problem = counterexample_problem(p.lhs, p.rhs, p.given, p.where, w.point, w.entry, w.interpretation)
+        if problem:
+            reason = f"engine bug: its counterexample failed the independent re-check ({problem}); not a refutation"
+            run.trace.append(Attempt(evidence.tactic, Outcome.REFUTED, evidence.detail, evidence.seconds))
+            return run.undecided("recheck", Outcome.ERROR, reason, problem)
+    run.trace.append(Attempt(evidence.tactic, Outcome.REFUTED, evidence.detail, evidence.seconds))
+    if w.interpretation_only:
+        # false for one concrete interpretation that does not meet every stated property
+        # of the functions: enough to withhold a proof, not shown as a refutation
+        return run.result(Status.UNDECIDED, f"not proved: {evidence.detail}")
+    point = dict(w.point)
+    if run.dropped:
+        # A counterexample satisfies every assumption, those about other symbols too.
+        others = feasible_point(run.dropped, p.seed)
+        if others is None:
+            reason = ("the sides differ at a point satisfying the claim's own assumptions, but no point was found for "
+                      "the assumptions about other symbols; not reported as a refutation")
+            return run.undecided("assumptions", Outcome.NO_POINT, reason)
+        point.update(others)
+    facts = tuple(relation_text(g) for g in p.given if isinstance(g, sp.Equality))
+    regions = run.context.region_used if run.context is not None else tuple(relation_text(r) for r in p.where)
+    return run.result(Status.REFUTED, tactic=evidence.tactic, counterexample=point, lhs_value=w.lhs_value,
+                      rhs_value=w.rhs_value, entry=w.entry, used=facts + regions + run.used,
+                      vector=w.vector, interpretation=w.interpretation)
+
+
+# ------------------------------------------------------------------ stage 4: feasibility
+
+def feasibility(run: Run) -> Result | None:
+    evidence = run.evidence
+    assert evidence is not None
+    if not evidence.ran:
+        run.trace.append(Attempt(evidence.tactic, Outcome.SKIPPED, evidence.detail, evidence.seconds))
+        return None
+    if evidence.seen == 0:
+        reason = (f"no point satisfying all assumptions was found{evidence.where_text} (they may be inconsistent); "
+                  "nothing is proved under them")
+        return run.undecided(evidence.tactic, Outcome.NO_POINT, reason)
+    if evidence.agreed == 0:
+        # Every feasible point makes a side undefined (x = 1 in (x**2 - 1)/(x - 1)):
+        # "equal wherever both sides are defined" would hold vacuously.
+        reason = (f"a side is undefined at every one of the {evidence.seen} points sampled under the assumptions; "
+                  "a proof would be vacuous, so nothing is proved")
+        return run.undecided(evidence.tactic, Outcome.UNDEFINED, reason)
+    run.trace.append(Attempt(evidence.tactic, Outcome.AGREES, evidence.detail, evidence.seconds))
+    return None
+
+
+# ------------------------------------------------------------------ stage 5: the provers
+
+@dataclass(frozen=True)
+class Proof:
+    """What a prover established: the tactics that closed it and what it relied on."""
+
+    tactic: str
+    used: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prover:
+    """A prover for some kinds of claim. ``trusted``: sound even when the numeric gate could not run."""
+
+    name: str
+    kinds: frozenset
+    trusted: bool
+    run: Callable[[Run, bool], Proof | None]  # (run, trusted_only) -> a proof, or None (trace lines appended)
+
+
+def _ladder(run: Run, trusted_only: bool) -> Proof | None:
+    from .ladder import run_ladder
+
+    return run_ladder(run, trusted_only)
+
+
+def _certificate(run: Run, trusted_only: bool) -> Proof | None:
+    from .certificates import prove_with_certificate
+
+    return prove_with_certificate(run)
+
+
+def _index_calculus(run: Run, trusted_only: bool) -> Proof | None:
+    from .sized import prove_for_all_sizes
+
+    return prove_for_all_sizes(run)
+
+
+#: The provers, in the order they are tried. Trusted provers are sound by construction
+#: (polynomial and rational-function arithmetic); the others rely on the gate as a net.
+PROVERS = (
+    Prover("ladder", frozenset({Kind.EQUALITY}), True, _ladder),
+    Prover("certificate", frozenset({Kind.RELATION}), False, _certificate),
+    Prover("index calculus", frozenset({Kind.SIZED}), False, _index_calculus),
+)
+
+
+def provers(run: Run) -> Result:
+    p = run.problem
+    evidence = run.evidence
+    assert evidence is not None
+    gated = evidence.ran
+    if p.by == "sorry":
+        run.trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
+        return run.result(Status.UNDECIDED, f"skipped (by='sorry'); {evidence.summary}")
+    candidates = [prover for prover in PROVERS if p.kind in prover.kinds]
+    if not candidates:
+        reason = f"{evidence.summary}; no prover for {p.kind.value} claims yet"
+        return run.undecided("engine", Outcome.BEYOND, reason)
+    for prover in candidates:
+        if not gated and not prover.trusted:
+            run.trace.append(Attempt(prover.name, Outcome.SKIPPED, "needs the numeric gate, which could not run"))
+            continue
+        proof = prover.run(run, not gated)
+        if isinstance(proof, Result):  # a prover may end the decision itself (time limit)
+            return proof
+        if proof is not None:
+            tactic = "+".join(dict.fromkeys([*run.rewrites, *proof.tactic.split("+")]))
+            return run.result(Status.PROVED, tactic=tactic, used=proof.used + run.used)
+    if run.why_not:
+        return run.result(Status.UNDECIDED, run.why_not)
+    why = "no symbolic proof found" if gated else "no proof by the provers that are sound without it"
+    left = run.open_entries
+    where = f" (entry {left[0]} and {len(left) - 1} more)" if left else ""
+    return run.result(Status.UNDECIDED, f"{evidence.summary}, {why}{where}")
+
+
+#: The stages, in order. Each returns a final Result or None (go on); the last always decides.
+STAGES = (rewrite, assumptions, gate, feasibility, provers)
+
+
+def decide_problem(problem: Problem, budget: float | None = None) -> Result:
+    """Decide one problem through every stage, in order (runs in the caller's process)."""
+    started = time.perf_counter()
+    deadline = None if budget is None else time.monotonic() + budget * 0.9
+    run = Run(problem, deadline, budget)
+    for stage in STAGES:
+        result = stage(run)
+        if result is not None:
+            return replace(result, seconds=time.perf_counter() - started)
+    raise AssertionError("the last stage always decides")  # pragma: no cover
+
+
+def tactic_names() -> tuple[str, ...]:
+    """The names a step may give as ``by=``: derived from the ladder's registry."""
+    from .tactics import TACTICS
+
+    return TACTICS
+
+
+def _domains(lhs, rhs) -> tuple[str, ...]:
+    """The declared domains of the claim's symbols and indexed families, grouped, in words."""
+    groups: dict[str, list[str]] = {}
+    symbols = set()
+    for e in (lhs, rhs):
+        if isinstance(e, sp.Basic):
+            symbols |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+            symbols |= e.atoms(sp.IndexedBase)
+    for s in sorted(symbols, key=sp.default_sort_key):
+        text = domain_text(s if isinstance(s, sp.Symbol) else sp.Symbol("t", **s.assumptions0))
+        if text != "complex" and str(s) not in groups.get(text, []):
+            groups.setdefault(text, []).append(str(s))
+    return tuple(f"{', '.join(names)} {text}" for text, names in groups.items())
