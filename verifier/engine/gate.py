@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .numeric import NotNumeric, Sampler, find_counterexample
+from .numeric import NotNumeric, Sampler, find_counterexample, special_values
 
 __all__ = ["Evidence", "Found", "search", "feasible_point"]
 
@@ -94,7 +94,9 @@ def _equality(problem, context) -> Evidence:
 
     lhs, rhs = problem.lhs, problem.rhs
     count = max(6, min(20, 400 // _entries_of(lhs)))
-    sampler = Sampler(context, lhs.free_symbols | rhs.free_symbols, problem.seed)
+    symbols = lhs.free_symbols | rhs.free_symbols
+    special = special_values(list(lhs) + list(rhs) if isinstance(lhs, sp.MatrixBase) else [lhs, rhs], symbols)
+    sampler = Sampler(context, symbols, problem.seed, special)
     try:
         witness, agreed, seen = find_counterexample(lhs, rhs, sampler, count)
     except NotNumeric as exc:

@@ -343,7 +343,30 @@ class _Fast:
                 if self._truth(cond, bound):
                     return self(value, bound)
             raise ValueError("no branch of a Piecewise holds")
+        if isinstance(expr, (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside)):
+            return self._piecewise_linear(expr, [self(a, bound) for a in expr.args])
+        name = _MPMATH_FUNCTIONS.get(type(expr))
+        if name is not None:
+            return getattr(mpmath, name)(*(self(a, bound) for a in expr.args))
         raise ValueError(f"cannot evaluate {type(expr).__name__} quickly")
+
+    @staticmethod
+    def _piecewise_linear(expr, args):
+        if isinstance(expr, sp.Abs):
+            return abs(args[0])
+        if any(isinstance(a, mpmath.mpc) and a.imag != 0 for a in args):
+            raise ValueError(f"{type(expr).__name__} of a non-real number")
+        args = [mpmath.re(a) for a in args]
+        if isinstance(expr, sp.Max):
+            return max(args)
+        if isinstance(expr, sp.Min):
+            return min(args)
+        if isinstance(expr, sp.sign):
+            return mpmath.sign(args[0])
+        x = args[0]  # Heaviside(x, h0): the value at 0 is h0 (SymPy's default 1/2)
+        if x == 0:
+            return args[1] if len(args) > 1 else mpmath.mpf(1) / 2
+        return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
 
     def _truth(self, cond, bound) -> bool:
         if cond in (sp.true, True):
@@ -382,12 +405,21 @@ class _Fast:
         if delta is not None:
             # a KroneckerDelta(index, a) factor with a concrete here leaves one term
             other, rest = delta
-            at = int(self(other, bound))
-            total = self(rest, {**bound, index: at}) if at in values else mpmath.mpf(0)
+            value = self(other, bound)
+            at = int(value) if mpmath.isint(value) else None  # at k/2 for odd k no term has index = k/2
+            total = self(rest, {**bound, index: at}) if at is not None and at in values else mpmath.mpf(0)
         else:
             total = mpmath.fsum(self(inner, {**bound, index: v}) for v in values)
         self.closed[key] = sign * total
         return sign * total
+
+
+#: SymPy functions with an mpmath twin of the same meaning (principal branches alike).
+_MPMATH_FUNCTIONS = {
+    sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh", sp.cosh: "cosh", sp.tanh: "tanh",
+    sp.asin: "asin", sp.acos: "acos", sp.atan: "atan", sp.asinh: "asinh", sp.acosh: "acosh", sp.atanh: "atanh",
+    sp.erf: "erf", sp.gamma: "gamma",
+}
 
 
 def _to_mp(value):

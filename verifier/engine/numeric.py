@@ -14,12 +14,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import mpmath
 import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 
 from .context import Context, fact_holds, replace_symbols, satisfies_domain
 
-__all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck"]
+__all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck", "special_values"]
 
 R = sp.Rational
 #: Readable values tried first, so counterexamples are small when they can be.
@@ -28,6 +29,13 @@ SIMPLE = tuple(map(R, (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1
 #: also hold off the real line (|Im| > pi/2 and > pi reach the branch cuts of sqrt
 #: and log of exp: sqrt(exp(x)) != exp(x/2) at x = 4i).
 COMPLEX = (sp.I, 4 * sp.I, 1 + sp.I, R(-1, 3) + R(7, 2) * sp.I, -2 - 3 * sp.I, R(1, 2) - sp.I, -1 + 2 * sp.I)
+#: Values off the beaten track, tried on every third point after the first few:
+#: 0 and -1, values in (-1, 0), magnitudes up to 10^6 (a false claim may hold on
+#: every small value: Heaviside(x - x^3/10^4 - 1) = 1 for 1 < x < 100).
+WIDE = tuple(map(R, (0, -1, R(-1, 3), 10, -10, 101, R(-2, 3), 1000, -1000, R(1, 1000), 10**4, -(10**5), 10**6, R(-1, 100), -(10**6))))
+#: Offsets from a pole or branch point of the claim (a root of a denominator or of a
+#: log's argument), on both sides.
+NEAR = tuple(map(R, (R(1, 1000), R(-1, 1000), R(1, 7), R(-1, 7))))
 DIGITS = 30
 RECHECK_DIGITS = 60
 
@@ -84,8 +92,10 @@ def _symbols(*exprs) -> set:
 class Sampler:
     """Points that satisfy every assumption in ``context``, from a seeded generator."""
 
-    def __init__(self, context: Context, symbols, seed: int = 0):
+    def __init__(self, context: Context, symbols, seed: int = 0, special: dict | None = None):
         self.context = context
+        #: per symbol, values worth trying besides WIDE (near the claim's poles)
+        self.special = special or {}
         eliminated = {s for s, _ in context.sample_elimination}
         extra = _symbols(*(v for _, v in context.sample_elimination))
         for fact in tuple(context.residual_given) + tuple(context.where):
@@ -104,7 +114,10 @@ class Sampler:
         rng = self.rng
         may_be_complex = symbol.is_real is not True
         for shift in range(40):
-            if phase == "random":
+            if phase == "wide":
+                pool = tuple(self.special.get(symbol, ())) + WIDE
+                value = pool[(index + shift) % len(pool)] if shift < len(pool) else rng.choice(SIMPLE)
+            elif phase == "random":
                 if symbol.is_integer:
                     value = sp.Integer(rng.randint(-12, 12))
                 else:
@@ -157,7 +170,10 @@ class Sampler:
         for attempt in range(tries):
             if found >= count:
                 return
-            phase = "sweep" if attempt < len(SIMPLE) else ("simple" if attempt < len(SIMPLE) + count else "random")
+            if attempt >= 6 and attempt % 3 == 2:
+                phase = "wide"
+            else:
+                phase = "sweep" if attempt < len(SIMPLE) else ("simple" if attempt < len(SIMPLE) + count else "random")
             point = {}
             for j, symbol in enumerate(self.free):
                 value = self._value(symbol, phase, attempt + 3 * j, attempt)
@@ -172,6 +188,37 @@ class Sampler:
                     yield point
                     continue
             self.rejected += 1
+
+
+def special_values(exprs, symbols) -> dict:
+    """Per symbol, points next to the claim's poles and branch points.
+
+    Each denominator and log argument that is linear in one symbol with rational
+    coefficients has a root r; r plus and minus the NEAR offsets are returned.
+    """
+    out: dict = {}
+    for expr in exprs:
+        if not isinstance(expr, sp.Basic):
+            continue
+        nodes = [e.base for e in expr.atoms(sp.Pow) if e.exp.is_negative or (e.exp.is_Rational and not e.exp.is_Integer)]
+        nodes += [e.args[0] for e in expr.atoms(sp.log)]
+        for base in nodes:
+            free = base.free_symbols & set(symbols)
+            if len(free) != 1 or base.free_symbols != free:
+                continue
+            (symbol,) = free
+            try:
+                poly = sp.Poly(base, symbol)
+            except sp.PolynomialError:
+                continue
+            if poly.degree() != 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+                continue
+            a, b = poly.all_coeffs()
+            root = -b / a
+            for offset in NEAR:
+                if root + offset not in out.setdefault(symbol, []):
+                    out[symbol].append(root + offset)
+    return out
 
 
 def _entries(lhs, rhs):
@@ -201,11 +248,14 @@ def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
     Raises NotNumeric when the claim cannot be evaluated at all.
     """
     entries = _entries(lhs, rhs)
+    screens = {entry: (_Screen(left, sampler.free), _Screen(right, sampler.free)) for entry, left, right in entries}
     agreed = seen = 0
     for point in sampler.points(count):
         seen += 1
         defined = True
         for entry, left, right in entries:
+            if _screened_equal(screens[entry], point):
+                continue  # equal to screening precision: the exact evaluation below would agree too
             gap = evaluate(left - right, point)
             if gap is None:
                 defined = False
@@ -223,6 +273,62 @@ def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
         if defined:
             agreed += 1
     return None, agreed, seen
+
+
+#: Expressions the compiled screen does not evaluate (their meaning needs SymPy).
+_UNCOMPILED = (sp.Subs, sp.Derivative, sp.Integral, sp.Sum, sp.Product, sp.Limit, sp.Piecewise, sp.Heaviside,
+               sp.core.function.AppliedUndef, sp.Indexed)
+
+
+class _Screen:
+    """One side compiled to an mpmath function of the sampled symbols (None when it cannot be).
+
+    Screening only ever says "equal": a point where the compiled sides differ, or where
+    either is not a finite number, is evaluated again exactly (``evaluate``), which
+    decides whether it is undefined, equal or a counterexample.
+    """
+
+    def __init__(self, expr, symbols):
+        self.symbols = list(symbols)
+        self.function = None
+        if not isinstance(expr, sp.Basic) or expr.has(*_UNCOMPILED) or not expr.free_symbols <= set(self.symbols):
+            return
+        if any(not isinstance(a, sp.Basic) for a in sp.preorder_traversal(expr)):
+            return
+        try:
+            self.function = sp.lambdify(self.symbols, expr, modules="mpmath")
+        except Exception:  # a function lambdify cannot print: no screen, the exact path decides
+            self.function = None
+
+    def __call__(self, point: dict):
+        if self.function is None:
+            return None
+        try:
+            values = [_to_mpmath(point[s]) for s in self.symbols]
+            with mpmath.workdps(DIGITS):
+                value = self.function(*values)
+        except Exception:
+            return None
+        if not isinstance(value, (mpmath.mpf, mpmath.mpc)) or not mpmath.isfinite(value):
+            return None
+        return value
+
+
+def _to_mpmath(value):
+    if value.is_Integer:
+        return mpmath.mpf(int(value))
+    if value.is_Rational:
+        return mpmath.mpf(int(value.p)) / int(value.q)
+    re, im = value.as_real_imag()
+    return mpmath.mpc(_to_mpmath(re), _to_mpmath(im))
+
+
+def _screened_equal(screens, point: dict) -> bool:
+    left, right = screens[0](point), screens[1](point)
+    if left is None or right is None:
+        return False
+    with mpmath.workdps(DIGITS):
+        return abs(complex(left - right)) <= _tolerance(DIGITS, complex(left), complex(right)) / 100
 
 
 def _simplest(left, right, point, sampler: Sampler) -> dict:

@@ -1,0 +1,165 @@
+"""The one decision pipeline: its stages, its registries, and the defects it closes by construction."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sympy import (Eq, Function, Heaviside, IndexedBase, KroneckerDelta, Rational, Subs, Sum, Symbol, cos, exp,
+                   sin, symbols)
+
+from verifier import Status, check
+from verifier.engine import pipeline, tactics
+from verifier.engine.context import replace_symbols
+from verifier.engine.expectation import independent
+from verifier.report import Outcome
+
+x = Symbol("x", real=True)
+s = Symbol("s", real=True)
+t = Symbol("t", real=True)
+k = Symbol("k", integer=True, positive=True)
+n, p = symbols("n p", integer=True, positive=True)
+d, j = symbols("d j", integer=True)
+z = IndexedBase("z", real=True)
+
+
+def test_the_stages_run_in_one_fixed_order():
+    assert [stage.__name__ for stage in pipeline.STAGES] == ["rewrite", "assumptions", "gate", "feasibility", "provers"]
+
+
+def test_tactics_are_derived_from_the_rung_registry():
+    assert tactics.TACTICS[0] == "auto" and tactics.TACTICS[-1] == "sorry"
+    assert [name for name in tactics.TACTICS if name not in ("auto", "sorry", tactics.GIVEN)] == [r.name for r in tactics.RUNGS]
+
+
+def test_every_claim_kind_has_a_prover_or_says_it_has_none():
+    kinds = {kind for prover in pipeline.PROVERS for kind in prover.kinds}
+    assert {pipeline.Kind.EQUALITY, pipeline.Kind.RELATION, pipeline.Kind.SIZED} <= kinds
+
+
+# --- a claim the gate cannot evaluate reaches only trusted provers -------------------------------------
+
+whole = Function("w", integer=True)  # integer-valued: no stand-in function can be made
+
+
+def test_an_unevaluable_claim_is_not_proved_by_an_untrusted_rung():
+    result = check(whole(t) * (sin(t) ** 2 + cos(t) ** 2), whole(t), timeout=60)
+    assert result.status is not Status.PROVED  # simplify would prove it, but simplify needs the gate
+    assert any(a.outcome is Outcome.SKIPPED and a.tactic == "numeric" for a in result.steps)
+
+
+def test_an_unevaluable_claim_is_still_proved_by_polynomial_arithmetic():
+    result = check(whole(t) * (t + 1) ** 2, whole(t) * t**2 + 2 * whole(t) * t + whole(t), timeout=60)
+    assert result.status is Status.PROVED
+    assert result.tactic == "expand"
+
+
+# --- the defects of issue #10, one reproducer each ------------------------------------------------------
+
+def test_region_rewrites_do_not_reach_inside_a_binder():
+    g = x - x**3 / 10**4
+    result = check(Subs(Heaviside(x - 1), x, g), 1, where=[x - 1 > 0], timeout=60)
+    assert result.status is Status.REFUTED  # false at x = 101: the sampler leaves |x| <= 24
+    assert abs(result.counterexample[x]) > 100
+
+
+def test_an_expression_key_is_not_replaced_under_a_binder_of_its_variable():
+    inside = Subs(Heaviside(x - 1), x, x**2)
+    assert replace_symbols(inside + Heaviside(x - 1), {Heaviside(x - 1): 1}) == inside + 1
+
+
+def test_an_unrelated_fact_about_a_function_does_not_switch_off_the_gate():
+    positive_g = Function("g", positive=True)
+    result = check(x * (x + 1), x**2 + 2 * x, given=[Eq(positive_g(s), 1)], timeout=60)
+    assert result.status is not Status.PROVED
+    assert any("not about this claim" in a.detail for a in result.steps)
+
+
+def test_a_positive_function_gets_a_positive_stand_in():
+    positive_g = Function("g", positive=True)
+    result = check(positive_g(s) + 1, 0, timeout=60)
+    assert result.status is Status.REFUTED
+
+
+def test_an_arity_zero_function_is_a_constant_for_the_gate():
+    c = Function("c")
+    result = check(c() * (x + 1), c() * x, timeout=60)
+    assert result.status is Status.REFUTED
+
+
+def test_a_function_at_two_arities_gets_a_stand_in_for_each():
+    f = Function("f")
+    result = check(f(x) + f(x, x), 2 * f(x), timeout=60)
+    assert result.status is Status.REFUTED
+
+
+def test_a_delta_is_not_contracted_at_a_non_integer_argument():
+    result = check(Sum(KroneckerDelta(d, k / 2), (d, 1, k)), 1, sizes={k: 8}, timeout=60)
+    assert result.status is Status.REFUTED
+    assert result.counterexample[k] % 2 == 1  # at an odd k no d equals k/2
+
+
+def test_a_sized_claim_about_an_undefined_function_is_cross_checked_on_stand_ins():
+    f = Function("f")
+    result = check(Sum(f(z[d]), (d, 1, k)), k * f(z[1]), sizes={k: 1}, timeout=60)
+    assert result.status is Status.REFUTED
+
+
+def test_a_sized_claim_with_expectations_is_cross_checked():
+    D = IndexedBase("D")
+    E = independent([D[1], D[2]], mean=1, variance=1)
+    result = check(E(D[1] * D[2]) * Sum(z[d], (d, 1, k)), 2 * Sum(z[d], (d, 1, k)), sizes={k: 1}, timeout=60)
+    assert result.status is Status.REFUTED
+
+
+def test_a_users_symbol_is_never_an_engine_atom():
+    taken = Symbol("Σ0", positive=True)
+    result = check(Sum(exp(z[d]), (d, 1, k)), taken, sizes={k: 1}, timeout=60)
+    assert result.status is Status.REFUTED
+
+
+def test_size_symbols_take_different_values():
+    result = check(Sum(z[d], (d, 1, n)), Sum(z[d], (d, 1, p)), sizes={n: 1, p: 1}, timeout=60)
+    assert result.status is Status.REFUTED
+    assert result.counterexample[n] != result.counterexample[p]
+
+
+def test_sizes_of_both_parities_are_checked_beyond_the_least():
+    result = check(Sum((-1) ** d, (d, 1, k)), 0, sizes={k: 8}, timeout=60)
+    assert result.status is Status.REFUTED
+    assert result.counterexample[k] % 2 == 1
+
+
+def test_sized_claims_with_piecewise_linear_functions_are_evaluated():
+    result = check(Sum(abs(z[d]) + sin(z[d]), (d, 1, k)), Sum(z[d] + sin(z[d]), (d, 1, k)), sizes={k: 1}, timeout=60)
+    assert result.status is Status.REFUTED
+    assert "engine error" not in result.reason
+
+
+def test_inconsistent_moments_are_contradictory_assumptions():
+    D = Symbol("D")
+    E = independent([D], mean=0, variance=-1)
+    result = check(E(D**2), -1, timeout=60)
+    assert result.status is Status.UNDECIDED
+    assert "unsatisfiable" in result.reason
+
+
+# --- no rung starves the others ---------------------------------------------------------------------------
+
+def _hang(expr):
+    while True:
+        time.sleep(0.01)
+
+
+def test_a_rung_that_hangs_gives_way_to_the_next(monkeypatch):
+    hanging = tactics.Rung("expand", _hang, 1.0, trusted=True)
+    monkeypatch.setattr(tactics, "RUNGS", (hanging,) + tactics.RUNGS[1:])
+    result = check((x**2 - 1) / (x - 1), x + 1, timeout=20)
+    assert result.status is Status.PROVED
+    assert any(a.tactic == "expand" and a.outcome is Outcome.TIME_LIMIT for a in result.steps)
+
+
+@pytest.mark.parametrize("value", [Rational(1, 2), 0, -1])
+def test_a_false_claim_is_refuted_whatever_the_seed(value):
+    result = check(x**2, x, where=[x > value], timeout=60, seed=3)
+    assert result.status is Status.REFUTED
