@@ -16,6 +16,13 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+# A derivation may hold integers of any size (10**100000), and SymPy prints an Integer
+# through str(int), which Python limits to 4300 digits by default. That limit guards
+# against parsing untrusted text into integers; the verifier never parses strings, so
+# it is lifted, and the renderers decide how much of a long number to show.
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)
+
 __all__ = ["Status", "Step", "Claim", "Derivation", "RELATIONS", "symbol_domains"]
 
 
@@ -348,6 +355,13 @@ def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
     for s in sorted(symbols, key=sp.default_sort_key):
         groups.setdefault(domain_text(s), []).append(s)
     return sorted(groups.items())
+
+
+def relation_text(rel) -> str:
+    """A given fact or region in words, as verdicts record it in ``Result.used``."""
+    if isinstance(rel, sp.Equality):
+        return f"{sp.sstr(rel.lhs)} = {sp.sstr(rel.rhs)}"
+    return sp.sstr(rel)
 
 
 def domain_text(symbol: sp.Symbol) -> str:

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ..model import Claim, Derivation, Status, _check_indices, _check_sizes, as_sympy
+from ..model import Claim, Derivation, Status, as_sympy
 from ..report import Attempt, ClaimReport, DerivationReport, Outcome, Result, StepReport
-from .pipeline import Problem, decide_problem, tactic_names
+from .pipeline import Problem, decide_problem
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 from .witness import with_witness
 
@@ -42,20 +42,15 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
 def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), where=(), by: str = "auto",
                    timeout: float | None = None, seed: int = 0, sizes=(), indices=()) -> Result:
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
-    from ..model import _check_relation, _check_relations
-
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
     if _shape(lhs) != _shape(rhs):
         raise ValueError(f"shapes differ: lhs {_shape(lhs)}, rhs {_shape(rhs)}")
-    _check_relation(relation, "check")
-    if by not in tactic_names():
-        raise ValueError(f"unknown tactic by={by!r} (known: {', '.join(tactic_names())})")
-    given = _check_relations(tuple(given), (sp.Equality,), "check: given")
-    where = _check_relations(tuple(where), (sp.core.relational.Relational,), "check: where")
-    sizes = _check_sizes(sizes, "check")
-    indices = _check_indices(indices, sizes, "check")
-    certificate = None if certificate is None else as_sympy(certificate, "certificate")
-    problem = Problem(lhs, rhs, relation, certificate, given, where, tuple(sizes), tuple(indices), by, seed)
+    # The same validation as a Claim's, by building one: one home for every input check.
+    claim = Claim("check", lhs, rhs, by=by, relation=relation, certificate=certificate, given=tuple(given),
+                  where=tuple(where), sizes=sizes, indices=indices)
+    lhs, rhs, given, where = claim.lhs, claim.rhs, claim.given, claim.where
+    certificate = claim.steps[-1].certificate
+    problem = Problem(lhs, rhs, relation, certificate, given, where, claim.sizes, claim.indices, by, seed)
     started = time.perf_counter()
     try:
         result = call_with_time_limit(decide_problem, (problem, timeout), timeout)

@@ -35,6 +35,7 @@ import sympy as sp
 from ..model import Status
 from ..report import Attempt, Outcome
 from .numeric import DIGITS, RECHECK_DIGITS, evaluate
+from .problem import Problem, Proof
 
 __all__ = ["is_real", "is_nonnegative", "is_positive", "prove_with_certificate", "zero_at_point", "orient", "scalar_counterexample", "matrix_counterexample"]
 
@@ -286,8 +287,6 @@ def prove_with_certificate(run):
     Runs after the pipeline's gate: the certificate identity is a problem of its own,
     decided by the same pipeline (with its own gate), and the sign is read off its form.
     """
-    from .pipeline import Problem, Proof, decide_problem
-
     p, ctx = run.problem, run.context
     diff, strict = orient(p.lhs, p.rhs, p.relation)
     is_matrix = isinstance(diff, sp.MatrixBase)
@@ -306,7 +305,7 @@ def prove_with_certificate(run):
     used_given = False
     if certificate is not None:
         remaining = run.remaining()
-        identity = decide_problem(Problem(diff, target, given=p.given, where=p.where, seed=p.seed),
+        identity = run.decide(Problem(diff, target, given=p.given, where=p.where, seed=p.seed),
                                   None if remaining is None else max(remaining, 1.0))
         if identity.status is not Status.PROVED:
             why = "is false" if identity.status is Status.REFUTED else f"was not proved ({identity.reason})"

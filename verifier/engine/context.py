@@ -21,9 +21,10 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
+from ..model import domain_text, relation_text
 from .regions import sign_rewrites
 
-__all__ = ["Context", "build_context", "satisfies_domain", "replace_symbols", "fact_holds", "relevant_assumptions"]
+__all__ = ["Context", "build_context", "satisfies_domain", "replace_symbols", "fact_holds", "relevant_assumptions", "relation_text"]
 
 #: Expressions with their own variables: Sum(i, (i, 1, n)), Integral, Lambda, and
 #: Derivative(f(x), x), whose x is the variable of differentiation, not a value.
@@ -149,12 +150,6 @@ def satisfies_domain(symbol: sp.Symbol, value) -> bool:
     return True
 
 
-def relation_text(rel) -> str:
-    if isinstance(rel, sp.Equality):
-        return f"{sp.sstr(rel.lhs)} = {sp.sstr(rel.rhs)}"
-    return sp.sstr(rel)
-
-
 @dataclass(frozen=True)
 class Context:
     given: tuple  # the given equalities, as stated
@@ -277,8 +272,6 @@ def _eliminate(given) -> tuple[tuple, tuple, str | None]:
 
 
 def _domain(symbol) -> str:
-    from ..model import domain_text
-
     return domain_text(symbol)
 
 

@@ -16,53 +16,23 @@ are sound without the gate may run.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 
 import sympy as sp
 
+from . import functions
+from .certificates import matrix_counterexample, orient, scalar_counterexample
+from .context import build_context
+from .interpret import interpreted_counterexample
 from .numeric import NotNumeric, Sampler, find_counterexample, special_values
+from .problem import Evidence, Found, Kind
+from .sized import cross_check_evidence
 
-__all__ = ["Evidence", "Found", "search", "feasible_point"]
-
-
-@dataclass(frozen=True)
-class Found:
-    """A re-checked counterexample: a value for every free symbol, and both sides' values there."""
-
-    point: dict
-    lhs_value: sp.Basic | None
-    rhs_value: sp.Basic | None
-    entry: tuple[int, int] | None = None
-    vector: tuple | None = None  # for a matrix inequality: v with v^T (lhs - rhs) v on the wrong side
-    interpretation: tuple = ()  # concrete functions ((f, Lambda), ...) standing in for undefined ones
-    interpretation_only: bool = False  # false only under a stand-in that may lack the functions' stated properties
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the gate saw."""
-
-    tactic: str  # "numeric" or "cross-check", for the trace
-    ran: bool  # False: the claim could not be evaluated at any point
-    seen: int = 0  # feasible points evaluated
-    agreed: int = 0  # of those, points where both sides were defined and agreed
-    witness: Found | None = None
-    detail: str = ""  # in words, for the trace
-    seconds: float = 0.0
-    where_text: str = ""  # " at any checked size" for claims over sizes
-    agreement: str = ""  # in words, what agreed ("numerically equal at 20 points"), for reasons
-
-    @property
-    def summary(self) -> str:
-        if not self.ran:
-            return "no numeric check possible"
-        return self.agreement or self.detail
+__all__ = ["search", "feasible_point"]
 
 
 def search(problem, context, deadline: float | None) -> Evidence:
     """The gate for ``problem`` (a pipeline.Problem) under ``context`` (None for sized claims)."""
-    from .pipeline import Kind
-
     started = time.perf_counter()
     kind = problem.kind
     if kind is Kind.EQUALITY:
@@ -70,8 +40,6 @@ def search(problem, context, deadline: float | None) -> Evidence:
     elif kind is Kind.RELATION:
         evidence = _relation(problem, context)
     elif kind is Kind.SIZED:
-        from .sized import cross_check_evidence
-
         evidence = cross_check_evidence(problem, deadline)
     else:
         evidence = Evidence("cross-check", False, detail="inequalities over symbolic sizes are not evaluated yet")
@@ -79,8 +47,6 @@ def search(problem, context, deadline: float | None) -> Evidence:
 
 
 def _timed(evidence: Evidence, seconds: float) -> Evidence:
-    from dataclasses import replace
-
     return replace(evidence, seconds=seconds)
 
 
@@ -89,9 +55,6 @@ def _entries_of(lhs) -> int:
 
 
 def _equality(problem, context) -> Evidence:
-    from . import functions
-    from .interpret import interpreted_counterexample
-
     lhs, rhs = problem.lhs, problem.rhs
     count = max(6, min(20, 400 // _entries_of(lhs)))
     symbols = lhs.free_symbols | rhs.free_symbols
@@ -125,8 +88,6 @@ def _equality(problem, context) -> Evidence:
 
 
 def _relation(problem, context) -> Evidence:
-    from .certificates import matrix_counterexample, orient, scalar_counterexample
-
     lhs, rhs, relation = problem.lhs, problem.rhs, problem.relation
     diff, strict = orient(lhs, rhs, relation)
     is_matrix = isinstance(diff, sp.MatrixBase)
@@ -164,7 +125,6 @@ def feasible_point(assumptions, seed: int) -> dict | None:
     """A point satisfying the given facts and regions in ``assumptions``, or None if none is found."""
     from sympy.logic.boolalg import Boolean
 
-    from .context import build_context
 
     given = tuple(a for a in assumptions if isinstance(a, sp.Equality) or isinstance(a, Boolean) and not isinstance(a, sp.core.relational.Relational))
     where = tuple(a for a in assumptions if a not in given)

@@ -16,6 +16,7 @@ import sympy as sp
 from ..report import Attempt, Outcome, Result
 from ..model import Status
 from . import tactics
+from .problem import Proof
 from .timeout import TimeLimit, time_box
 
 __all__ = ["run_ladder"]
@@ -66,8 +67,6 @@ def _share(name: str, order: list[str], position: int, remaining: float | None) 
 
 def run_ladder(run, trusted_only: bool):
     """A Proof when every entry of ``lhs - rhs`` reduced to 0; else None (the trace says how far it got)."""
-    from .pipeline import Proof
-
     p, ctx = run.problem, run.context
     diff = p.lhs - p.rhs
     is_matrix = isinstance(diff, sp.MatrixBase)

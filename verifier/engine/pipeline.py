@@ -22,9 +22,8 @@ for trace lines, ``Kind`` for claims, ``Evidence`` for what the gate saw.
 
 from __future__ import annotations
 
-import enum
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import sympy as sp
@@ -35,71 +34,14 @@ from ..report import Attempt, Outcome, Result
 from . import expectation
 from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text, relevant_assumptions
-from .gate import Evidence, feasible_point, search
+from .certificates import prove_with_certificate
+from .gate import feasible_point, search
+from .ladder import run_ladder
+from .problem import Kind, Problem, Proof, Run
+from .sized import prove_for_all_sizes
 from .witness import beyond_engine, rational_limits
 
 __all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem", "tactic_names"]
-
-
-class Kind(enum.Enum):
-    """What the claim states: an equality, an inequality (or Loewner order), or either over symbolic sizes."""
-
-    EQUALITY = "equality"
-    RELATION = "relation"
-    SIZED = "sized"
-    SIZED_RELATION = "sized relation"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One statement ``lhs relation rhs`` with everything it is decided under."""
-
-    lhs: sp.Basic
-    rhs: sp.Basic
-    relation: str = "=="
-    certificate: sp.Basic | None = None
-    given: tuple = ()
-    where: tuple = ()
-    sizes: tuple = ()
-    indices: tuple = ()
-    by: str = "auto"
-    seed: int = 0
-
-    @property
-    def kind(self) -> Kind:
-        sized = bool(self.sizes) or any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in (self.lhs, self.rhs))
-        if self.relation == "==":
-            return Kind.SIZED if sized else Kind.EQUALITY
-        return Kind.SIZED_RELATION if sized else Kind.RELATION
-
-
-@dataclass
-class Run:
-    """What the stages have established so far about one problem (internal to a decision)."""
-
-    problem: Problem
-    deadline: float | None
-    budget: float | None
-    trace: list[Attempt] = field(default_factory=list)
-    used: tuple[str, ...] = ()  # rewrites and assumptions the verdict rests on, in words
-    context: Context | None = None
-    evidence: Evidence | None = None
-    domains: tuple[str, ...] = ()
-    why_not: str = ""  # set by a prover that gave up, for the reason
-    rewrites: list[str] = field(default_factory=list)  # exact rewrites applied (part of the proof's tactic)
-    dropped: tuple = ()  # assumptions about other symbols: a counterexample must still satisfy them
-    open_entries: list | None = None  # the entries of a matrix claim the ladder left open
-
-    def result(self, status: Status, reason: str = "", **extra) -> Result:
-        return Result(status, tuple(self.trace), reason=reason, domains=self.domains,
-                      relation=self.problem.relation, **extra)
-
-    def undecided(self, tactic: str, outcome: Outcome, reason: str, detail: str | None = None) -> Result:
-        self.trace.append(Attempt(tactic, outcome, detail if detail is not None else reason))
-        return self.result(Status.UNDECIDED, reason)
-
-    def remaining(self) -> float | None:
-        return None if self.deadline is None else self.deadline - time.monotonic()
 
 
 # ------------------------------------------------------------------ stage 1: exact rewrites
@@ -218,14 +160,6 @@ def feasibility(run: Run) -> Result | None:
 # ------------------------------------------------------------------ stage 5: the provers
 
 @dataclass(frozen=True)
-class Proof:
-    """What a prover established: the tactics that closed it and what it relied on."""
-
-    tactic: str
-    used: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Prover:
     """A prover for some kinds of claim. ``trusted``: sound even when the numeric gate could not run."""
 
@@ -235,30 +169,12 @@ class Prover:
     run: Callable[[Run, bool], Proof | None]  # (run, trusted_only) -> a proof, or None (trace lines appended)
 
 
-def _ladder(run: Run, trusted_only: bool) -> Proof | None:
-    from .ladder import run_ladder
-
-    return run_ladder(run, trusted_only)
-
-
-def _certificate(run: Run, trusted_only: bool) -> Proof | None:
-    from .certificates import prove_with_certificate
-
-    return prove_with_certificate(run)
-
-
-def _index_calculus(run: Run, trusted_only: bool) -> Proof | None:
-    from .sized import prove_for_all_sizes
-
-    return prove_for_all_sizes(run)
-
-
 #: The provers, in the order they are tried. Trusted provers are sound by construction
 #: (polynomial and rational-function arithmetic); the others rely on the gate as a net.
 PROVERS = (
-    Prover("ladder", frozenset({Kind.EQUALITY}), True, _ladder),
-    Prover("certificate", frozenset({Kind.RELATION}), False, _certificate),
-    Prover("index calculus", frozenset({Kind.SIZED}), False, _index_calculus),
+    Prover("ladder", frozenset({Kind.EQUALITY}), True, run_ladder),
+    Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
+    Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
 )
 
 
@@ -300,7 +216,7 @@ def decide_problem(problem: Problem, budget: float | None = None) -> Result:
     """Decide one problem through every stage, in order (runs in the caller's process)."""
     started = time.perf_counter()
     deadline = None if budget is None else time.monotonic() + budget * 0.9
-    run = Run(problem, deadline, budget)
+    run = Run(problem, deadline, budget, decide=decide_problem)
     for stage in STAGES:
         result = stage(run)
         if result is not None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
+from ..model import relation_text
+
 __all__ = ["sign_rewrites"]
 
 
@@ -46,8 +48,6 @@ def _settled(e, sign: str) -> dict:
 
 def sign_rewrites(where) -> tuple[dict, list[str]]:
     """Substitutions valid on the regions ``e > 0``, ``e < 0`` (and non-strict) for non-symbol e."""
-    from .context import relation_text
-
     subs: dict = {}
     used: list[str] = []
     for rel in where:

@@ -29,6 +29,7 @@ from .functions import polynomial_stand_ins
 from .indexed import Known, differentiate, prove_zero, rename_bound
 from .instances import agree, agree_fast, builder, index_values, instance, scaled_value
 from .numeric import NotNumeric, recheck
+from .problem import Evidence, Found, Proof
 from .timeout import TimeLimit, time_box
 
 __all__ = ["cross_check_evidence", "prove_for_all_sizes", "has_indexed", "size_assignments"]
@@ -152,8 +153,6 @@ def _stand_ins(problem):
 
 def cross_check_evidence(problem, deadline: float | None):
     """The gate for a claim over symbolic sizes: written-out instances at concrete sizes."""
-    from .gate import Evidence, Found
-
     if isinstance(problem.lhs, sp.MatrixBase):
         return Evidence("cross-check", False, detail="a claim over symbolic sizes is stated entry by entry, with free indices; this one is a matrix")
     concrete_problem, why = _stand_ins(problem)
@@ -177,8 +176,6 @@ def cross_check_evidence(problem, deadline: float | None):
 
 def prove_for_all_sizes(run):
     """The index calculus: a Proof when lhs - rhs reduces to 0 for every size in range, else None."""
-    from .pipeline import Proof
-
     p = run.problem
     known = Known(tuple(p.sizes), tuple(p.indices), frozenset(i for i, _, _ in p.indices))
     started = time.perf_counter()

@@ -1,0 +1,126 @@
+"""The data every stage of the pipeline reads and writes: the problem, its kind, a run, a proof.
+
+Kept apart from pipeline.py so that the provers (ladder, certificates, sized) import
+these types without importing the pipeline that calls them.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+from ..model import Status
+from ..report import Attempt, Outcome, Result
+
+__all__ = ["Kind", "Problem", "Run", "Proof", "Evidence", "Found"]
+
+
+class Kind(enum.Enum):
+    """What the claim states: an equality, an inequality (or Loewner order), or either over symbolic sizes."""
+
+    EQUALITY = "equality"
+    RELATION = "relation"
+    SIZED = "sized"
+    SIZED_RELATION = "sized relation"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One statement ``lhs relation rhs`` with everything it is decided under."""
+
+    lhs: sp.Basic
+    rhs: sp.Basic
+    relation: str = "=="
+    certificate: sp.Basic | None = None
+    given: tuple = ()
+    where: tuple = ()
+    sizes: tuple = ()
+    indices: tuple = ()
+    by: str = "auto"
+    seed: int = 0
+
+    @property
+    def kind(self) -> Kind:
+        sized = bool(self.sizes) or any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in (self.lhs, self.rhs))
+        if self.relation == "==":
+            return Kind.SIZED if sized else Kind.EQUALITY
+        return Kind.SIZED_RELATION if sized else Kind.RELATION
+
+
+@dataclass(frozen=True)
+class Found:
+    """A re-checked counterexample: a value for every free symbol, and both sides' values there."""
+
+    point: dict
+    lhs_value: sp.Basic | None
+    rhs_value: sp.Basic | None
+    entry: tuple[int, int] | None = None
+    vector: tuple | None = None  # for a matrix inequality: v with v^T (lhs - rhs) v on the wrong side
+    interpretation: tuple = ()  # concrete functions ((f, Lambda), ...) standing in for undefined ones
+    interpretation_only: bool = False  # false only under a stand-in that may lack the functions' stated properties
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the gate saw."""
+
+    tactic: str  # "numeric" or "cross-check", for the trace
+    ran: bool  # False: the claim could not be evaluated at any point
+    seen: int = 0  # feasible points evaluated
+    agreed: int = 0  # of those, points where both sides were defined and agreed
+    witness: Found | None = None
+    detail: str = ""  # in words, for the trace
+    seconds: float = 0.0
+    where_text: str = ""  # " at any checked size" for claims over sizes
+    agreement: str = ""  # in words, what agreed ("numerically equal at 20 points"), for reasons
+
+    @property
+    def summary(self) -> str:
+        if not self.ran:
+            return "no numeric check possible"
+        return self.agreement or self.detail
+
+
+@dataclass
+class Run:
+    """What the stages have established so far about one problem (internal to a decision)."""
+
+    problem: Problem
+    deadline: float | None
+    budget: float | None
+    trace: list[Attempt] = field(default_factory=list)
+    used: tuple[str, ...] = ()  # rewrites and assumptions the verdict rests on, in words
+    context: Context | None = None
+    evidence: Evidence | None = None
+    domains: tuple[str, ...] = ()
+    why_not: str = ""  # set by a prover that gave up, for the reason
+    rewrites: list[str] = field(default_factory=list)  # exact rewrites applied (part of the proof's tactic)
+    dropped: tuple = ()  # assumptions about other symbols: a counterexample must still satisfy them
+    open_entries: list | None = None  # the entries of a matrix claim the ladder left open
+    #: the pipeline itself, for a prover that decides a sub-problem (a certificate's identity)
+    decide: Callable[["Problem", float | None], Result] | None = None
+
+    def result(self, status: Status, reason: str = "", **extra) -> Result:
+        return Result(status, tuple(self.trace), reason=reason, domains=self.domains,
+                      relation=self.problem.relation, **extra)
+
+    def undecided(self, tactic: str, outcome: Outcome, reason: str, detail: str | None = None) -> Result:
+        self.trace.append(Attempt(tactic, outcome, detail if detail is not None else reason))
+        return self.result(Status.UNDECIDED, reason)
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a prover established: the tactics that closed it and what it relied on."""
+
+    tactic: str
+    used: tuple[str, ...] = ()
+
+
