@@ -163,3 +163,22 @@ def test_a_rung_that_hangs_gives_way_to_the_next(monkeypatch):
 def test_a_false_claim_is_refuted_whatever_the_seed(value):
     result = check(x**2, x, where=[x > value], timeout=60, seed=3)
     assert result.status is Status.REFUTED
+
+
+def test_check_rejects_a_sum_over_an_undeclared_size_as_a_claim_does():
+    with pytest.raises(ValueError, match="bounds a sum but is not declared"):
+        check(Sum(z[d], (d, 1, n)), 0)
+
+
+def test_a_value_evalf_cannot_resolve_is_no_counterexample():
+    from sympy import diff, log
+
+    from verifier.engine.context import build_context
+    from verifier.engine.numeric import Sampler, recheck
+
+    h, y = symbols("h y", real=True)
+    sigma = 1 / (1 + exp(-h))
+    loss = -(y * log(sigma) + (1 - y) * log(1 - sigma))
+    # At h = 10201 plain evalf gives d loss/dh = 7e-4283 instead of 1: a false witness.
+    assert recheck(diff(loss, h), sigma - y, {h: 10201, y: 0}, Sampler(build_context(), {h, y})) is None
+    assert check(diff(loss, h), sigma - y, timeout=60).status is not Status.REFUTED

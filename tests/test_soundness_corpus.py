@@ -158,7 +158,7 @@ CORPUS = [
     Case("linear fact, wrong use", r * s, r * (2 * r - 1), REFUTED, (Eq(s - 2 * r, 1),)),
     Case("nonlinear fact r^2 = 1 does not give r = 1", r, 1, REFUTED, (Eq(r**2, 1),)),
     Case("nonlinear fact on r > 0", r, 1, TRUE, (Eq(r**2, 1),), (r > 0,)),
-    Case("fact with a bound variable", Sum(i, (i, 1, n)), 3 * n, REFUTED, (Eq(i, 3),), (n > 0,)),
+    Case("fact with a bound variable", Sum(i, (i, 1, 3)) * n, 3 * n, REFUTED, (Eq(i, 3),), (n > 0,)),
     # c = log(6) - log(2) - log(3) is 0 but not reduced by SymPy: the fact says x = 1
     # and nothing about y; solving it for y divides by zero (found by attack: x == 1 was
     # "refuted" at y = 1/c).

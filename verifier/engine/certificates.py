@@ -194,7 +194,7 @@ def scalar_counterexample(diff, strict, sampler, count):
         wrong = real < -_tol(DIGITS) or (strict and abs(real) <= _tol(DIGITS))
         if not wrong or not sampler.feasible(point):
             continue
-        again = evaluate(diff, point, RECHECK_DIGITS)
+        again = evaluate(diff, point, RECHECK_DIGITS, strict=True)
         again = _real_value(again, RECHECK_DIGITS) if again is not None else None
         if again is None:
             continue
@@ -270,7 +270,7 @@ def matrix_counterexample(diff, strict, sampler, count, seed):
         form = (vec.T * diff.xreplace(point) * vec)[0, 0]
         if not sampler.feasible(point):
             continue
-        value = evaluate(form, point, RECHECK_DIGITS)
+        value = evaluate(form, point, RECHECK_DIGITS, strict=True)
         real = _real_value(value, RECHECK_DIGITS) if value is not None else None
         if real is not None and real < -_tol(RECHECK_DIGITS, scale):
             return point, v, real, seen

@@ -27,7 +27,10 @@ def _value(expr, point: dict):
         value = value.doit()
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         return None
-    value = sp.N(value, DIGITS)
+    try:  # strict: the value must carry DIGITS correct digits, or it is no evidence
+        value = value.evalf(DIGITS, strict=True, maxn=4 * DIGITS + 2000) if value != 0 else value
+    except Exception:
+        return None
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         return None
     return value

@@ -25,7 +25,7 @@ from ..model import Status
 from ..report import Result
 from .certificates import is_real
 from .context import build_context
-from .numeric import NotNumeric, Sampler, find_counterexample
+from .numeric import NotNumeric, Sampler, find_counterexample, in_exponents
 
 __all__ = ["polynomial_stand_ins", "refute_with_polynomials", "Concrete"]
 
@@ -122,7 +122,7 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
         ctx = build_context(c_given, c_where)
         if ctx.unsatisfiable:
             return None
-        sampler = Sampler(ctx, c_lhs.free_symbols | c_rhs.free_symbols, seed)
+        sampler = Sampler(ctx, c_lhs.free_symbols | c_rhs.free_symbols, seed, tame=in_exponents([c_lhs, c_rhs]))
         witness, agreed, _ = find_counterexample(c_lhs, c_rhs, sampler, count)
     except (NotNumeric, TypeError, ValueError):
         return None

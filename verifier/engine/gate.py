@@ -24,7 +24,7 @@ from . import functions
 from .certificates import matrix_counterexample, orient, scalar_counterexample
 from .context import build_context
 from .interpret import interpreted_counterexample
-from .numeric import NotNumeric, Sampler, find_counterexample, special_values
+from .numeric import NotNumeric, Sampler, find_counterexample, in_exponents, special_values
 from .problem import Evidence, Found, Kind
 from .sized import cross_check_evidence
 
@@ -58,8 +58,8 @@ def _equality(problem, context) -> Evidence:
     lhs, rhs = problem.lhs, problem.rhs
     count = max(6, min(20, 400 // _entries_of(lhs)))
     symbols = lhs.free_symbols | rhs.free_symbols
-    special = special_values(list(lhs) + list(rhs) if isinstance(lhs, sp.MatrixBase) else [lhs, rhs], symbols)
-    sampler = Sampler(context, symbols, problem.seed, special)
+    sides = list(lhs) + list(rhs) if isinstance(lhs, sp.MatrixBase) else [lhs, rhs]
+    sampler = Sampler(context, symbols, problem.seed, special_values(sides, symbols), in_exponents(sides))
     try:
         witness, agreed, seen = find_counterexample(lhs, rhs, sampler, count)
     except NotNumeric as exc:
@@ -93,7 +93,9 @@ def _relation(problem, context) -> Evidence:
     is_matrix = isinstance(diff, sp.MatrixBase)
     if is_matrix and diff.rows != diff.cols:
         return Evidence("numeric", False, detail=f"a matrix inequality needs square matrices, not {diff.rows}x{diff.cols}")
-    sampler = Sampler(context, lhs.free_symbols | rhs.free_symbols, problem.seed)
+    symbols = lhs.free_symbols | rhs.free_symbols
+    sides = list(diff) if is_matrix else [diff]
+    sampler = Sampler(context, symbols, problem.seed, special_values(sides, symbols), in_exponents(sides))
     try:
         if is_matrix:
             point, vector, value, seen = matrix_counterexample(diff, strict, sampler, 12, problem.seed)

@@ -22,7 +22,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .context import build_context
-from .numeric import NotNumeric, Sampler, find_counterexample
+from .numeric import NotNumeric, Sampler, find_counterexample, in_exponents
 
 __all__ = ["interpreted_counterexample"]
 
@@ -71,7 +71,7 @@ def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int
             ctx = build_context(facts, regions)
             if ctx.unsatisfiable:
                 continue
-            sampler = Sampler(ctx, left.free_symbols | right.free_symbols, seed)
+            sampler = Sampler(ctx, left.free_symbols | right.free_symbols, seed, tame=in_exponents([left, right]))
             witness, _, _ = find_counterexample(left, right, sampler, 8)
         except (NotNumeric, TypeError, ValueError):
             continue

@@ -20,7 +20,7 @@ from sympy.logic.boolalg import BooleanTrue
 
 from .context import Context, fact_holds, replace_symbols, satisfies_domain
 
-__all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck", "special_values"]
+__all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck", "special_values", "in_exponents"]
 
 R = sp.Rational
 #: Readable values tried first, so counterexamples are small when they can be.
@@ -33,11 +33,16 @@ COMPLEX = (sp.I, 4 * sp.I, 1 + sp.I, R(-1, 3) + R(7, 2) * sp.I, -2 - 3 * sp.I, R
 #: 0 and -1, values in (-1, 0), magnitudes up to 10^6 (a false claim may hold on
 #: every small value: Heaviside(x - x^3/10^4 - 1) = 1 for 1 < x < 100).
 WIDE = tuple(map(R, (0, -1, R(-1, 3), 10, -10, 101, R(-2, 3), 1000, -1000, R(1, 1000), 10**4, -(10**5), 10**6, R(-1, 100), -(10**6))))
+#: For symbols inside an exponent (exp(1000 x) costs SymPy's evalf millions of bits):
+#: the wide values up to magnitude 10.
+WIDE_TAME = tuple(v for v in WIDE if abs(v) <= 10)
 #: Offsets from a pole or branch point of the claim (a root of a denominator or of a
 #: log's argument), on both sides.
 NEAR = tuple(map(R, (R(1, 1000), R(-1, 1000), R(1, 7), R(-1, 7))))
 DIGITS = 30
 RECHECK_DIGITS = 60
+#: The precision (in digits) a strict evaluation may work at before it gives up.
+STRICT_MAX_DIGITS = 2000
 
 
 class NotNumeric(Exception):
@@ -53,11 +58,14 @@ class Witness:
     difference: sp.Basic
 
 
-def evaluate(expr, point: dict, digits: int = DIGITS):
+def evaluate(expr, point: dict, digits: int = DIGITS, strict: bool = False):
     """The value of ``expr`` at ``point``, or None where it is undefined there.
 
     SymPy raises on some points (Max of a non-real number, a comparison in a
     Piecewise): the expression is then taken as undefined there, never as a value.
+    ``strict``: the value must carry ``digits`` correct digits (SymPy's evalf, which
+    otherwise may return 1 - 1/(exp(-10201) + 1) as 7e-4283 instead of 1); if it
+    cannot, None. Used wherever a value is evidence against a claim.
     """
     try:
         value = replace_symbols(expr, point)
@@ -65,10 +73,13 @@ def evaluate(expr, point: dict, digits: int = DIGITS):
             value = value.doit()
         if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
             return None
-        value = sp.N(value, digits)
+        if strict and value.is_number and value != 0:
+            value = value.evalf(digits, strict=True, maxn=STRICT_MAX_DIGITS)
+        else:
+            value = sp.N(value, digits)
     except NotNumeric:
         raise
-    except Exception:
+    except Exception:  # PrecisionExhausted among them: no trustworthy value here
         return None
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None
@@ -92,10 +103,12 @@ def _symbols(*exprs) -> set:
 class Sampler:
     """Points that satisfy every assumption in ``context``, from a seeded generator."""
 
-    def __init__(self, context: Context, symbols, seed: int = 0, special: dict | None = None):
+    def __init__(self, context: Context, symbols, seed: int = 0, special: dict | None = None, tame=frozenset()):
         self.context = context
         #: per symbol, values worth trying besides WIDE (near the claim's poles)
         self.special = special or {}
+        #: symbols that occur in an exponent: no huge magnitudes for them
+        self.tame = frozenset(tame)
         eliminated = {s for s, _ in context.sample_elimination}
         extra = _symbols(*(v for _, v in context.sample_elimination))
         for fact in tuple(context.residual_given) + tuple(context.where):
@@ -114,8 +127,14 @@ class Sampler:
         rng = self.rng
         may_be_complex = symbol.is_real is not True
         for shift in range(40):
-            if phase == "wide":
-                pool = tuple(self.special.get(symbol, ())) + WIDE
+            if phase == "small":
+                # small values, shrinking with the number of symbols: a fact such as
+                # y1 + ... + yk = 1 over nonnegative y leaves the eliminated one feasible
+                value = R(rng.randint(0, 12), 12 * max(1, len(self.free)))
+                if not symbol.is_nonnegative and rng.random() < 0.5:
+                    value = -value
+            elif phase == "wide":
+                pool = tuple(self.special.get(symbol, ())) + (WIDE_TAME if symbol in self.tame else WIDE)
                 value = pool[(index + shift) % len(pool)] if shift < len(pool) else rng.choice(SIMPLE)
             elif phase == "random":
                 if symbol.is_integer:
@@ -172,6 +191,8 @@ class Sampler:
                 return
             if attempt >= 6 and attempt % 3 == 2:
                 phase = "wide"
+            elif attempt >= len(SIMPLE) and attempt % 3 == 1:
+                phase = "small"
             else:
                 phase = "sweep" if attempt < len(SIMPLE) else ("simple" if attempt < len(SIMPLE) + count else "random")
             point = {}
@@ -221,6 +242,18 @@ def special_values(exprs, symbols) -> dict:
     return out
 
 
+def in_exponents(exprs) -> frozenset:
+    """The symbols that occur in an exponent (exp, hyperbolic functions, a symbolic power)."""
+    found: set = set()
+    for expr in exprs:
+        if not isinstance(expr, sp.Basic):
+            continue
+        for node in expr.atoms(sp.exp, sp.sinh, sp.cosh, sp.tanh, sp.Pow):
+            argument = node.exp if isinstance(node, sp.Pow) else node.args[0]
+            found |= argument.free_symbols
+    return frozenset(found)
+
+
 def _entries(lhs, rhs):
     if isinstance(lhs, sp.MatrixBase):
         return [((i, j), lhs[i, j], rhs[i, j]) for i in range(lhs.rows) for j in range(lhs.cols)]
@@ -231,9 +264,9 @@ def recheck(lhs, rhs, point: dict, sampler: Sampler) -> Witness | None:
     """Re-derive a counterexample from scratch at higher precision; None if it does not hold up."""
     if not sampler.feasible(point):
         return None
-    left = evaluate(lhs, point, RECHECK_DIGITS)
-    right = evaluate(rhs, point, RECHECK_DIGITS)
-    gap = evaluate(lhs - rhs, point, RECHECK_DIGITS)
+    left = evaluate(lhs, point, RECHECK_DIGITS, strict=True)
+    right = evaluate(rhs, point, RECHECK_DIGITS, strict=True)
+    gap = evaluate(lhs - rhs, point, RECHECK_DIGITS, strict=True)
     if left is None or right is None or gap is None:
         return None
     if abs(complex(gap)) <= _tolerance(RECHECK_DIGITS, left, right):
