@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 from ..model import as_sympy
 from ..report import Attempt, Outcome
 from .context import relation_text
-from .functions import polynomial_stand_ins
+from .functions import apply_interpretation, polynomial_stand_ins
 from .indexed import Known, differentiate, prove_zero, rename_bound
 from .instances import agree, agree_fast, builder, index_values, instance, scaled_value
 from .numeric import NotNumeric, recheck
@@ -133,29 +133,36 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
 
 
 def _stand_ins(problem):
-    """The problem with concrete polynomials for its undefined functions, or a reason it cannot have them."""
+    """(problem with concrete functions for its undefined ones, the stand-ins, why not)."""
     exprs = [problem.lhs, problem.rhs, *problem.given, *problem.where]
     if not any(isinstance(e, sp.Basic) and e.atoms(AppliedUndef) for e in exprs):
-        return problem, None
+        return problem, {}, None
     stand_ins = polynomial_stand_ins(exprs)
     if not stand_ins:
-        return None, "an undefined function with a stated sign or integrality has no polynomial stand-in"
+        return None, {}, "an undefined function with a stated integrality has no stand-in"
 
     def put(e):
-        for (func, _arity), lam in stand_ins.items():
-            e = e.replace(lambda node, f=func, a=_arity: isinstance(node, AppliedUndef) and node.func == f and len(node.args) == a,
-                          lambda node, lam=lam: lam(*node.args))
-        return e
+        return apply_interpretation(e, stand_ins)
 
     return replace(problem, lhs=put(problem.lhs), rhs=put(problem.rhs), given=tuple(map(put, problem.given)),
-                   where=tuple(map(put, problem.where))), None
+                   where=tuple(map(put, problem.where))), stand_ins, None
+
+
+def _interpretation(stand_ins: dict, point: dict) -> tuple[dict, tuple]:
+    """(the point without the stand-ins' coefficients, the concrete functions at those coefficients)."""
+    coefficients = set()
+    for lam in stand_ins.values():
+        coefficients |= lam.expr.free_symbols - set(lam.variables)
+    functions = tuple((func, sp.Lambda(lam.variables, sp.expand(lam.expr.xreplace({c: point.get(c, 0) for c in coefficients}))))
+                      for (func, _), lam in stand_ins.items())
+    return {k: v for k, v in point.items() if k not in coefficients}, functions
 
 
 def cross_check_evidence(problem, deadline: float | None):
     """The gate for a claim over symbolic sizes: written-out instances at concrete sizes."""
     if isinstance(problem.lhs, sp.MatrixBase):
         return Evidence("cross-check", False, detail="a claim over symbolic sizes is stated entry by entry, with free indices; this one is a matrix")
-    concrete_problem, why = _stand_ins(problem)
+    concrete_problem, stand_ins, why = _stand_ins(problem)
     if concrete_problem is None:
         return Evidence("cross-check", False, detail=why)
     p = concrete_problem
@@ -165,8 +172,11 @@ def cross_check_evidence(problem, deadline: float | None):
         witness, checked, agreed, gap = None, [], 0, str(exc)
     sizes_text = "; ".join(checked) if checked else "no size"
     if witness is not None:
-        point = ", ".join(f"{k} = {v}" for k, v in witness["point"].items())
-        found = Found(witness["point"], witness["lhs"], witness["rhs"])
+        values, functions = _interpretation(stand_ins, witness["point"])
+        point = ", ".join(f"{k} = {v}" for k, v in values.items())
+        if functions:
+            point += "; for " + "; ".join(f"{f.__name__}({', '.join(map(str, lam.variables))}) = {sp.sstr(lam.expr)}" for f, lam in functions)
+        found = Found(values, witness["lhs"], witness["rhs"], interpretation=functions)
         return Evidence("cross-check", True, max(agreed, 1), agreed, found, f"sides differ at {witness['at']}: {point}",
                         where_text=" at any checked size")
     if gap:
