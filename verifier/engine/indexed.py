@@ -172,26 +172,42 @@ def outer_limit(expr: sp.Sum):
     return index, lo, hi, inner
 
 
-def _fresh(expr):
-    """Every bound index renamed to a fresh Dummy."""
-    if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum):
+def _fresh(expr, memo: dict):
+    """Every bound index renamed to a fresh Dummy (equal subtrees share one renaming: they are
+    separate sums, each binding its own index, so no capture can arise)."""
+    if not isinstance(expr, sp.Basic) or not expr.args:
         return expr
+    if expr in memo:
+        return memo[expr]
     if isinstance(expr, sp.Sum):
         index, lo, hi, inner = outer_limit(expr)
         new = sp.Dummy(index.name, integer=True)
-        return sp.Sum(_fresh(inner.xreplace({index: new})), (new, _fresh(lo), _fresh(hi)))
-    return expr.func(*[_fresh(a) for a in expr.args])
+        out = sp.Sum(_fresh(inner.xreplace({index: new}), memo), (new, _fresh(lo, memo), _fresh(hi, memo)))
+    elif not expr.has(sp.Sum):
+        out = expr
+    else:
+        out = expr.func(*[_fresh(a, memo) for a in expr.args])
+    memo[expr] = out
+    return out
 
 
-def _by_depth(expr, depth: int, family: str):
-    if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum):
+def _by_depth(expr, depth: int, family: str, memo: dict):
+    if not isinstance(expr, sp.Basic) or not expr.args:
         return expr
+    key = (expr, depth)
+    if key in memo:
+        return memo[key]
     if isinstance(expr, sp.Sum):
         index, lo, hi, inner = outer_limit(expr)
         new = _bound(depth, family)
-        body = _by_depth(inner.xreplace({index: new}), depth + 1, family)
-        return sp.Sum(body, (new, _by_depth(lo, depth, family), _by_depth(hi, depth, family)))
-    return expr.func(*[_by_depth(a, depth, family) for a in expr.args])
+        body = _by_depth(inner.xreplace({index: new}), depth + 1, family, memo)
+        out = sp.Sum(body, (new, _by_depth(lo, depth, family, memo), _by_depth(hi, depth, family, memo)))
+    elif not expr.has(sp.Sum):
+        out = expr
+    else:
+        out = expr.func(*[_by_depth(a, depth, family, memo) for a in expr.args])
+    memo[key] = out
+    return out
 
 
 def rename_bound(expr, depth: int = 0, family: str = ITER):
@@ -201,7 +217,7 @@ def rename_bound(expr, depth: int = 0, family: str = ITER):
     the sum at nesting depth d gets the name ``family + d``. ``expr`` may hold free
     indices of this family only below ``depth`` (those of enclosing sums).
     """
-    return _by_depth(_fresh(expr), depth, family)
+    return _by_depth(_fresh(expr, {}), depth, family, {})
 
 
 def differentiate(expr):

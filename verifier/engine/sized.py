@@ -40,7 +40,7 @@ __all__ = ["cross_check_evidence", "prove_for_all_sizes", "has_indexed", "size_a
 CONCRETE_DERIVATIVES_UP_TO = 7
 #: Offsets from each size's least value: the least, both parities, a size well beyond.
 OFFSETS = (0, 1, 2, 6)
-LARGE = 50
+LARGE = 16
 
 
 def has_indexed(*exprs) -> bool:
