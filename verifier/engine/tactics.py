@@ -63,10 +63,10 @@ def evaluate(expr):
     alone (the index calculus owns them). Innermost first, so a derivative of a
     finite sum sees the terms.
     """
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(evaluate)
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative, sp.Subs, sp.Sum, sp.Product):
         return expr
-    if isinstance(expr, (sp.MatrixBase,)):
-        return expr.applyfunc(evaluate)
     args = [evaluate(a) for a in expr.args]
     if isinstance(expr, (sp.Sum, sp.Product)):
         rebuilt = expr.func(*args)
