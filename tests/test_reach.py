@@ -209,3 +209,76 @@ def test_corpus_has_no_false_proof_and_every_mutant_is_refuted():
             assert result.status is not Status.REFUTED, f"{entry.name}: a true identity refuted"
     assert false_proofs == []
     assert unrefuted == []
+
+
+# --- the new rungs against rewrites that hold only on part of the domain ---------------------
+
+FUZZ_SYMBOLS = [x, u, p, q, z]
+FUZZ_VALUES = [Rational(1, 2), Rational(-3, 2), Rational(5, 2), 3, -4, sp.I, 1 + 2 * sp.I, Rational(-1, 3) - sp.I]
+BRANCH_TRAPS = [
+    lambda e: e.replace(lambda a: isinstance(a, sp.Pow) and a.exp == Rational(1, 2) and a.base.is_Pow and a.base.exp == 2,
+                        lambda a: a.base.base),
+    lambda e: sp.asin(sp.sin(e)),
+    lambda e: sp.atan(sp.tan(e)),
+    lambda e: sp.log(sp.exp(e)),
+    lambda e: sp.acosh(sp.cosh(e)),
+    lambda e: sp.sqrt(e**2),
+    lambda e: sp.logcombine(e, force=True),
+    lambda e: sp.expand_log(e, force=True),
+]
+
+
+def _random_expression(rng, depth):
+    if depth == 0:
+        return rng.choice(FUZZ_SYMBOLS + [sp.Integer(rng.randint(-2, 2)), Rational(rng.randint(1, 3), 2)])
+    a = _random_expression(rng, depth - 1)
+    # (no acosh: its values on its cut have imaginary part exactly pi, where 30-digit
+    # evaluation of log(exp(.)) picks either side of the cut and reports false differences)
+    op = rng.choice(["add", "mul", "sqrt", "log", "sin", "tanh", "asin", "atan", "exp"])
+    if op in ("add", "mul"):
+        b = _random_expression(rng, depth - 1)
+        return a + b if op == "add" else a * b
+    return {"sqrt": sp.sqrt, "log": sp.log, "sin": sp.sin, "tanh": sp.tanh, "asin": sp.asin, "atan": sp.atan,
+            "exp": sp.exp}[op](a)
+
+
+def _differ(a, b, rng):
+    from verifier.engine.context import satisfies_domain
+
+    symbols_ = sorted(a.free_symbols | b.free_symbols, key=str)
+    for _ in range(30):
+        point = {s_: rng.choice([v for v in FUZZ_VALUES if satisfies_domain(s_, v)]) for s_ in symbols_}
+        try:
+            left, right = sp.N(a.xreplace(point), 30), sp.N(b.xreplace(point), 30)
+            if left.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or right.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                continue
+            if abs(complex(left - right)) > 1e-15 * (1 + abs(complex(left))):
+                return point
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+    return None
+
+
+def test_new_rungs_never_reduce_a_branch_cut_trap_to_zero():
+    import random
+
+    rng = random.Random(1102)
+    new = [r for r in tactics.RUNGS if r.name in ("exponentials", "denest", "logcombine", "trigsimp")]
+    wrong, tried = [], 0  # 60 false-in-general rewrites; a reported zero must hold at every sampled point
+    while tried < 60:
+        a = _random_expression(rng, rng.randint(1, 2))
+        try:
+            b = rng.choice(BRANCH_TRAPS)(a)
+        except Exception:
+            continue
+        if b == a:
+            continue
+        tried += 1
+        for rung in new:
+            try:
+                zero = rung.transform(a - b) == 0
+            except Exception:
+                continue
+            if zero and _differ(a, b, rng) is not None:
+                wrong.append(f"{rung.name}: {a} == {b} at {_differ(a, b, rng)}")
+    assert wrong == []

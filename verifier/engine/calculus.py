@@ -9,7 +9,7 @@ same way with that variable fixed.
 Everything that matters for soundness is checked here, conservatively:
 
 * D is built only from + * / powers, exp, log, roots, sin, cos, sinh, cosh, tanh,
-  atan, asinh and asin, acos, acosh, atanh (no Abs, sign, Piecewise, floor, Max, ...);
+  atan, asinh and asin, acos, acot, acosh, atanh (no Abs, sign, Piecewise, floor, Max, ...);
 * on B every denominator is nonzero, every log, root or non-integer power has a
   positive argument, asin/acos/atanh arguments lie in (-1, 1), acosh ones above 1.
   Each condition is shown by SymPy's assumptions after each variable is written as
@@ -162,6 +162,8 @@ def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | No
         if isinstance(e, (sp.asin, sp.acos, sp.atanh)):
             arg, inner = e.args[0], at.args[0]
             return need(_positive(1 - inner) and _positive(1 + inner), f"-1 < {arg} < 1")
+        if isinstance(e, sp.acot):  # SymPy's real acot jumps at 0
+            return need(_shown(lambda a: a.is_extended_real, at.args[0]) and _nonzero(at.args[0]), f"{e.args[0]} real and != 0")
         if isinstance(e, sp.acosh):
             return need(_positive(at.args[0] - 1), f"{e.args[0]} > 1")
         return False  # Abs, sign, Piecewise, floor, Max, undefined functions, ...
@@ -184,6 +186,20 @@ def _points(box: dict):
         choices.append(inside[:4])
     for values in itertools.islice(itertools.product(*choices), 16):
         yield dict(zip(box, values))
+
+
+def _zero_on_box(derivative, substitution: dict, is_zero) -> bool:
+    """Whether ``is_zero`` proves the derivative zero, as it stands or with each variable
+    written as its bijection onto the interval (where SymPy then knows 1 - u > 0 and
+    1 + u > 0 for u in (-1, 1), and can split roots). Zero for every t > 0 is zero on
+    the whole open interval, since the bijection is onto."""
+    for form in (derivative, derivative.xreplace(substitution)):
+        try:
+            if is_zero(form):
+                return True
+        except Exception:
+            continue
+    return False
 
 
 def _default_value(expr, point: dict):
@@ -213,10 +229,7 @@ def constant_difference(diff, interval_of: dict, is_zero: Callable[[sp.Expr], bo
     if conditions is None:
         return None
     for symbol in sorted(box, key=sp.default_sort_key):
-        try:
-            if not is_zero(sp.diff(diff, symbol)):
-                return None
-        except Exception:
+        if not _zero_on_box(sp.diff(diff, symbol), substitution, is_zero):
             return None
     found = None
     for point in _points(box):
