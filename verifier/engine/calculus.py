@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import sympy as sp
 
@@ -148,7 +148,7 @@ def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | No
         if not all(visit(a) for a in e.args):
             return False
         at = e.xreplace(substitution)
-        if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, _ENTIRE):
+        if isinstance(e, (sp.Add, sp.Mul, *_ENTIRE)):
             return True
         if isinstance(e, _REAL_SMOOTH):
             return need(_shown(lambda a: a.is_extended_real, at.args[0]), f"{e.args[0]} real")
@@ -174,7 +174,7 @@ def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | No
 def _points(box: dict):
     """Rational points of the open box to try, nicest first."""
     choices = []
-    for symbol, interval in box.items():
+    for interval in box.values():
         inside = [c for c in _CANDIDATES if interval.start < c < interval.end]
         if interval.start.is_finite and interval.end.is_finite:
             inside.append((interval.start + interval.end) / 2)

@@ -21,7 +21,7 @@ Outline:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 
