@@ -137,8 +137,8 @@ def test_a_broken_engine_is_caught(monkeypatch):
     import verifier.engine as engine
     from verifier.engine import tactics
 
-    monkeypatch.setattr(engine, "find_counterexample", lambda lhs, rhs, sampler, count: (None, count, count))
-    monkeypatch.setattr(tactics, "RUNGS", (("expand", lambda e: 0),) + tactics.RUNGS[1:])
+    monkeypatch.setattr(engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count: (None, count, count))
+    monkeypatch.setattr(tactics, "RUNGS", (tactics.Rung("expand", lambda e: 0, 0.04, trusted=True),) + tactics.RUNGS[1:])
     derivation = Derivation(name="square", title="t", claims=[Claim("sq", lhs=(r + s) ** 2, rhs=r**2 + 2 * r * s + s**2)])
     report = mutate_derivation(derivation, timeout=None)
     assert report.proved and report.count(Status.REFUTED) == 0

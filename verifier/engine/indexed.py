@@ -42,7 +42,7 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 from . import tactics
 from .context import _eliminate
 
-__all__ = ["Known", "Proof", "prove_zero", "rename_bound", "differentiate", "nonnegative"]
+__all__ = ["Known", "Proof", "prove_zero", "smallest_leftover", "rename_bound", "differentiate", "nonnegative"]
 
 #: Bound indices are renamed to iota0, iota1, ... by depth while normalising, and to
 #: kappa0, kappa1, ... inside a sum taken as an atom. They are Dummies (one per family
@@ -85,6 +85,9 @@ class Proof:
     rules: list = field(default_factory=list)
     ranges: list = field(default_factory=list)
     given: bool = False
+    #: when the proof fails: the smallest term left after normalisation, sums and roots
+    #: written back (for the trace), or None
+    residue: object = None
 
     def rule(self, text: str) -> None:
         if text not in self.rules:
@@ -327,6 +330,14 @@ def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
 # --- atoms ----------------------------------------------------------------------------
 
 
+def _canonical(expr):
+    """One form for equal rational functions of the atoms, so equal radicands share a symbol."""
+    try:
+        return sp.cancel(sp.together(expr))
+    except Exception:  # SymPy raises on some inputs: the expression itself is the key
+        return expr
+
+
 class Atoms:
     """Symbols for sums (up to renaming of bound indices) and for square roots."""
 
@@ -355,8 +366,11 @@ class Atoms:
         args = [self.replace(a) for a in expr.args]
         if expr.is_Pow and args[1].is_Rational and args[1].q == 2:
             # A**(m/2) = sqrt(A)**m: sqrt(A) is taken as a symbol of its own
+            # keyed by the radicand's canonical form: the same radicand can arrive expanded
+            # (from inside a contracted sum) or not, e.g. 1 + (n - 2*S)/n and 2 - 2*S/n
             base = args[0]
-            root = self._symbol(("sqrt", base), "√", base.is_positive is True)
+            key = _canonical(base)
+            root = self._symbol(("sqrt", key), "√", base.is_positive is True or key.is_positive is True)
             return root ** args[1].p
         return expr.func(*args)
 
@@ -384,7 +398,36 @@ def _given_substitution(given, known: Known, atoms: Atoms, proof: Proof) -> dict
 
 
 def prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True) -> tuple[bool, Proof]:
-    """Whether the rules reduce ``expr`` to exactly zero for all sizes and indices in range."""
+    """Whether the rules reduce ``expr`` to exactly zero for all sizes and indices in range.
+
+    When they do not, ``proof.residue`` names the smallest term left after normalisation.
+    """
+    proof = proof if proof is not None else Proof()
+    proved, proof = _prove_zero(expr, known, given, depth, proof, _split)
+    if not proved and proof.residue is None:
+        try:
+            normal = rename_bound(normalise(rename_bound(differentiate(rename_bound(expr, depth)), depth), known, depth, Proof()), depth)
+            proof.residue = smallest_leftover(normal, known)
+        except Exception:  # naming the residue is for the trace only; never fail the attempt
+            proof.residue = None
+    return proved, proof
+
+
+def smallest_leftover(normal, known: Known):
+    """The smallest term of ``normal``'s reduced numerator (sums and roots as atoms, then
+    ``cancel``), with the atoms written back; None when it reduces to zero."""
+    atoms = Atoms(known)
+    reduced = tactics.cancel(atoms.replace(normal))
+    if reduced == 0:
+        return None
+    numerator, _ = sp.fraction(sp.together(reduced))
+    terms = sp.Add.make_args(sp.expand(numerator))
+    smallest = min(terms, key=lambda t: (sp.count_ops(t), sp.default_sort_key(t)))
+    back = {symbol: (sp.sqrt(key[1]) if key[0] == "sqrt" else key[1]) for key, symbol in atoms.table.items()}
+    return smallest.xreplace(back)
+
+
+def _prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True) -> tuple[bool, Proof]:
     proof = proof if proof is not None else Proof()
     expr = rename_bound(differentiate(rename_bound(expr, depth)), depth)
     normal = rename_bound(normalise(expr, known, depth, proof), depth)
@@ -395,7 +438,7 @@ def prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None
         for delta in sorted(normal.atoms(sp.KroneckerDelta), key=sp.default_sort_key):
             a, b = delta.args
             if a in known.free and b in known.free:
-                equal, _ = prove_zero(expr.subs(b, a), known, given, depth, proof, _split=True)
+                equal, _ = _prove_zero(expr.subs(b, a), known, given, depth, proof, _split=True)
                 apart = equal and _closed(normal.xreplace({delta: 0}), known, given, proof)
                 if equal and apart:
                     proof.rule(f"cases {a} = {b} and {a} != {b}")
@@ -412,7 +455,7 @@ def prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None
     for (lo, hi), body in groups.items():
         index = _bound(depth)
         inner = known.with_index(index, lo, hi) if nonnegative(hi - lo + 1, known) else known
-        ok, _ = prove_zero(body, inner, given, depth + 1, proof)
+        ok, _ = _prove_zero(body, inner, given, depth + 1, proof)
         if not ok:
             return False, proof
     proof.rule("sums with equal limits merged, each summand zero")

@@ -15,11 +15,12 @@ import sympy as sp
 
 from ..report import Attempt, Outcome, Result
 from ..model import Status
-from . import tactics
+from ..model import relation_text
+from . import calculus, tactics
 from .problem import Proof
 from .timeout import TimeLimit, time_box
 
-__all__ = ["run_ladder"]
+__all__ = ["run_ladder", "prove_by_calculus"]
 
 GIVEN = tactics.GIVEN
 #: Every rung gets at least this long, whatever its share.
@@ -57,6 +58,14 @@ def _apply(name: str, diff, ctx):
     return rungs[name].transform(ctx.for_proof(diff, with_given)), with_given
 
 
+def _evaluated(diff):
+    """The ladder starts from the evaluated form (derivatives taken, finite sums written out)."""
+    try:
+        return tactics.evaluate(diff)
+    except Exception:  # SymPy raises on some inputs: the rungs see the form as stated
+        return diff
+
+
 def _share(name: str, order: list[str], position: int, remaining: float | None) -> float | None:
     if remaining is None:
         return None
@@ -68,7 +77,7 @@ def _share(name: str, order: list[str], position: int, remaining: float | None) 
 def run_ladder(run, trusted_only: bool):
     """A Proof when every entry of ``lhs - rhs`` reduced to 0; else None (the trace says how far it got)."""
     p, ctx = run.problem, run.context
-    diff = p.lhs - p.rhs
+    diff = _evaluated(p.lhs - p.rhs)
     is_matrix = isinstance(diff, sp.MatrixBase)
     entries = [(i, j) for i in range(diff.rows) for j in range(diff.cols)] if is_matrix else [None]
     open_entries = [e for e in entries if (diff[e] if is_matrix else diff) != 0]
@@ -137,3 +146,47 @@ def run_ladder(run, trusted_only: bool):
         return None
     facts = ctx.given_text if used_given else ()
     return Proof("+".join(dict.fromkeys(settled)), facts + ctx.region_used)
+
+
+def _is_zero(expr) -> bool:
+    """Some rung before ``simplify`` reduces ``expr`` to exactly 0 (for the calculus rung)."""
+    for rung in tactics.RUNGS[:-1]:
+        try:
+            if rung.transform(expr) == 0:
+                return True
+        except Exception:  # SymPy raises on some inputs: that rung proves nothing
+            continue
+    return False
+
+
+def prove_by_calculus(run, trusted_only: bool):
+    """The calculus rung (calculus.py): zero partial derivatives on a box and zero at one point.
+
+    The box comes from the symbols' declared domains cut by the regions; claims with
+    given facts or matrices are left to the ladder.
+    """
+    p = run.problem
+    if isinstance(p.lhs, sp.MatrixBase) or p.given:
+        return None
+    diff = _evaluated(p.lhs - p.rhs)
+    box = calculus.intervals_from(diff.free_symbols, p.where)
+    if not box:
+        return None
+    started = time.perf_counter()
+    try:
+        with time_box(run.remaining()):
+            proof = calculus.constant_difference(diff, box, _is_zero)
+    except TimeLimit as exc:
+        run.trace.append(Attempt("calculus", Outcome.TIME_LIMIT, f"the time ran out ({exc})", time.perf_counter() - started))
+        return None
+    except Exception as exc:  # SymPy raises on some inputs: no proof, and say why
+        run.trace.append(Attempt("calculus", Outcome.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
+        return None
+    took = time.perf_counter() - started
+    if proof is None:
+        run.trace.append(Attempt("calculus", Outcome.NONZERO, "no zero derivative shown on a box of the domain", took))
+        return None
+    run.trace.append(Attempt("calculus", Outcome.ZERO, f"{proof.describe()}; checked: {'; '.join(proof.conditions)}", took))
+    variables = {s for s, _ in proof.interval}
+    regions = tuple(relation_text(w) for w in p.where if w.free_symbols & variables)
+    return Proof("calculus", regions)

@@ -36,7 +36,7 @@ from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text, relevant_assumptions
 from .certificates import prove_with_certificate
 from .gate import feasible_point, search
-from .ladder import run_ladder
+from .ladder import prove_by_calculus, run_ladder
 from .problem import Kind, Problem, Proof, Run
 from .sized import prove_for_all_sizes
 from .witness import beyond_engine, rational_limits
@@ -173,6 +173,7 @@ class Prover:
 #: (polynomial and rational-function arithmetic); the others rely on the gate as a net.
 PROVERS = (
     Prover("ladder", frozenset({Kind.EQUALITY}), True, run_ladder),
+    Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus),
     Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
     Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
 )

@@ -203,6 +203,7 @@ def prove_for_all_sizes(run):
         run.trace.append(Attempt("index calculus", Outcome.ZERO, f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took))
         facts = tuple(relation_text(g) for g in p.given if isinstance(g, sp.Equality))
         return Proof("index calculus", (facts if proof.given else ()) + tuple(proof.ranges))
-    detail = error or f"no reduction to 0 (rules tried: {rules or 'none applied'})"
+    left = f"; left: {sp.sstr(proof.residue)}" if proof is not None and proof.residue is not None else ""
+    detail = error or f"no reduction to 0 (rules tried: {rules or 'none applied'}){left}"
     run.trace.append(Attempt("index calculus", Outcome.ERROR if error else Outcome.NONZERO, detail, took))
     return None

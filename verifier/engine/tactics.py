@@ -4,19 +4,82 @@ Each rung maps ``lhs - rhs`` to an expression equal to it wherever both are
 defined; the claim is proved when a rung returns exactly zero. Only SymPy
 transforms that respect symbol assumptions are used (no ``force=True``), so a
 rewrite such as ``log(x*y) -> log(x) + log(y)`` happens only for positive x, y.
+
+Outline:
+
+* ``evaluate``: unevaluated ``Derivative``/``Subs`` and sums or products with
+  concrete limits, evaluated (the form every rung after ``powers`` starts from);
+* ``RUNGS``: the ordered registry, cheapest first, ending with ``simplify``; each
+  ``Rung`` carries its share of the time limit (the caller does the timing, the
+  transforms are pure functions);
+* ``RUNG_NAMES``: the rung names, in order, from which the tactics are derived.
+
+``simplify`` receives the evaluated form, so the ladder proves every claim that
+``simplify(doit(lhs - rhs)) == 0`` proves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 
-__all__ = ["Rung", "RUNGS", "RUNG_NAMES", "LADDER", "TACTICS", "GIVEN", "expand", "cancel", "powers", "simplify"]
+__all__ = ["Rung", "RUNGS", "RUNG_NAMES", "LADDER", "TACTICS", "GIVEN", "evaluate", "expand", "cancel", "powers", "exponentials",
+           "denest", "logcombine", "trigsimp", "simplify"]
+
+#: A sum or product with concrete limits and at most this many terms is written out.
+WRITE_OUT = 64
+
+_TRIG_HYPERBOLIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
+_INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asinh, sp.acosh, sp.atanh, sp.acoth, sp.asech, sp.acsch)
+
+
+def _written_out(expr):
+    """A Sum or Product with integer limits and few terms, as its terms; else None.
+
+    Written out by substitution, term by term, which is the definition: SymPy's own
+    ``doit`` on ``KroneckerDelta`` summands is wrong in places (ENGINE_NOTES).
+    """
+    function, limits = expr.function, expr.limits
+    ranges = []
+    for index, lo, hi in limits:
+        if not (lo.is_Integer and hi.is_Integer) or not 0 <= hi - lo + 1 <= WRITE_OUT:
+            return None
+        ranges.append((index, int(lo), int(hi)))
+    terms = [function]
+    for index, lo, hi in ranges:  # innermost limit first
+        terms = [t.xreplace({index: v}) for t in terms for v in range(lo, hi + 1)]
+        if len(terms) > WRITE_OUT:
+            return None
+    return sp.Add(*terms) if isinstance(expr, sp.Sum) else sp.Mul(*terms)
+
+
+def evaluate(expr):
+    """Derivatives and substitutions evaluated, finite sums and products written out.
+
+    Side condition: none; evaluating ``Derivative`` and ``Subs`` is their definition,
+    and a sum with concrete limits is its terms. Sums over symbolic ranges are left
+    alone (the index calculus owns them). Innermost first, so a derivative of a
+    finite sum sees the terms.
+    """
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(evaluate)
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative, sp.Subs, sp.Sum, sp.Product):
+        return expr
+    args = [evaluate(a) for a in expr.args]
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        rebuilt = expr.func(*args)
+        written = _written_out(rebuilt)
+        return rebuilt if written is None else evaluate(written)
+    rebuilt = expr.func(*args) if args != list(expr.args) else expr
+    if isinstance(rebuilt, (sp.Derivative, sp.Subs)):
+        return rebuilt.doit(deep=False)
+    return rebuilt
 
 
 def expand(expr):
+    """Multiply out. Side condition: none (a polynomial identity)."""
     return sp.expand(expr)
 
 
@@ -58,46 +121,120 @@ def _exp_as_symbols(expr):
 
 
 def cancel(expr):
-    """Put over one denominator and cancel, exponentials as powers of symbols."""
+    """Put over one denominator and cancel, exponentials as powers of symbols.
+
+    Side condition: none beyond "where defined" (see ``_exp_as_symbols``).
+    """
     return sp.cancel(sp.together(_exp_as_symbols(expr)))
 
 
 def powers(expr):
-    """Split logs, merge powers and denest roots where the symbol domains allow, then cancel."""
+    """Split logs, merge powers and denest roots where the symbol domains allow, then cancel.
+
+    Side condition: SymPy's own, from the symbols' assumptions (``log(a*b) = log(a) +
+    log(b)`` only for positive a, b; ``(a**b)**c = a**(b*c)`` only where it holds).
+    """
     expr = sp.expand_log(expr)  # only where arguments are known positive
     expr = sp.powdenest(sp.powsimp(expr))
     return cancel(expr)
 
 
+def _to_exp_log(expr):
+    """Trigonometric and hyperbolic functions as exponentials, their inverses as logs.
+
+    Each rewrite is SymPy's principal-value definition, an identity for every complex
+    argument (checked against SymPy's own evaluation on the branch cuts too).
+    """
+    expr = expr.rewrite(list(_TRIG_HYPERBOLIC), sp.exp)
+    return expr.rewrite(list(_INVERSE), sp.log)
+
+
+def exponentials(expr):
+    """Trig and hyperbolic functions as exponentials (inverses as logs), then ``cancel``.
+
+    Side condition: none; the rewrites are identities for every complex argument, and
+    ``cancel`` treats exponentials as powers of symbols (``_exp_as_symbols``).
+    """
+    return cancel(_to_exp_log(evaluate(expr)))
+
+
+def _factor_radicands(expr):
+    """Radicands and log arguments factored, so that SymPy's own rules can take roots.
+
+    ``sqrt(4*p**2 + 4*p*q + q**2)`` becomes ``sqrt((2*p + q)**2)``, which SymPy
+    evaluates to ``2*p + q`` only when it knows ``2*p + q >= 0`` from the domains.
+    Factoring is a polynomial identity, so the value is unchanged.
+    """
+    def radical(e):
+        return e.is_Pow and not e.exp.is_Integer and e.base.is_Add
+
+    expr = expr.replace(radical, lambda e: sp.Pow(sp.factor(e.base), e.exp))
+    expr = expr.replace(lambda e: isinstance(e, sp.log) and e.args[0].is_Add, lambda e: sp.log(sp.factor(e.args[0])))
+    return sp.expand_log(expr)
+
+
+def denest(expr):
+    """Exponential/log form, radicands factored, nested roots denested, then ``cancel``.
+
+    Side condition: SymPy's: ``sqrt(p**2) = p`` and ``log(p**2) = 2*log(p)`` only where
+    p is known nonnegative (positive) from the domains; ``sqrtdenest`` only rewrites
+    numeric nested roots, with its own check.
+    """
+    expr = _factor_radicands(_to_exp_log(evaluate(expr)))
+    return cancel(sp.sqrtdenest(expr))
+
+
+def logcombine(expr):
+    """Exponential/log form, logs combined, then ``cancel``.
+
+    Side condition: SymPy's ``logcombine`` without ``force`` merges ``log(a) + log(b)``
+    and ``c*log(a)`` only when a, b are positive and c is real.
+    """
+    return cancel(sp.logcombine(_to_exp_log(evaluate(expr))))
+
+
+def trigsimp(expr):
+    """SymPy's ``trigsimp``. Side condition: none; it applies trigonometric identities
+    that hold for every complex argument."""
+    return sp.trigsimp(evaluate(expr))
+
+
 def simplify(expr):
-    return sp.simplify(expr)
+    """SymPy's ``simplify`` of the evaluated form (so the ladder covers naive simplify).
+
+    Side condition: SymPy's; it respects the symbols' assumptions.
+    """
+    return sp.simplify(evaluate(expr))
 
 
 @dataclass(frozen=True)
 class Rung:
     """A value-preserving transform; the claim is proved when it maps ``lhs - rhs`` to 0.
 
-    ``share`` is the rung's relative share of the time limit (a slow rung ends and the
-    next one runs). ``trusted``: polynomial or rational-function arithmetic, sound even
-    when the numeric gate could not evaluate the claim.
+    ``share`` is the rung's share of the time limit (a slow rung ends and the next one
+    runs). ``trusted``: polynomial or rational-function arithmetic, sound even when the
+    numeric gate could not evaluate the claim.
     """
 
     name: str
-    transform: Callable[[sp.Basic], sp.Basic]
-    share: float = 1.0
+    transform: Callable[[sp.Expr], sp.Expr]
+    share: float
     trusted: bool = False
 
 
-#: The ladder, cheapest first. "given" is not a transform of its own: the pipeline
-#: runs the trusted rungs again after the given facts have been substituted.
-RUNGS = (
-    Rung("expand", expand, 1.0, trusted=True),
-    Rung("cancel", cancel, 1.0, trusted=True),
-    Rung("powers", powers, 1.0),
-    Rung("simplify", simplify, 4.0),
+#: The ladder, cheapest first; the shares add up to 1.
+RUNGS: tuple[Rung, ...] = (
+    Rung("expand", expand, 0.04, trusted=True),
+    Rung("cancel", cancel, 0.06, trusted=True),
+    Rung("powers", powers, 0.08),
+    Rung("exponentials", exponentials, 0.1),
+    Rung("denest", denest, 0.1),
+    Rung("logcombine", logcombine, 0.07),
+    Rung("trigsimp", trigsimp, 0.15),
+    Rung("simplify", simplify, 0.4),
 )
-RUNG_NAMES = tuple(r.name for r in RUNGS)
-#: The trusted rungs again, after the given facts have been eliminated.
+RUNG_NAMES: tuple[str, ...] = tuple(rung.name for rung in RUNGS)
+#: Not a transform of its own: the trusted rungs again, after the given facts are eliminated.
 GIVEN = "given"
 #: The ladder's order, written once: a step may name any of these as ``by=``.
 LADDER = RUNG_NAMES[:3] + (GIVEN,) + RUNG_NAMES[3:]

@@ -1,0 +1,262 @@
+"""The calculus rung: a difference with zero derivative that vanishes at one point is zero.
+
+Theorem used: if D = f - g is differentiable on an open box B (a product of open
+intervals, so convex and connected), every partial derivative of D is zero on B,
+and D(c) = 0 at one point c of B, then D = 0 on B. On a closed end of an interval
+(x >= 0) the claim is the same question one dimension lower, and is decided the
+same way with that variable fixed.
+
+Everything that matters for soundness is checked here, conservatively:
+
+* D is built only from + * / powers, exp, log, roots, sin, cos, sinh, cosh, tanh,
+  atan, asinh and asin, acos, acot, acosh, atanh (no Abs, sign, Piecewise, floor, Max, ...);
+* on B every denominator is nonzero, every log, root or non-integer power has a
+  positive argument, asin/acos/atanh arguments lie in (-1, 1), acosh ones above 1.
+  Each condition is shown by SymPy's assumptions after each variable is written as
+  a bijection of a positive symbol t onto its interval (``a + t``, ``b - t``,
+  ``(a + b t)/(1 + t)``); when SymPy cannot show it, there is no proof;
+* the partial derivatives and the value at the point are proved zero by the
+  caller's ``is_zero`` (the ladder), exactly: never numerically.
+
+``constant_difference`` is a pure function; the caller supplies the intervals
+(from the declared domains and the regions, see ``declared_interval`` and
+``intervals_from``) and ``is_zero``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+
+import sympy as sp
+
+__all__ = ["CalculusProof", "constant_difference", "declared_interval", "intervals_from", "smoothness_conditions"]
+
+#: Entire functions: smooth for every complex argument.
+_ENTIRE = (sp.exp, sp.sin, sp.cos, sp.sinh, sp.cosh)
+#: Smooth for every real argument (poles or branch points off the real line).
+_REAL_SMOOTH = (sp.tanh, sp.atan, sp.asinh)
+#: Rational points tried, in this order, for the value at one point.
+_CANDIDATES = tuple(sp.Rational(v) for v in ("0", "1/2", "-1/2", "1", "-1", "2", "-2", "3", "1/3", "-3"))
+
+
+@dataclass(frozen=True)
+class CalculusProof:
+    """Evidence: the box, the point where the difference was proved zero, the side
+    conditions checked (in words), and the proofs on closed faces of the box."""
+
+    interval: tuple  # ((symbol, Interval), ...)
+    point: tuple  # ((symbol, Rational), ...)
+    conditions: tuple[str, ...]
+    faces: tuple = ()  # CalculusProof per closed end: (symbol, value, proof)
+
+    def describe(self) -> str:
+        box = ", ".join(f"{s} in {i}" for s, i in self.interval)
+        at = ", ".join(f"{s} = {v}" for s, v in self.point)
+        text = f"zero derivative on {box}, zero at {at}" if self.interval else f"zero at {at or 'the face'}"
+        for symbol, value, _ in self.faces:
+            text += f"; also zero at {symbol} = {value}"
+        return text
+
+
+def declared_interval(symbol: sp.Symbol) -> sp.Interval | None:
+    """The interval a real symbol's assumptions give, or None when it is not real."""
+    if symbol.is_extended_real is not True:
+        return None
+    if symbol.is_positive:
+        return sp.Interval.open(0, sp.oo)
+    if symbol.is_nonnegative:
+        return sp.Interval(0, sp.oo, right_open=True)
+    if symbol.is_negative:
+        return sp.Interval.open(-sp.oo, 0)
+    if symbol.is_nonpositive:
+        return sp.Interval(-sp.oo, 0, left_open=True)
+    return sp.Interval.open(-sp.oo, sp.oo)
+
+
+def intervals_from(symbols: Iterable[sp.Symbol], where: Iterable = ()) -> dict:
+    """Declared interval of each real symbol, cut by region relations with constant
+    bounds (``u > -1``, ``u < 1``); a relation that is not of that form is ignored,
+    which only makes the interval larger than the region (never a wrong proof: the
+    claim is then proved on a larger set, or not at all)."""
+    result = {}
+    for symbol in symbols:
+        interval = declared_interval(symbol)
+        if interval is None:
+            continue
+        for relation in where:
+            if not isinstance(relation, sp.core.relational.Relational) or relation.free_symbols != {symbol}:
+                continue
+            try:
+                interval = interval.intersect(sp.solveset(relation, symbol, sp.S.Reals))
+            except Exception:
+                continue
+        if isinstance(interval, sp.Interval) and interval.measure > 0:
+            result[symbol] = interval
+    return result
+
+
+def _onto(symbol, interval: sp.Interval):
+    """An expression in a fresh positive t that runs over the open interval exactly."""
+    a, b = interval.start, interval.end
+    if a == -sp.oo and b == sp.oo:
+        return sp.Dummy(f"{symbol}_real", real=True)
+    t = sp.Dummy(f"{symbol}_t", positive=True)
+    if b == sp.oo:
+        return a + t
+    if a == -sp.oo:
+        return b - t
+    return (a + b * t) / (1 + t)
+
+
+def _shown(fact: Callable, expr) -> bool:
+    """Whether SymPy's assumptions show ``fact`` of expr, of its factored or cancelled form."""
+    for form in (lambda e: e, sp.factor, lambda e: sp.factor(sp.cancel(sp.together(e)))):
+        try:
+            if fact(form(expr)) is True:
+                return True
+        except Exception:
+            continue
+    return False
+
+
+def _positive(expr) -> bool:
+    return _shown(lambda e: e.is_positive, expr)
+
+
+def _nonzero(expr) -> bool:
+    return _shown(lambda e: e.is_positive or e.is_negative or (e.is_zero is False and e.is_finite is True), expr)
+
+
+def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | None:
+    """Side conditions under which ``expr`` is smooth on the open box, checked; None when
+    one cannot be shown (or expr holds a function this rung does not handle)."""
+    conditions: list[str] = []
+
+    def need(holds: bool, text: str) -> bool:
+        if holds and text not in conditions:
+            conditions.append(text)
+        return holds
+
+    def visit(e) -> bool:
+        if not (e.free_symbols & variables):
+            # constant on the box: its derivative is 0 wherever it is defined
+            return not e.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
+        if isinstance(e, sp.Symbol):
+            return True
+        if not all(visit(a) for a in e.args):
+            return False
+        at = e.xreplace(substitution)
+        if isinstance(e, (sp.Add, sp.Mul, *_ENTIRE)):
+            return True
+        if isinstance(e, _REAL_SMOOTH):
+            return need(_shown(lambda a: a.is_extended_real, at.args[0]), f"{e.args[0]} real")
+        if e.is_Pow:
+            base, exponent = e.args
+            if exponent.is_Integer:
+                return exponent > 0 or need(_nonzero(base.xreplace(substitution)), f"{base} != 0")
+            return need(_positive(base.xreplace(substitution)), f"{base} > 0")
+        if isinstance(e, sp.log):
+            return need(_positive(at.args[0]), f"{e.args[0]} > 0")
+        if isinstance(e, (sp.asin, sp.acos, sp.atanh)):
+            arg, inner = e.args[0], at.args[0]
+            return need(_positive(1 - inner) and _positive(1 + inner), f"-1 < {arg} < 1")
+        if isinstance(e, sp.acot):  # SymPy's real acot jumps at 0
+            return need(_shown(lambda a: a.is_extended_real, at.args[0]) and _nonzero(at.args[0]), f"{e.args[0]} real and != 0")
+        if isinstance(e, sp.acosh):
+            return need(_positive(at.args[0] - 1), f"{e.args[0]} > 1")
+        return False  # Abs, sign, Piecewise, floor, Max, undefined functions, ...
+
+    return conditions if visit(sp.sympify(expr)) else None
+
+
+def _points(box: dict):
+    """Rational points of the open box to try, nicest first."""
+    choices = []
+    for interval in box.values():
+        inside = [c for c in _CANDIDATES if interval.start < c < interval.end]
+        if interval.start.is_finite and interval.end.is_finite:
+            inside.append((interval.start + interval.end) / 2)
+        elif interval.start.is_finite:
+            inside.append(interval.start + 1)
+        elif interval.end.is_finite:
+            inside.append(interval.end - 1)
+        inside = [c for c in dict.fromkeys(inside) if c.is_Rational]
+        choices.append(inside[:4])
+    for values in itertools.islice(itertools.product(*choices), 16):
+        yield dict(zip(box, values))
+
+
+def _zero_on_box(derivative, substitution: dict, is_zero) -> bool:
+    """Whether ``is_zero`` proves the derivative zero, as it stands or with each variable
+    written as its bijection onto the interval (where SymPy then knows 1 - u > 0 and
+    1 + u > 0 for u in (-1, 1), and can split roots). Zero for every t > 0 is zero on
+    the whole open interval, since the bijection is onto."""
+    for form in (derivative, derivative.xreplace(substitution)):
+        try:
+            if is_zero(form):
+                return True
+        except Exception:
+            continue
+    return False
+
+
+def _default_value(expr, point: dict):
+    return expr.xreplace(point)
+
+
+def constant_difference(diff, interval_of: dict, is_zero: Callable[[sp.Expr], bool],
+                        point_value: Callable[[sp.Expr, dict], sp.Expr] = _default_value) -> CalculusProof | None:
+    """A proof that ``diff == 0`` on the box ``interval_of`` (symbol -> Interval), or None.
+
+    ``is_zero(e)`` must return True only when e is proved exactly zero (the ladder);
+    ``point_value(diff, point)`` evaluates diff exactly at a rational point. Symbols of
+    ``diff`` outside the box are parameters: the proof holds for each of their values
+    (the conditions are shown for all of them, and ``is_zero`` proves the value at the
+    point for all of them).
+    """
+    diff = sp.sympify(diff)
+    box = {s: i for s, i in interval_of.items() if s in diff.free_symbols}
+    if not box:
+        return None
+    for symbol, interval in box.items():
+        if not isinstance(interval, sp.Interval) or not interval.measure > 0 or symbol.is_extended_real is not True:
+            return None
+    variables = set(box)
+    substitution = {s: _onto(s, i) for s, i in box.items()}
+    conditions = smoothness_conditions(diff, substitution, variables)
+    if conditions is None:
+        return None
+    for symbol in sorted(box, key=sp.default_sort_key):
+        if not _zero_on_box(sp.diff(diff, symbol), substitution, is_zero):
+            return None
+    found = None
+    for point in _points(box):
+        try:
+            if is_zero(point_value(diff, point)):
+                found = point
+                break
+        except Exception:
+            continue
+    if found is None:
+        return None
+    faces = []
+    for symbol, interval in sorted(box.items(), key=lambda item: sp.default_sort_key(item[0])):
+        for end, is_open in ((interval.start, interval.left_open), (interval.end, interval.right_open)):
+            if is_open or not end.is_finite:
+                continue
+            face = diff.xreplace({symbol: end})
+            rest = {s: i for s, i in box.items() if s != symbol}
+            sub = constant_difference(face, rest, is_zero, point_value) if rest and face.free_symbols & set(rest) else None
+            if sub is None:
+                try:
+                    if not is_zero(face):
+                        return None
+                except Exception:
+                    return None
+                sub = CalculusProof((), (), (), ())
+            faces.append((symbol, end, sub))
+    words = tuple(conditions) + tuple(f"d/d{s} of lhs - rhs is 0" for s in sorted(box, key=sp.default_sort_key))
+    return CalculusProof(tuple(sorted(box.items(), key=lambda item: sp.default_sort_key(item[0]))),
+                         tuple(sorted(found.items(), key=lambda item: sp.default_sort_key(item[0]))), words, tuple(faces))
