@@ -12,6 +12,7 @@ from sympy import (Derivative, Eq, IndexedBase, KroneckerDelta, Piecewise, Sum, 
 from verifier import Claim, Status, check, decide_claim
 from verifier.engine import indexed, sized
 from verifier.engine.instances import concrete, entry_symbol
+from verifier.report import Outcome
 from verifier.render.terminal import scope_text
 
 k = Symbol("k", integer=True, positive=True)
@@ -188,7 +189,7 @@ def test_a_proof_contradicted_by_a_concrete_size_is_reported_and_not_proved(monk
     r = decide(Sum(z[d] ** 2, (d, 1, k)), Sum(z[d], (d, 1, k)) ** 2)
     assert r.status is Status.UNDECIDED
     assert "ENGINE BUG" in r.reason
-    assert any(s.outcome == "disagreement" for s in r.steps)
+    assert any(s.outcome is Outcome.DISAGREEMENT for s in r.steps)
 
 
 def test_concrete_instances_differentiate_without_the_index_calculus():
