@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from sympy import (Abs, Eq, I, Matrix, Max, Rational, Symbol, cos, diff, exp, log, sin, sqrt, symbols)
+from sympy import (Eq, Matrix, Max, Symbol, cos, diff, exp, log, sin, sqrt, symbols)
 
 from verifier import Status, check
 from verifier.engine.context import build_context, satisfies_domain
