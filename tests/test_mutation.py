@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
-from sympy import Eq, Matrix, symbols
+from sympy import Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, symbols
 from sympy.logic.boolalg import BooleanTrue
 
 from conftest import DERIVATIONS
@@ -13,7 +13,8 @@ from verifier import Claim, Derivation, Status
 from verifier.cli import main
 from verifier.engine import expectation
 from verifier.load import discover, load_all
-from verifier.mutate import mutants_of, mutate_derivation, report_lines
+from verifier.mutate import Mutant, _equivalent, compare, mutants_of, mutate_derivation, report_lines
+from verifier.report import Result
 
 r, s, t = symbols("r s t", real=True)
 y1, y2, y3 = symbols("y1:4", nonnegative=True)
@@ -40,10 +41,13 @@ def _independent_problem(mutant, result) -> str | None:
         for key, wanted in symbol.assumptions0.items():
             if getattr(value, f"is_{key}") is not wanted:
                 return f"{symbol} = {value} is not {key}"
-    by_name = {str(k): v for k, v in point.items()}  # entries such as g[1] appear once the sums are written out
+    # entries such as g[1] or x[1, 2] appear once the sums are written out; the engine names them
+    # "x[1,2]", SymPy prints "x[1, 2]": compared without blanks
+    by_name = {str(k).replace(" ", ""): v for k, v in point.items()}
 
     def fill(e):
-        return e.xreplace({a: by_name[str(a)] for a in e.atoms(sp.Indexed, sp.Symbol) if str(a) in by_name})
+        return e.xreplace({a: by_name[str(a).replace(" ", "")] for a in e.atoms(sp.Indexed, sp.Symbol)
+                           if str(a).replace(" ", "") in by_name})
 
     def at_point(e):
         return fill(fill(e.subs(point).doit()).doit()) if mutant.sizes else e.subs(point)
@@ -57,9 +61,7 @@ def _independent_problem(mutant, result) -> str | None:
     if mutant.sizes:  # refuted at a concrete size: write the sums out, then the entries take their values
         gap = at_point(lhs - rhs)
         if not gap.is_number:
-            # This harness cannot yet give 2-d entries (x[1, 1]) their values; such a witness
-            # was re-checked at 60 digits by the sized engine's own instance. Known gap.
-            return None
+            return f"a symbol or entry has no value: {gap.free_symbols}"
         gap = gap.evalf(100)
         return None if abs(complex(gap)) > 1e-30 else f"sides agree: {gap}"
     if not (lhs.free_symbols | rhs.free_symbols) <= set(point):
@@ -171,3 +173,58 @@ def test_cli_mutate_without_names_takes_every_derivation(derivation_dir, capsys)
     code = main(["--mutate", "--dir", str(derivation_dir.folder), "--timeout", "30"])
     captured = capsys.readouterr()
     assert code == 2 and "broken.py" in captured.err and "binomial" in captured.out
+
+
+# --- the independent judge: equivalence over symbolic sizes is not the engine's call -------------------
+
+k = Symbol("k", integer=True, positive=True)
+n_, p_ = symbols("n p", integer=True, positive=True)
+d_, c_, j_, m_ = symbols("d c j m", integer=True)
+z = IndexedBase("z", real=True)
+X = IndexedBase("X", real=True)
+w = IndexedBase("w", real=True)
+
+
+def test_the_judge_sees_a_difference_only_at_odd_sizes_and_at_n_unequal_p():
+    halved = Sum(KroneckerDelta(d_, k / 2), (d_, 1, k))  # 1 at even k, 0 at odd k
+    assert compare(halved, 1, sizes=((k, 8),)).differs
+    assert compare(Sum(z[d_], (d_, 1, n_)), Sum(z[d_], (d_, 1, p_)), sizes=((n_, 1), (p_, 1))).differs
+
+
+def test_the_judge_agrees_on_equal_sums_and_meets_a_given_fact():
+    y = IndexedBase("y", nonnegative=True)
+    simplex = Eq(Sum(y[c_], (c_, 1, k)), 1)
+    same = compare(Sum(z[d_], (d_, 1, k)), Sum(z[d_], (d_, 1, k - 1)) + z[k], sizes=((k, 1),))
+    assert same.agrees and not same.differs
+    used = compare(Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + Sum(y[c_], (c_, 1, k)), Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + 1,
+                   given=[simplex], sizes=((k, 1),))
+    assert used.agrees
+    assert compare(Sum(y[c_], (c_, 1, k)), 1, sizes=((k, 1),)).differs  # without the fact
+
+
+def test_sized_equivalence_ignores_an_engine_that_proves_everything(monkeypatch):
+    import verifier.mutate as mutate
+
+    monkeypatch.setattr(mutate, "check", lambda *args, **kwargs: Result(Status.PROVED, ()))
+    halved = Sum(z[1] * KroneckerDelta(d_, k / 2), (d_, 1, k))
+    assert not _equivalent(halved, z[1], (), (), 0, sizes=((k, 8),), indices=())
+    claim = Claim("contraction", lhs=Sum(z[d_] * KroneckerDelta(d_, j_), (d_, 1, k)), rhs=z[j_], sizes=[k],
+                  indices={j_: (1, k)})
+    mutants, equivalent = mutants_of(claim)
+    assert mutants and equivalent == 0
+
+
+def test_a_2d_counterexample_is_evaluated_not_accepted():
+    """x[1, 1] is named "x[1,1]" in a counterexample: the re-check gives it its value and compares."""
+    claim_lhs = Sum(X[c_, j_] * w[c_], (c_, 1, n_))
+    claim_rhs = Sum(X[c_, j_] * w[c_], (c_, 1, n_)) + Rational(1, 2) * X[1, j_]
+    sizes, indices = ((n_, 1), (p_, 1)), ((j_, 1, p_),)
+    mutant = Mutant("m", "statement", "add a term", claim_lhs, claim_rhs, (), (), "auto", sizes, indices)
+    entry, weight = Symbol("X[1,1]", real=True), Symbol("w[1]", real=True)
+    one = sp.Integer(1)
+    real = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(2), weight: sp.Integer(3)})
+    assert _independent_problem(mutant, real) is None
+    bogus = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(0), weight: sp.Integer(3)})
+    assert "agree" in _independent_problem(mutant, bogus)
+    missing = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, weight: sp.Integer(3)})
+    assert _independent_problem(mutant, missing) is not None
