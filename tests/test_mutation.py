@@ -1,5 +1,6 @@
-"""The mutation self-test: no mutant of a bundled claim is proved, and at least 98% are
-refuted with a counterexample that holds up when checked again here."""
+"""The mutation self-test: no mutant of a bundled claim is proved, and at least 98% of the
+mutants of every bundled derivation are refuted with a counterexample that holds up when
+checked again here. The bundled runs take minutes: they are marked slow."""
 
 from __future__ import annotations
 
@@ -73,36 +74,60 @@ def _independent_problem(mutant, result) -> str | None:
     return None if abs(complex(gap)) > 1e-30 else f"sides agree: {gap}"
 
 
+BUNDLED = sorted(path.stem for path in DERIVATIONS.glob("*.py") if not path.name.startswith("_"))
+#: Derivations where the engine leaves more than 2% of the mutants undecided today (measured
+#: with verify --mutate; the undecided mutants are listed in the report of branch `tests`).
+BELOW_98 = {
+    "logistic_regression": "engine: 5 of 211 'swap n and p' mutants undecided; the cross-check gives n and p one value",
+    "jacobian_hessian": "engine: 4 of 22 'swap' mutants false for a concrete y are left undecided, not refuted",
+}
+
+
 @pytest.fixture(scope="module")
 def bundled_mutation():
+    """The mutation report of every bundled derivation, decided once per test session."""
     loaded = load_all(discover(DERIVATIONS))
-    assert not loaded.errors and loaded.derivations
-    return [mutate_derivation(d, timeout=60) for d in loaded.derivations]
+    assert not loaded.errors and sorted(d.name for d in loaded.derivations) == BUNDLED
+    done: dict = {}
+
+    def of(name: str):
+        if name not in done:
+            done[name] = mutate_derivation(next(d for d in loaded.derivations if d.name == name), timeout=60)
+        return done[name]
+
+    return of
 
 
-def test_no_mutant_of_a_bundled_claim_is_proved(bundled_mutation):
-    proved = [(r.derivation, o.mutant.claim, o.mutant.target, o.mutant.operator)
-              for r in bundled_mutation for o in r.proved]
-    assert proved == []
-    print("\n" + "\n".join(report_lines(bundled_mutation)))
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BUNDLED)
+def test_no_mutant_of_a_bundled_claim_is_proved(bundled_mutation, name):
+    report = bundled_mutation(name)
+    print("\n" + "\n".join(report_lines([report])))
+    assert [(o.mutant.claim, o.mutant.target, o.mutant.operator, o.note) for o in report.proved] == []
 
 
-def test_at_least_98_percent_of_mutants_are_refuted_with_a_valid_counterexample(bundled_mutation):
-    total = refuted = 0
-    for report in bundled_mutation:
-        assert report.claims > 0 and report.outcomes, report.derivation
-        for outcome in report.outcomes:
-            total += 1
-            if outcome.result.status is Status.REFUTED:
-                problem = _independent_problem(outcome.mutant, outcome.result)
-                assert problem is None, (outcome.mutant.claim, outcome.mutant.operator, problem)
-                refuted += 1
-    assert total >= 100
-    assert refuted >= 0.98 * total, f"{refuted} of {total} refuted"
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=BELOW_98[n]))
+                                  if n in BELOW_98 else n for n in BUNDLED])
+def test_at_least_98_percent_of_mutants_are_refuted_with_a_valid_counterexample(bundled_mutation, name):
+    report = bundled_mutation(name)
+    assert report.claims > 0 and report.outcomes, report.derivation
+    refuted = 0
+    for outcome in report.outcomes:
+        if outcome.result.status is Status.REFUTED:
+            problem = _independent_problem(outcome.mutant, outcome.result)
+            assert problem is None, (outcome.mutant.claim, outcome.mutant.operator, problem)
+            refuted += 1
+    undecided = [(o.mutant.claim, o.mutant.target, o.mutant.operator) for o in report.outcomes
+                 if o.result.status is Status.UNDECIDED]
+    assert refuted >= 0.98 * len(report.outcomes), (f"{refuted} of {len(report.outcomes)} refuted", undecided)
 
 
+@pytest.mark.slow
 def test_every_operator_is_exercised(bundled_mutation):
-    operators = " | ".join(o.mutant.operator for r in bundled_mutation for o in r.outcomes)
+    reports = [bundled_mutation(name) for name in BUNDLED]
+    assert sum(len(r.outcomes) for r in reports) >= 100
+    operators = " | ".join(o.mutant.operator for r in reports for o in r.outcomes)
     for kind in ("flip the sign of a term", "drop a term", "scale by 2", "change the constant", "swap ",
                  "drop the given fact", "transpose"):
         assert kind in operators, kind
