@@ -134,6 +134,8 @@ def test_nothing_is_written_outside_the_named_folders(tmp_path):
     env = dict(os.environ, PYTHONHASHSEED="0")
     for args in (["--all", "--dir", str(folder)], ["--mutate", "mixed", "--dir", str(folder), "--timeout", "30"],
                  ["--list", "--dir", str(folder)]):
-        subprocess.run([sys.executable, "-m", "verifier.cli", *args], cwd=work, env=env, capture_output=True, timeout=600)
+        done = subprocess.run([sys.executable, "-m", "verifier.cli", *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0 and "mixed" in done.stdout, (args, done.stdout[-2000:], done.stderr[-2000:])
     assert _snapshot(work) == before_work
     assert _snapshot(folder) == before_folder  # not even __pycache__

@@ -1,11 +1,12 @@
-"""The mutation self-test: no mutant of a bundled claim is proved, and at least 98% are
-refuted with a counterexample that holds up when checked again here."""
+"""The mutation self-test: no mutant of a bundled claim is proved, and at least 98% of the
+mutants of every bundled derivation are refuted with a counterexample that holds up when
+checked again here. The bundled runs take minutes: they are marked slow."""
 
 from __future__ import annotations
 
 import pytest
 import sympy as sp
-from sympy import Eq, Matrix, symbols
+from sympy import Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, symbols
 from sympy.logic.boolalg import BooleanTrue
 
 from conftest import DERIVATIONS
@@ -13,7 +14,8 @@ from verifier import Claim, Derivation, Status
 from verifier.cli import main
 from verifier.engine import expectation
 from verifier.load import discover, load_all
-from verifier.mutate import mutants_of, mutate_derivation, report_lines
+from verifier.mutate import Mutant, _equivalent, compare, mutants_of, mutate_derivation, report_lines
+from verifier.report import Result
 
 r, s, t = symbols("r s t", real=True)
 y1, y2, y3 = symbols("y1:4", nonnegative=True)
@@ -40,10 +42,13 @@ def _independent_problem(mutant, result) -> str | None:
         for key, wanted in symbol.assumptions0.items():
             if getattr(value, f"is_{key}") is not wanted:
                 return f"{symbol} = {value} is not {key}"
-    by_name = {str(k): v for k, v in point.items()}  # entries such as g[1] appear once the sums are written out
+    # entries such as g[1] or x[1, 2] appear once the sums are written out; the engine names them
+    # "x[1,2]", SymPy prints "x[1, 2]": compared without blanks
+    by_name = {str(k).replace(" ", ""): v for k, v in point.items()}
 
     def fill(e):
-        return e.xreplace({a: by_name[str(a)] for a in e.atoms(sp.Indexed, sp.Symbol) if str(a) in by_name})
+        return e.xreplace({a: by_name[str(a).replace(" ", "")] for a in e.atoms(sp.Indexed, sp.Symbol)
+                           if str(a).replace(" ", "") in by_name})
 
     def at_point(e):
         return fill(fill(e.subs(point).doit()).doit()) if mutant.sizes else e.subs(point)
@@ -57,9 +62,7 @@ def _independent_problem(mutant, result) -> str | None:
     if mutant.sizes:  # refuted at a concrete size: write the sums out, then the entries take their values
         gap = at_point(lhs - rhs)
         if not gap.is_number:
-            # This harness cannot yet give 2-d entries (x[1, 1]) their values; such a witness
-            # was re-checked at 60 digits by the sized engine's own instance. Known gap.
-            return None
+            return f"a symbol or entry has no value: {gap.free_symbols}"
         gap = gap.evalf(100)
         return None if abs(complex(gap)) > 1e-30 else f"sides agree: {gap}"
     if not (lhs.free_symbols | rhs.free_symbols) <= set(point):
@@ -71,36 +74,60 @@ def _independent_problem(mutant, result) -> str | None:
     return None if abs(complex(gap)) > 1e-30 else f"sides agree: {gap}"
 
 
+BUNDLED = sorted(path.stem for path in DERIVATIONS.glob("*.py") if not path.name.startswith("_"))
+#: Derivations where the engine leaves more than 2% of the mutants undecided today (measured
+#: with verify --mutate; the undecided mutants are listed in the report of branch `tests`).
+BELOW_98 = {
+    "logistic_regression": "engine: 5 of 211 'swap n and p' mutants undecided; the cross-check gives n and p one value",
+    "jacobian_hessian": "engine: 4 of 22 'swap' mutants false for a concrete y are left undecided, not refuted",
+}
+
+
 @pytest.fixture(scope="module")
 def bundled_mutation():
+    """The mutation report of every bundled derivation, decided once per test session."""
     loaded = load_all(discover(DERIVATIONS))
-    assert not loaded.errors and loaded.derivations
-    return [mutate_derivation(d, timeout=60) for d in loaded.derivations]
+    assert not loaded.errors and sorted(d.name for d in loaded.derivations) == BUNDLED
+    done: dict = {}
+
+    def of(name: str):
+        if name not in done:
+            done[name] = mutate_derivation(next(d for d in loaded.derivations if d.name == name), timeout=60)
+        return done[name]
+
+    return of
 
 
-def test_no_mutant_of_a_bundled_claim_is_proved(bundled_mutation):
-    proved = [(r.derivation, o.mutant.claim, o.mutant.target, o.mutant.operator)
-              for r in bundled_mutation for o in r.proved]
-    assert proved == []
-    print("\n" + "\n".join(report_lines(bundled_mutation)))
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BUNDLED)
+def test_no_mutant_of_a_bundled_claim_is_proved(bundled_mutation, name):
+    report = bundled_mutation(name)
+    print("\n" + "\n".join(report_lines([report])))
+    assert [(o.mutant.claim, o.mutant.target, o.mutant.operator, o.note) for o in report.proved] == []
 
 
-def test_at_least_98_percent_of_mutants_are_refuted_with_a_valid_counterexample(bundled_mutation):
-    total = refuted = 0
-    for report in bundled_mutation:
-        assert report.claims > 0 and report.outcomes, report.derivation
-        for outcome in report.outcomes:
-            total += 1
-            if outcome.result.status is Status.REFUTED:
-                problem = _independent_problem(outcome.mutant, outcome.result)
-                assert problem is None, (outcome.mutant.claim, outcome.mutant.operator, problem)
-                refuted += 1
-    assert total >= 100
-    assert refuted >= 0.98 * total, f"{refuted} of {total} refuted"
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=BELOW_98[n]))
+                                  if n in BELOW_98 else n for n in BUNDLED])
+def test_at_least_98_percent_of_mutants_are_refuted_with_a_valid_counterexample(bundled_mutation, name):
+    report = bundled_mutation(name)
+    assert report.claims > 0 and report.outcomes, report.derivation
+    refuted = 0
+    for outcome in report.outcomes:
+        if outcome.result.status is Status.REFUTED:
+            problem = _independent_problem(outcome.mutant, outcome.result)
+            assert problem is None, (outcome.mutant.claim, outcome.mutant.operator, problem)
+            refuted += 1
+    undecided = [(o.mutant.claim, o.mutant.target, o.mutant.operator) for o in report.outcomes
+                 if o.result.status is Status.UNDECIDED]
+    assert refuted >= 0.98 * len(report.outcomes), (f"{refuted} of {len(report.outcomes)} refuted", undecided)
 
 
+@pytest.mark.slow
 def test_every_operator_is_exercised(bundled_mutation):
-    operators = " | ".join(o.mutant.operator for r in bundled_mutation for o in r.outcomes)
+    reports = [bundled_mutation(name) for name in BUNDLED]
+    assert sum(len(r.outcomes) for r in reports) >= 100
+    operators = " | ".join(o.mutant.operator for r in reports for o in r.outcomes)
     for kind in ("flip the sign of a term", "drop a term", "scale by 2", "change the constant", "swap ",
                  "drop the given fact", "transpose"):
         assert kind in operators, kind
@@ -171,3 +198,58 @@ def test_cli_mutate_without_names_takes_every_derivation(derivation_dir, capsys)
     code = main(["--mutate", "--dir", str(derivation_dir.folder), "--timeout", "30"])
     captured = capsys.readouterr()
     assert code == 2 and "broken.py" in captured.err and "binomial" in captured.out
+
+
+# --- the independent judge: equivalence over symbolic sizes is not the engine's call -------------------
+
+k = Symbol("k", integer=True, positive=True)
+n_, p_ = symbols("n p", integer=True, positive=True)
+d_, c_, j_, m_ = symbols("d c j m", integer=True)
+z = IndexedBase("z", real=True)
+X = IndexedBase("X", real=True)
+w = IndexedBase("w", real=True)
+
+
+def test_the_judge_sees_a_difference_only_at_odd_sizes_and_at_n_unequal_p():
+    halved = Sum(KroneckerDelta(d_, k / 2), (d_, 1, k))  # 1 at even k, 0 at odd k
+    assert compare(halved, 1, sizes=((k, 8),)).differs
+    assert compare(Sum(z[d_], (d_, 1, n_)), Sum(z[d_], (d_, 1, p_)), sizes=((n_, 1), (p_, 1))).differs
+
+
+def test_the_judge_agrees_on_equal_sums_and_meets_a_given_fact():
+    y = IndexedBase("y", nonnegative=True)
+    simplex = Eq(Sum(y[c_], (c_, 1, k)), 1)
+    same = compare(Sum(z[d_], (d_, 1, k)), Sum(z[d_], (d_, 1, k - 1)) + z[k], sizes=((k, 1),))
+    assert same.agrees and not same.differs
+    used = compare(Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + Sum(y[c_], (c_, 1, k)), Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + 1,
+                   given=[simplex], sizes=((k, 1),))
+    assert used.agrees
+    assert compare(Sum(y[c_], (c_, 1, k)), 1, sizes=((k, 1),)).differs  # without the fact
+
+
+def test_sized_equivalence_ignores_an_engine_that_proves_everything(monkeypatch):
+    import verifier.mutate as mutate
+
+    monkeypatch.setattr(mutate, "check", lambda *args, **kwargs: Result(Status.PROVED, ()))
+    halved = Sum(z[1] * KroneckerDelta(d_, k / 2), (d_, 1, k))
+    assert not _equivalent(halved, z[1], (), (), 0, sizes=((k, 8),), indices=())
+    claim = Claim("contraction", lhs=Sum(z[d_] * KroneckerDelta(d_, j_), (d_, 1, k)), rhs=z[j_], sizes=[k],
+                  indices={j_: (1, k)})
+    mutants, equivalent = mutants_of(claim)
+    assert mutants and equivalent == 0
+
+
+def test_a_2d_counterexample_is_evaluated_not_accepted():
+    """x[1, 1] is named "x[1,1]" in a counterexample: the re-check gives it its value and compares."""
+    claim_lhs = Sum(X[c_, j_] * w[c_], (c_, 1, n_))
+    claim_rhs = Sum(X[c_, j_] * w[c_], (c_, 1, n_)) + Rational(1, 2) * X[1, j_]
+    sizes, indices = ((n_, 1), (p_, 1)), ((j_, 1, p_),)
+    mutant = Mutant("m", "statement", "add a term", claim_lhs, claim_rhs, (), (), "auto", sizes, indices)
+    entry, weight = Symbol("X[1,1]", real=True), Symbol("w[1]", real=True)
+    one = sp.Integer(1)
+    real = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(2), weight: sp.Integer(3)})
+    assert _independent_problem(mutant, real) is None
+    bogus = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(0), weight: sp.Integer(3)})
+    assert "agree" in _independent_problem(mutant, bogus)
+    missing = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, weight: sp.Integer(3)})
+    assert _independent_problem(mutant, missing) is not None

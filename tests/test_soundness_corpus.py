@@ -8,8 +8,8 @@
   declared domain, every given fact holds exactly, every region holds, and the two
   sides differ at 100 digits;
 * ``NOT_PROVED``: a false (or meaningless) claim that the engine may be unable to
-  refute, for instance because an undefined function leaves nothing to evaluate; it
-  must never be proved;
+  refute, for instance because a function with a sign assumption has no concrete
+  stand-in; it must never be proved (a false claim the engine does refute is ``REFUTED``);
 * ``UNSAT``: assumptions that contradict each other; nothing may be proved under them.
 
 Claims that depend on assumptions appear twice or more (the same statement under
@@ -148,7 +148,7 @@ CORPUS = [
     Case("real r on r > 0 is not an integer", sin(pi * r), 0, REFUTED, (), (r > 0,)),
     # A region's fresh symbol must not be another symbol named r (found by attack).
     Case("two symbols named r", r + r_pos, 0, REFUTED, (), (r < 0,)),
-    Case("two symbols named r, no numeric check", f(r + r_pos), f(0), NOT_PROVED, (), (r < 0,)),
+    Case("two symbols named r, no numeric check", f(r + r_pos), f(0), REFUTED, (), (r < 0,)),
     # --- given facts
     Case("simplex: y1 + y2 = 1 - y3", y1 + y2, 1 - y3, PROVED, (simplex,)),
     Case("without the simplex", y1 + y2, 1 - y3, REFUTED),
@@ -177,9 +177,11 @@ CORPUS = [
          -exp(r) * exp(s) / (exp(r) + exp(s)) ** 2, PROVED),
     # --- undefined functions (no numeric check possible: the ladder alone decides)
     Case("chain rule", f(r**2).diff(r), 2 * r * Subs(Derivative(f(t), t), t, r**2), PROVED),
-    Case("chain rule, factor 2 dropped", f(r**2).diff(r), r * Subs(Derivative(f(t), t), t, r**2), NOT_PROVED),
-    Case("f(exp(x/2)) = f(sqrt(exp(x)))", f(exp(x / 2)), f(sqrt(exp(x))), NOT_PROVED),
+    Case("chain rule, factor 2 dropped", f(r**2).diff(r), r * Subs(Derivative(f(t), t), t, r**2), REFUTED),
+    Case("f(exp(x/2)) = f(sqrt(exp(x)))", f(exp(x / 2)), f(sqrt(exp(x))), REFUTED),
     Case("f(sqrt(p^2)) = f(p)", f(sqrt(p**2)), f(p), PROVED),
+    # no polynomial stands in for a positive function, so no point can show this false
+    Case("a positive function equal to -1", Function("g", positive=True)(r), -1, NOT_PROVED),
     # --- floats, infinities, undefined values
     Case("float rounding is not an identity", r + Float("1e-20"), r, NOT_PROVED),
     Case("floats that differ", 0.5 * r, 0.25 * r + r / 4 + Rational(1, 10), REFUTED),
@@ -205,6 +207,13 @@ def _point_problem(case: Case, result) -> str | None:
     lhs, rhs = sympify(case.lhs), sympify(case.rhs)
     if hasattr(lhs, "shape"):
         lhs, rhs = lhs[result.entry], rhs[result.entry]
+    if result.interpretation:  # refuted for concrete functions standing in for the undefined ones
+        def concrete(e):
+            for func, body in result.interpretation:
+                e = e.replace(func, body)
+            return e.doit()
+        lhs, rhs = concrete(lhs), concrete(rhs)
+        point = {k: v for k, v in point.items() if v.is_number}  # the bodies are listed for the reader
     free = lhs.free_symbols | rhs.free_symbols
     for fact in case.given + case.where:
         free |= fact.free_symbols

@@ -6,26 +6,32 @@ right-hand side (the step ``previous == rhs``). Operators: flip the sign of a te
 drop a term, scale by 2, change a numeric constant, swap two symbols of the same
 domain, transpose a matrix, and drop a given fact the proof used.
 
-A mutant that is still equal to the original is not a mistake and is skipped: it is
-*equivalent* when ``mutant - original`` reduces to exactly 0 by ``expand`` or
-``cancel`` (given facts substituted) **and** is 0 at sample points that satisfy the
-assumptions. Every other mutant is a false claim: the engine must never prove it,
-and should refute it with a counterexample (which ``check`` re-checks independently).
-A proved mutant is an engine bug.
+A mutant that is still equal to the original is not a mistake and is skipped. Whether
+it is equal is never left to the engine under test: it is decided by :func:`compare`,
+this module's own evaluator, which writes sums out at concrete sizes (distinct per size
+symbol, odd and even), takes derivatives with SymPy, draws exact random points in every
+domain that satisfy the given facts and regions, and compares at 50 digits. A mutant is
+*equivalent* when it agrees with the original at every such point, and (without sizes)
+``mutant - original`` also reduces to exactly 0 by ``expand`` or ``cancel``. A dropped
+given fact is equivalent when the claim's sides still agree at points that ignore it.
+Every other mutant is a false claim: the engine must never prove it, and should refute
+it with a counterexample (which ``check`` re-checks independently). A proved mutant is
+an engine bug, and :func:`compare` says whether the sides really differ.
 
 The module is plain Python over the engine; the CLI prints :func:`report_lines`.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from .engine import check
-from .engine.context import build_context, replace_symbols
-from .engine.numeric import NotNumeric, Sampler, evaluate, find_counterexample
+from .engine.context import build_context
 from .engine.tactics import cancel
 from .model import Claim, Derivation, Status
 from .report import Result
@@ -147,39 +153,181 @@ def _expression_mutants(expr):
     return list(_scalar_mutants(expr))
 
 
+# --- an independent judge: concrete sizes, exact random feasible points, 50 digits ----------------
+
+#: Points compared per concrete instance, and attempts to draw one that meets the assumptions.
+POINTS, ATTEMPTS = 3, 40
+DIGITS = 50
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What :func:`compare` found: a point where the sides differ, or how many points agreed."""
+
+    differs_at: dict | None  # sizes, indices and values of a point where the sides differ
+    agreed: int  # points where both sides were defined and equal to DIGITS digits
+
+    @property
+    def differs(self) -> bool:
+        return self.differs_at is not None
+
+    @property
+    def agrees(self) -> bool:
+        return self.differs_at is None and self.agreed > 0
+
+
+def _instances(sizes, indices, rng: random.Random):
+    """Concrete sizes (distinct per symbol, odd and even, beyond the least) with index values in range."""
+    if not sizes:
+        yield {}
+        return
+    for shift in range(3):
+        at = {s: least + (shift + k) % 3 for k, (s, least) in enumerate(sizes)}
+        choices = [{}]
+        for index, lo, hi in indices:
+            lo_v, hi_v = int(sp.sympify(lo).subs(at)), int(sp.sympify(hi).subs(at))
+            choices = [{**c, index: v} for c in choices for v in range(lo_v, hi_v + 1)]
+        for choice in rng.sample(choices, min(3, len(choices))) if choices else []:
+            yield {**at, **choice}
+
+
+def _written_out(expr, at: dict):
+    """``expr`` at concrete sizes and indices: sums written out, derivatives taken, by SymPy."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: _written_out(e, at))
+    # xreplace, not subs: subs leaves the variable of Derivative(f, x[i]) alone
+    return sp.sympify(expr).xreplace(at).doit() if at else sp.sympify(expr).doit()
+
+
+def _unknowns(*exprs) -> list:
+    """The symbols and entries (x[1, 2]) a point must give values to, in a fixed order."""
+    found = set()
+    for e in exprs:
+        entries = e.atoms(sp.Indexed)
+        found |= entries | {s for s in e.free_symbols if not any(s in i.free_symbols for i in entries)}
+    return sorted(found, key=sp.default_sort_key)
+
+
+def _draw(atom, rng: random.Random, small: bool):
+    """An exact value in the atom's domain: small ones for atoms of a given fact, so one can be solved for."""
+    top = 10 if small else 30
+    if atom.is_integer:
+        lo = 1 if atom.is_positive else (0 if atom.is_nonnegative else -3)
+        return sp.Integer(rng.randint(lo, 3))
+    if atom.is_positive or atom.is_nonnegative:
+        value = sp.Rational(rng.randint(1, top), 10 * (4 if small else 1))
+        return value if atom.is_positive or rng.random() > 0.2 else sp.Integer(0)
+    if atom.is_negative:
+        return -sp.Rational(rng.randint(1, top), 10)
+    real = sp.Rational(rng.randint(-top, top), 10)
+    return real if atom.is_real else real + sp.I * sp.Rational(rng.randint(-top, top), 10)
+
+
+def _in_domain(atom, value) -> bool:
+    return all(getattr(value, f"is_{key}") is wanted
+               for key, wanted in (atom.assumptions0 if isinstance(atom, sp.Symbol) else {}).items()
+               if key in ("real", "positive", "negative", "nonnegative", "nonpositive", "integer", "zero"))
+
+
+def _point(unknowns, facts, regions, rng: random.Random) -> dict | None:
+    """Exact values for ``unknowns`` meeting each given fact (one unknown solved for, per fact) and region."""
+    in_facts = set().union(*(f.free_symbols | f.atoms(sp.Indexed) for f in facts)) if facts else set()
+    for _ in range(ATTEMPTS):
+        values = {u: _draw(u, rng, u in in_facts) for u in unknowns}
+        ok = True
+        for fact in facts:
+            gap = sp.expand(fact.lhs - fact.rhs)
+            # the last unknown with a constant nonzero coefficient, solved for exactly
+            solvable = [(u, sp.diff(gap, u)) for u in reversed(_unknowns(gap)) if not _unknowns(sp.diff(gap, u))]
+            solvable = [(u, c) for u, c in solvable if c != 0]
+            if not solvable:
+                ok = False
+                break
+            u, coefficient = solvable[0]
+            value = sp.expand(-gap.xreplace({**{v: values[v] for v in values if v != u}, u: 0}) / coefficient)
+            if _unknowns(value) or not _in_domain(u, value):
+                ok = False
+                break
+            values[u] = value
+        if not ok:
+            continue
+        if all(sp.expand((f.lhs - f.rhs).xreplace(values)) == 0 for f in facts) and \
+                all(bool(w.xreplace(values)) for w in regions):
+            return values
+    return None
+
+
+def _number(expr):
+    value = sp.N(expr, DIGITS)
+    return value if value.is_number and value.is_finite else None
+
+
+def compare(lhs, rhs, given=(), where=(), sizes=(), indices=(), seed: int = 0, points: int = POINTS) -> Comparison:
+    """Do ``lhs`` and ``rhs`` differ under the assumptions? Decided here, without the engine.
+
+    At each concrete instance (see :func:`_instances`) the sums are written out and the
+    derivatives taken by SymPy; exact random points are drawn in every symbol's and
+    entry's domain, a given fact fixing one of its unknowns; both sides are evaluated
+    at DIGITS digits. A point where a side is undefined is not counted.
+    """
+    rng = random.Random(seed)
+    facts = [g for g in given if isinstance(g, sp.Equality)]
+    exprs = [sp.sympify(e) for e in (lhs, rhs, *facts)]
+    if any(e.has(AppliedUndef, sp.Limit) or any(type(a).__name__ == "Expectation" for a in sp.preorder_traversal(e))
+           for e in exprs):
+        return Comparison(None, 0)  # undefined functions, limits, E[...]: nothing to evaluate here
+    agreed = 0
+    for at in _instances(tuple(sizes), tuple(indices), rng):
+        try:
+            left, right = _written_out(lhs, at), _written_out(rhs, at)
+            written_facts = [sp.Eq(_written_out(f.lhs, at), _written_out(f.rhs, at)) for f in facts]
+            regions = [_written_out(w, at) for w in where]
+        except (ValueError, TypeError, NotImplementedError):
+            continue
+        pairs = list(zip(left, right)) if isinstance(left, sp.MatrixBase) else [(left, right)]
+        unknowns = _unknowns(left, right, *[f.lhs - f.rhs for f in written_facts],
+                             *[w.lhs - w.rhs for w in regions if isinstance(w, sp.core.relational.Relational)])
+        for _ in range(points):
+            values = _point(unknowns, written_facts, regions, rng)
+            if values is None:
+                break
+            for a, b in pairs:
+                try:
+                    va, vb = _number(a.xreplace(values)), _number(b.xreplace(values))
+                except (TypeError, ValueError, ZeroDivisionError):
+                    va = vb = None
+                if va is None or vb is None:
+                    continue
+                if abs(complex(va - vb)) > 1e-30 * max(1.0, abs(complex(va))):
+                    return Comparison({**at, **values}, agreed)
+                agreed += 1
+    return Comparison(None, agreed)
+
+
 # --- equivalence: a mutant still equal to the original is skipped -------------------------------
 
 
 def _equivalent(mutant, original, given, where, seed: int, sizes=(), indices=()) -> bool:
-    """``mutant == original`` under the assumptions, shown by expand/cancel *and* at sample points.
+    """``mutant == original`` under the assumptions, by :func:`compare` (and, without sizes, expand/cancel).
 
-    Both are required: a transform alone could hide an engine bug (a mutant wrongly
-    reduced to the original would be skipped instead of counted), and sample points
-    alone are evidence, not equality.
+    The engine under test never decides this: a mutant it wrongly reduced to the original
+    would be skipped instead of counted. Without sizes the agreement at points must be
+    backed by an exact reduction to 0 too (which alone decides where nothing can be
+    evaluated, as with E[...]); over symbolic sizes no finite computation is exact, so
+    agreement at every concrete instance and point decides.
     """
     if mutant == original:
         return True
+    found = compare(mutant, original, given, where, sizes, indices, seed)
+    if found.differs:
+        return False
     if sizes:
-        # Over symbolic sizes no point can be sampled here; the sized engine's proof is
-        # itself double: the index rules, and a cross-check at k = 1, 2, 3, 7 with
-        # derivatives taken independently, which vetoes any proof it contradicts.
-        same = check(mutant, original, given, where, seed=seed, sizes=sizes, indices=indices, timeout=60)
-        return same.status is Status.PROVED
+        return found.agrees
     ctx = build_context(given, where)
     if ctx.unsatisfiable:
         return False
     diff = sp.ImmutableMatrix(mutant - original) if isinstance(mutant, sp.MatrixBase) else mutant - original
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
-    # The sample points first: they dismiss a genuine mutant cheaply.
-    sampler = Sampler(ctx, set().union(*(e.free_symbols for e in entries)) if entries else set(), seed)
-    try:
-        for point in sampler.points(5):
-            for entry in entries:
-                value = evaluate(entry, point)
-                if value is not None and abs(complex(value)) > 1e-20:
-                    return False
-    except NotNumeric:
-        pass
     for entry in entries:
         if entry == 0:
             continue
@@ -213,8 +361,10 @@ def _same_claim(a: Mutant, b: Mutant) -> bool:
 def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mutant], int]:
     """The mutants of a claim, and how many were skipped as equivalent to the original.
 
-    A "drop a given fact" mutant is kept here; whether the fact was needed at all is
-    settled after it is decided (see :func:`mutate_derivation`).
+    A "drop a given fact" mutant whose sides still agree at every point of
+    :func:`compare` (two seeds) is equivalent; where nothing can be evaluated, it is
+    kept, and whether the fact was needed is settled after it is decided (see
+    :func:`mutate_derivation`).
     """
     given = tuple(given) + claim.given
     where = tuple(where) + claim.where
@@ -245,18 +395,26 @@ def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mu
             if m.given == given and _equivalent(m.rhs, rhs, given, where, seed, claim.sizes, claim.indices):
                 equivalent += 1
                 continue
+            if m.given != given and compare(lhs, rhs, m.given, where, claim.sizes, claim.indices, seed).agreed >= POINTS \
+                    and not compare(lhs, rhs, m.given, where, claim.sizes, claim.indices, seed + 1).differs:
+                equivalent += 1  # the sides agree without the fact too: it was not needed
+                continue
             kept.append(m)
             count += 1
     return kept, equivalent
 
 
 def _fact_was_needed(mutant: Mutant, given, seed: int, timeout) -> bool:
-    """Whether the proof of the original (with every fact) used the given facts.
+    """Whether the claim can be false without the dropped fact, for a "drop a given fact" mutant that was proved.
 
-    A "drop a given fact" mutant that comes out proved is equivalent, not an engine
-    bug, when the original was proved without using the facts at all: the mutant is
-    then the very same check.
+    Decided by :func:`compare` under the remaining facts: sides that differ somewhere
+    make the mutant a false claim (its proof an engine bug); sides that agree at every
+    point make it equivalent. Only where nothing can be evaluated (E[...], undefined
+    functions) does the original's own proof say whether it used the facts.
     """
+    found = compare(mutant.lhs, mutant.rhs, mutant.given, mutant.where, mutant.sizes, mutant.indices, seed)
+    if found.differs or found.agrees:
+        return found.differs
     original = check(mutant.lhs, mutant.rhs, given, mutant.where, by=mutant.by, timeout=timeout, seed=seed,
                      sizes=mutant.sizes, indices=mutant.indices)
     facts = {f"{sp.sstr(g.lhs)} = {sp.sstr(g.rhs)}" for g in given if isinstance(g, sp.Equality)}
@@ -264,18 +422,14 @@ def _fact_was_needed(mutant: Mutant, given, seed: int, timeout) -> bool:
 
 
 def _second_opinion(mutant: Mutant, seed: int) -> str:
-    """For a proved mutant: do the sides differ at sample points (an engine bug for sure), or agree?"""
-    ctx = build_context(mutant.given, mutant.where)
-    lhs, rhs = mutant.lhs, mutant.rhs
-    sampler = Sampler(ctx, lhs.free_symbols | rhs.free_symbols, seed + 1)
-    try:
-        witness, agreed, _ = find_counterexample(lhs, rhs, sampler, 40)
-    except NotNumeric:
-        return "no numeric comparison possible"
-    if witness is not None:
-        point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
+    """For a proved mutant: do the sides differ at a point (an engine bug for sure), or agree?"""
+    found = compare(mutant.lhs, mutant.rhs, mutant.given, mutant.where, mutant.sizes, mutant.indices, seed + 1, points=8)
+    if found.differs:
+        point = ", ".join(f"{k} = {v}" for k, v in found.differs_at.items())
         return f"the sides differ at {point}: the engine proved a false claim"
-    return f"equal at {agreed} sample points: an equivalent mutant the filter missed, or a bug"
+    if not found.agreed:
+        return "no numeric comparison possible"
+    return f"equal at {found.agreed} sample points: an equivalent mutant the filter missed, or a bug"
 
 
 def mutate_derivation(derivation: Derivation, timeout: float | None = 20.0, seed: int = 0,

@@ -195,9 +195,11 @@ class Sampler:
                 phase = "small"
             else:
                 phase = "sweep" if attempt < len(SIMPLE) else ("simple" if attempt < len(SIMPLE) + count else "random")
+            # the wide pool is walked by its own count, so that its first values (0, -1) come first
+            position = (attempt - 6) // 3 if phase == "wide" else attempt
             point = {}
             for j, symbol in enumerate(self.free):
-                value = self._value(symbol, phase, attempt + 3 * j, attempt)
+                value = self._value(symbol, phase, position + 3 * j, attempt)
                 if value is None:
                     break
                 point[symbol] = value
