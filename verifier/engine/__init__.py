@@ -32,7 +32,7 @@ from .numeric import NotNumeric, Sampler, find_counterexample
 from .sized import decide_sized
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 from .witness import beyond_engine, rational_limits, with_witness
-from . import expectation, functions
+from . import expectation, functions, matrix
 
 __all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
 
@@ -48,6 +48,7 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     ``Claim``) make it a claim over symbolic sizes, decided for every size.
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
+    lhs, rhs, sizes, indices = matrix.to_index_claim(lhs, rhs, _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))
     shape = lambda e: e.shape if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # noqa: E731 (Indexed.shape raises)
     if shape(lhs) != shape(rhs):
         raise ValueError(f"shapes differ: lhs {shape(lhs)}, rhs {shape(rhs)}")

@@ -1,0 +1,400 @@
+"""Matrix notation over symbolic dimensions, translated to index notation.
+
+A claim written with ``MatrixSymbol``s of symbolic shape (``X`` is n x p, ``w`` is
+p x 1) and matrix expressions is turned into an ordinary claim over symbolic sizes:
+the entry (i, j) of each side as an expression in ``IndexedBase`` entries and
+``Sum``s over the dimension symbols, with the free indices i, j declared in
+[1, rows] and [1, cols]. The index calculus (``indexed``) then proves it for every
+size, and the cross-check (``sized``) refutes it at concrete sizes.
+
+Translation, entry (a, b) of each kind of expression (indices are 1-based):
+
+* ``X`` (n x p): ``X[a, b]``; a column vector ``w`` (p x 1): ``w[a]``; a row
+  vector (1 x p): ``w[b]``. Entries are real unless the matrix is made with
+  :func:`matrix_symbol` and another domain (``positive=True``, ...).
+* ``A + B``: sum of entries; ``c A B``: ``c * Sum(A[a, k] B[k, b], (k, 1, cols(A)))``;
+  ``A.T``: ``A[b, a]``; ``Trace(A)``: ``Sum(A[k, k])``; ``Identity``: delta;
+  ``ZeroMatrix``: 0; ``OneMatrix``: 1; ``HadamardProduct``: product of entries;
+  ``elementwise(f, A)``: ``f(A[a, b])``; ``diag(v)``: ``delta(a, b) v[a]``.
+* ``Inverse(M)`` of a square ``MatrixSymbol``: products ``M M^-1`` cancel first;
+  an inverse left over must not meet its matrix elsewhere in the claim, and then
+  its entries are those of a matrix of its own, ``inv(M)`` (every invertible matrix
+  is the inverse of one, so a claim true for all of them is true for ``M^-1``).
+* Scalar sides: a 1 x 1 matrix expression is its entry (1, 1); ``M[r, c]`` (SymPy,
+  0-based) is entry (r + 1, c + 1); scalar functions apply to these entries.
+* ``Derivative(L, W)`` or ``gradient(L, W)`` for a scalar ``L``: the entry
+  (a, b) is ``Derivative(L', W[a, b])`` where ``L'`` is ``L`` translated FIRST.
+  SymPy's own matrix calculus is never called: ENGINE_NOTES lists its wrong zeros.
+  The derivative stays unevaluated; the index calculus takes it for the proof, and
+  the cross-check takes it again with ordinary calculus on written-out instances.
+
+``as_matrices`` is the inverse map for counterexamples: the point of a refutation
+(``X[1,2] = 3``, ``n = 2``) shown as explicit matrices.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.diagonal import DiagMatrix
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from .instances import entry_symbol
+
+__all__ = ["matrix_symbol", "elementwise", "diag", "gradient", "is_matrix_notation", "to_index_claim",
+           "translate", "as_matrices", "MatrixNotationError"]
+
+#: Domain words a matrix's entries may have (``matrix_symbol(..., positive=True)``).
+DOMAINS = ("real", "positive", "nonnegative", "negative", "nonpositive")
+
+
+class MatrixNotationError(ValueError):
+    """A matrix expression the translator cannot put into index notation (one line)."""
+
+
+class DomainMatrixSymbol(sp.MatrixSymbol):
+    """A ``MatrixSymbol`` whose entries have a declared domain (a fourth argument)."""
+
+    def __new__(cls, name, n, m, domain="real"):
+        obj = super().__new__(cls, name, n, m)
+        obj._args = obj._args + (sp.Str(str(domain)),)
+        return obj
+
+    @property
+    def domain(self) -> str:
+        return self.args[3].name
+
+
+def matrix_symbol(name: str, rows, cols, **domain) -> sp.MatrixSymbol:
+    """A matrix of symbolic shape with entries in a domain: ``matrix_symbol("a", n, 1, positive=True)``.
+
+    A plain ``MatrixSymbol`` has real entries; this gives another domain of ``DOMAINS``.
+    """
+    chosen = [k for k, v in domain.items() if v]
+    unknown = [k for k in domain if k not in DOMAINS]
+    if unknown or len(chosen) > 1:
+        raise ValueError(f"matrix_symbol {name!r}: give at most one of {', '.join(DOMAINS)}=True, not {domain}")
+    return DomainMatrixSymbol(name, rows, cols, chosen[0] if chosen else "real")
+
+
+def elementwise(function, matrix) -> sp.MatrixExpr:
+    """``function`` applied to every entry of ``matrix`` (any shape): ``elementwise(sigmoid, X*w)``.
+
+    ``function`` is a SymPy function (``exp``) or a Python callable of one argument.
+    """
+    if not isinstance(function, sp.Lambda):
+        t = sp.Dummy("t", real=True)
+        function = sp.Lambda(t, function(t))
+    return ElementwiseApplyFunction(function, matrix)
+
+
+def diag(vector) -> sp.MatrixExpr:
+    """The diagonal matrix with the entries of the column vector ``vector`` (SymPy's ``DiagMatrix``)."""
+    return DiagMatrix(vector)
+
+
+def gradient(scalar, wrt) -> sp.Derivative:
+    """d scalar / d wrt, unevaluated, of the shape of ``wrt`` (the same as ``Derivative(scalar, wrt)``)."""
+    return sp.Derivative(scalar, wrt, evaluate=False)
+
+
+# ---------------------------------------------------------------- recognising matrix notation
+
+
+def _is_matrix_expr(e) -> bool:
+    return isinstance(e, sp.MatrixExpr)
+
+
+def is_matrix_notation(*exprs) -> bool:
+    """Whether a side holds matrix expressions (``MatrixSymbol``s, possibly inside ``Derivative``)."""
+    return any(isinstance(e, sp.Basic) and not isinstance(e, sp.MatrixBase) and
+               (isinstance(e, sp.MatrixExpr) or e.has(sp.MatrixSymbol)) for e in exprs)
+
+
+def _shape(e):
+    """Shape of a matrix-notation side: a MatrixExpr's, a derivative's (that of its variable), or None."""
+    if isinstance(e, sp.Derivative) and any(_is_matrix_expr(v) for v, _ in e.variable_count):
+        if len(e.variable_count) != 1 or e.variable_count[0][1] != 1:
+            raise MatrixNotationError(f"only first derivatives by one matrix are translated, not {e}")
+        if _shape(e.expr) not in (None, (1, 1)):
+            raise MatrixNotationError(f"the derivative of the non-scalar {e.expr} (a Jacobian) is not translated; differentiate an entry")
+        return e.variable_count[0][0].shape
+    if _is_matrix_expr(e):
+        return e.shape
+    return None
+
+
+# ---------------------------------------------------------------- the translation
+
+
+def _base(m: sp.MatrixSymbol) -> sp.IndexedBase:
+    domain = m.domain if isinstance(m, DomainMatrixSymbol) else "real"
+    return sp.IndexedBase(m.name, **{domain: True})
+
+
+def _inverse_base(m: sp.MatrixSymbol) -> sp.IndexedBase:
+    # nonzero: at 1 x 1 an inverse is a nonzero number
+    return sp.IndexedBase(f"inv({m.name})", real=True, nonzero=True)
+
+
+def _entry_of_base(base, m, a, b):
+    rows, cols = m.shape
+    if cols == 1:
+        return base[a]
+    if rows == 1:
+        return base[b]
+    return base[a, b]
+
+
+class _Translator:
+    def __init__(self, taken: set):
+        self.taken = set(taken)
+        self.count = 0
+
+    def bound(self, hint: str = "k") -> sp.Symbol:
+        """A fresh summation index (renamed canonically by the index calculus anyway)."""
+        while True:
+            self.count += 1
+            name = f"{hint}{self.count}"
+            if name not in self.taken:
+                self.taken.add(name)
+                return sp.Symbol(name, integer=True)
+
+    def _sum(self, body, index, upper):
+        upper = sp.sympify(upper)
+        if upper == 1:
+            return body.xreplace({index: sp.Integer(1)})
+        return sp.Sum(body, (index, 1, upper))
+
+    def entry(self, e, a, b):
+        """Entry (a, b), 1-based, of the matrix expression ``e``."""
+        if isinstance(e, sp.MatrixSymbol):
+            return _entry_of_base(_base(e), e, a, b)
+        if isinstance(e, sp.MatAdd):
+            return sp.Add(*[self.entry(t, a, b) for t in e.args])
+        if isinstance(e, sp.MatMul):
+            scalars = [f for f in e.args if not _is_matrix_expr(f)]
+            factors = [f for f in e.args if _is_matrix_expr(f)]
+            return sp.Mul(*[self.scalar(s) for s in scalars]) * self._chain(factors, a, b)
+        if isinstance(e, sp.Transpose):
+            return self.entry(e.arg, b, a)
+        if isinstance(e, sp.Identity):
+            return sp.KroneckerDelta(a, b)
+        if isinstance(e, sp.ZeroMatrix):
+            return sp.Integer(0)
+        if isinstance(e, sp.OneMatrix):
+            return sp.Integer(1)
+        if isinstance(e, sp.HadamardProduct):
+            return sp.Mul(*[self.entry(t, a, b) for t in e.args])
+        if isinstance(e, sp.HadamardPower):
+            return self.entry(e.base, a, b) ** self.scalar(e.exp)
+        if isinstance(e, ElementwiseApplyFunction):
+            return e.function(self.entry(e.expr, a, b))
+        if isinstance(e, DiagMatrix):
+            v = e.args[0]
+            inner = self.entry(v, a, 1) if v.shape[1] == 1 else self.entry(v, 1, a)
+            return sp.KroneckerDelta(a, b) * inner
+        if isinstance(e, sp.Inverse):
+            m = e.arg
+            if not isinstance(m, sp.MatrixSymbol):
+                raise MatrixNotationError(f"the inverse of {e.arg} is not translated; name the matrix (a MatrixSymbol) and invert that")
+            return _entry_of_base(_inverse_base(m), m, a, b)
+        if isinstance(e, sp.MatPow):
+            base, power = e.args
+            if power == -1:
+                return self.entry(sp.Inverse(base), a, b)
+            if power.is_Integer and power > 0:
+                return self.entry(sp.MatMul(*([base] * int(power))), a, b)
+        if isinstance(e, sp.Derivative):
+            return self.derivative(e, a, b)
+        raise MatrixNotationError(f"{type(e).__name__} ({e}) is not translated into index notation")
+
+    def _chain(self, factors, a, b):
+        """Entry (a, b) of the product of ``factors``: a sum over each inner dimension."""
+        if len(factors) == 1:
+            return self.entry(factors[0], a, b)
+        first, rest = factors[0], factors[1:]
+        inner = first.shape[1]
+        k = self.bound()
+        return self._sum(self.entry(first, a, k) * self._chain(rest, k, b), k, inner)
+
+    def derivative(self, e, a, b):
+        variable = e.variable_count[0][0]
+        if not isinstance(variable, sp.MatrixSymbol):
+            raise MatrixNotationError(f"derivatives are taken by a MatrixSymbol, not by {variable}")
+        return sp.Derivative(self.scalar(e.expr), _entry_of_base(_base(variable), variable, a, b))
+
+    def scalar(self, e):
+        """A scalar expression with matrix parts (1 x 1 expressions, elements, traces) in index notation."""
+        if not isinstance(e, sp.Basic):
+            return e
+        if isinstance(e, sp.Derivative) and _shape(e) is not None:
+            return self.derivative(e, 1, 1)
+        if _is_matrix_expr(e):
+            if e.shape != (1, 1):
+                raise MatrixNotationError(f"{e} is a {e.shape[0]} x {e.shape[1]} matrix inside a scalar expression")
+            return self.entry(e, 1, 1)
+        if isinstance(e, MatrixElement):
+            return self.entry(e.parent, e.i + 1, e.j + 1)  # SymPy's elements are 0-based
+        if isinstance(e, sp.Trace):
+            k = self.bound()
+            return self._sum(self.entry(e.arg, k, k), k, e.arg.shape[0])
+        if isinstance(e, sp.Sum) and e.has(MatrixElement):
+            # SymPy writes (X*w)[0, 0] with sums from 0: shift them to start at 1
+            # (a change of variable, valid for every size) to match the entries.
+            body, limits = e.function, []
+            for index, lo, hi in e.limits:
+                fresh = self.bound()
+                body = body.xreplace({index: fresh - 1})
+                limits.append((fresh, lo + 1, hi + 1))
+            return sp.Sum(self.scalar(body), *limits)
+        if not e.args:
+            return e
+        return e.func(*[self.scalar(a) for a in e.args])
+
+
+# ---------------------------------------------------------------- inverses
+
+
+def _simplify_inverses(e):
+    """Push inverses onto MatrixSymbols and cancel ``M M^-1`` (valid for invertible square M)."""
+    if not isinstance(e, sp.Basic) or not e.has(sp.Inverse, sp.MatPow):
+        return e
+    e = e.func(*[_simplify_inverses(a) for a in e.args]) if e.args else e
+    if isinstance(e, sp.MatPow) and e.args[1] == -1:
+        e = sp.Inverse(e.args[0])
+    if isinstance(e, sp.Inverse):
+        inner = e.arg
+        if isinstance(inner, sp.Inverse):
+            return inner.arg
+        if isinstance(inner, sp.Transpose):
+            return sp.Transpose(_simplify_inverses(sp.Inverse(inner.arg)))
+        if isinstance(inner, sp.MatMul) and all(not _is_matrix_expr(f) or f.is_square for f in inner.args):
+            scalars = [f for f in inner.args if not _is_matrix_expr(f)]
+            mats = [f for f in inner.args if _is_matrix_expr(f)]
+            return sp.MatMul(*[1 / s for s in scalars], *[_simplify_inverses(sp.Inverse(f)) for f in reversed(mats)])
+        return e
+    if isinstance(e, sp.MatMul):
+        args = list(e.args)
+        changed = True
+        while changed:
+            changed = False
+            for k in range(len(args) - 1):
+                left, right = args[k], args[k + 1]
+                if (isinstance(right, sp.Inverse) and right.arg == left) or (isinstance(left, sp.Inverse) and left.arg == right):
+                    args[k : k + 2] = [sp.Identity(left.shape[0])]
+                    changed = True
+                    break
+        args = [f for f in args if not isinstance(f, sp.Identity)] or [sp.Identity(e.shape[0])]
+        return sp.MatMul(*args) if len(args) > 1 else args[0]
+    return e
+
+
+def _check_inverses(sides) -> None:
+    for side in sides:
+        for inv in side.atoms(sp.Inverse):
+            m = inv.arg
+            outside = [s for s in sides if m in s.xreplace({inv: sp.ZeroMatrix(*inv.shape)}).atoms(sp.MatrixSymbol)]
+            if outside:
+                raise MatrixNotationError(
+                    f"{m} appears both inside and outside an inverse after cancelling {m} {m}^-1; "
+                    "such a claim is not translated (its entries are not independent of those of the inverse)")
+
+
+# ---------------------------------------------------------------- the claim
+
+
+def _free_index(name: str, taken: set) -> sp.Symbol:
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return sp.Symbol(name, integer=True)
+
+
+def _dimensions(sides) -> list:
+    found = []
+    for side in sides:
+        for m in sorted(side.atoms(sp.MatrixSymbol), key=sp.default_sort_key):
+            for dim in m.shape:
+                for s in sorted(sp.sympify(dim).free_symbols, key=sp.default_sort_key):
+                    if s not in found:
+                        found.append(s)
+    return found
+
+
+def translate(lhs, rhs, sizes=(), indices=()):
+    """(lhs entry, rhs entry, sizes, indices, free indices) of a claim in matrix notation.
+
+    ``sizes`` and ``indices`` are normalised tuples (as ``Claim`` keeps them); each
+    dimension symbol not among the sizes is added with least value 1.
+    """
+    sides = [_simplify_inverses(s) for s in (lhs, rhs)]
+    shapes = [_shape(s) for s in sides]
+    matrix_shapes = [s for s in shapes if s is not None]
+    if len(set(matrix_shapes)) > 1 or (len(matrix_shapes) == 1 and matrix_shapes[0] != (1, 1)):
+        raise MatrixNotationError(f"shapes differ: lhs {shapes[0] or 'scalar'}, rhs {shapes[1] or 'scalar'}")
+    _check_inverses(sides)
+    shape = matrix_shapes[0] if matrix_shapes else (1, 1)
+    taken = {s.name for side in sides for s in side.free_symbols if isinstance(s, sp.Symbol)}
+    taken |= {m.name for side in sides for m in side.atoms(sp.MatrixSymbol)}
+    rows, cols = (sp.sympify(d) for d in shape)
+    free = []
+    a = _free_index("i", taken) if rows != 1 else sp.Integer(1)
+    b = _free_index("j", taken) if cols != 1 else sp.Integer(1)
+    for index, size in ((a, rows), (b, cols)):
+        if isinstance(index, sp.Symbol):
+            free.append((index, sp.Integer(1), size))
+    translator = _Translator(taken)
+    entries = []
+    for side, side_shape in zip(sides, shapes):
+        if side_shape is None:
+            entries.append(translator.scalar(side))
+        elif isinstance(side, sp.Derivative):
+            entries.append(translator.derivative(side, a, b))
+        else:
+            entries.append(translator.entry(side, a, b))
+    known_sizes = {s for s, _ in sizes}
+    sizes = tuple(sizes) + tuple((d, sp.Integer(1)) for d in _dimensions(sides) if d not in known_sizes)
+    for d, _ in sizes:
+        if d.is_integer is not True:
+            raise MatrixNotationError(f"the dimension {d} must be an integer Symbol, e.g. Symbol('{d}', integer=True, positive=True)")
+    return entries[0], entries[1], sizes, tuple(indices) + tuple(free), tuple(i for i, _, _ in free)
+
+
+def to_index_claim(lhs, rhs, sizes=(), indices=()):
+    """The hook for ``check``: (lhs, rhs, sizes, indices), translated when a side is in matrix notation.
+
+    Unchanged otherwise. Raises ``MatrixNotationError`` (a ValueError) for what cannot be translated.
+    """
+    if not is_matrix_notation(lhs, rhs):
+        return lhs, rhs, sizes, indices
+    left, right, sizes, indices, _ = translate(lhs, rhs, sizes, indices)
+    return left, right, sizes, indices
+
+
+# ---------------------------------------------------------------- counterexamples as matrices
+
+
+def as_matrices(point: dict, *sides) -> dict:
+    """The matrices of ``sides`` at a refutation's ``point``, as explicit matrices.
+
+    ``point`` maps the sizes (``n``), the free indices and the entries (``X[1,2]``,
+    ordinary symbols named as in ``instances.entry_symbol``) to values. Returns
+    {name: Matrix}, each MatrixSymbol (and each inverse, as ``inv(M)``) of the sides
+    at the sizes of the point; an entry the claim does not depend on is 0.
+    """
+    by_name = {str(k): v for k, v in point.items()}
+    sizes = {k: v for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
+    out = {}
+    symbols = sorted({m for side in sides for m in side.atoms(sp.MatrixSymbol)}, key=sp.default_sort_key)
+    inverses = sorted({i.arg for side in sides for i in _simplify_inverses(side).atoms(sp.Inverse)}, key=sp.default_sort_key)
+    for m, base in [(m, _base(m)) for m in symbols] + [(m, _inverse_base(m)) for m in inverses]:
+        rows, cols = (int(sp.sympify(d).xreplace(sizes)) for d in m.shape)
+        values = sp.zeros(rows, cols)
+        for r, c in itertools.product(range(1, rows + 1), range(1, cols + 1)):
+            key = [r] if cols == 1 else ([c] if rows == 1 else [r, c])
+            values[r - 1, c - 1] = by_name.get(entry_symbol(base, key).name, sp.Integer(0))
+        out[str(base)] = sp.ImmutableMatrix(values)
+    return out
