@@ -217,6 +217,7 @@ class Claim:
         set_("given", _check_relations(self.given, (sp.Equality,), f"claim {self.name!r}: given"))
         set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"claim {self.name!r}: where"))
         set_("sizes", _check_sizes(self.sizes, self.name))
+        set_("sizes", self.sizes + _matrix_dimensions([self.lhs] + [s.rhs for s in steps], self.sizes, self.name))
         set_("indices", _check_indices(self.indices, self.sizes, self.name))
         if not self.sizes and self.scope.strip().lower().startswith(("for all", "all ")):
             raise ValueError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
@@ -251,6 +252,22 @@ def _check_sizes(sizes, name: str) -> tuple:
             raise ValueError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
         out.append((symbol, least))
     return tuple(out)
+
+
+def _matrix_dimensions(exprs, sizes, name: str) -> tuple:
+    """The symbolic dimensions of MatrixSymbols in ``exprs`` not among ``sizes``, as sizes >= 1.
+
+    A claim in matrix notation is a claim for every dimension, so they are its sizes.
+    """
+    declared = {s for s, _ in sizes}
+    found = []
+    for expr in exprs:
+        for matrix in sorted(expr.atoms(sp.MatrixSymbol), key=sp.default_sort_key):
+            for dim in matrix.shape:
+                for s in sorted(sp.sympify(dim).free_symbols, key=sp.default_sort_key):
+                    if s not in declared and s not in found:
+                        found.append(s)
+    return _check_sizes(found, name)
 
 
 def _check_indices(indices, sizes, name: str) -> tuple:
@@ -354,6 +371,8 @@ def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
 
 def domain_text(symbol: sp.Symbol) -> str:
     """The declared domain of a symbol in words: 'positive', 'real', 'complex', ..."""
+    if isinstance(symbol, sp.MatrixSymbol):  # entries are real unless matrix_symbol(..., positive=True) says more
+        return f"{getattr(symbol, 'domain', 'real')} entries"
     a = symbol.assumptions0
     words = []
     if a.get("integer"):

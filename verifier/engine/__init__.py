@@ -48,7 +48,10 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     ``Claim``) make it a claim over symbolic sizes, decided for every size.
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
-    lhs, rhs, sizes, indices = matrix.to_index_claim(lhs, rhs, _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))
+    try:  # matrix notation (MatrixSymbol X, w): the entry (i, j) in index notation, sizes from the dimensions
+        lhs, rhs, sizes, indices = matrix.to_index_claim(lhs, rhs, _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))
+    except matrix.NotTranslated as exc:
+        return Result(Status.UNDECIDED, (Attempt("matrix notation", Outcome.BEYOND, str(exc)),), reason=f"not translated into index notation: {exc}")
     shape = lambda e: e.shape if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # noqa: E731 (Indexed.shape raises)
     if shape(lhs) != shape(rhs):
         raise ValueError(f"shapes differ: lhs {shape(lhs)}, rhs {shape(rhs)}")

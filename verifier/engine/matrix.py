@@ -39,28 +39,33 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
+from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from ..model import _matrix_dimensions
 from .instances import entry_symbol
 
 __all__ = ["matrix_symbol", "elementwise", "diag", "gradient", "is_matrix_notation", "to_index_claim",
-           "translate", "as_matrices", "MatrixNotationError"]
+           "translate", "as_matrices", "MatrixNotationError", "NotTranslated"]
 
 #: Domain words a matrix's entries may have (``matrix_symbol(..., positive=True)``).
 DOMAINS = ("real", "positive", "nonnegative", "negative", "nonpositive")
 
 
 class MatrixNotationError(ValueError):
-    """A matrix expression the translator cannot put into index notation (one line)."""
+    """Broken matrix input, such as sides of different shapes (one line)."""
+
+
+class NotTranslated(Exception):
+    """A well-formed matrix expression the translator does not put into index notation (the reason)."""
 
 
 class DomainMatrixSymbol(sp.MatrixSymbol):
     """A ``MatrixSymbol`` whose entries have a declared domain (a fourth argument)."""
 
     def __new__(cls, name, n, m, domain="real"):
-        obj = super().__new__(cls, name, n, m)
-        obj._args = obj._args + (sp.Str(str(domain)),)
-        return obj
+        plain = sp.MatrixSymbol(name, n, m)  # validates the name and dimensions
+        return sp.Basic.__new__(cls, *plain.args, Str(str(domain)))
 
     @property
     def domain(self) -> str:
@@ -117,9 +122,9 @@ def _shape(e):
     """Shape of a matrix-notation side: a MatrixExpr's, a derivative's (that of its variable), or None."""
     if isinstance(e, sp.Derivative) and any(_is_matrix_expr(v) for v, _ in e.variable_count):
         if len(e.variable_count) != 1 or e.variable_count[0][1] != 1:
-            raise MatrixNotationError(f"only first derivatives by one matrix are translated, not {e}")
+            raise NotTranslated(f"only first derivatives by one matrix are translated, not {e}")
         if _shape(e.expr) not in (None, (1, 1)):
-            raise MatrixNotationError(f"the derivative of the non-scalar {e.expr} (a Jacobian) is not translated; differentiate an entry")
+            raise NotTranslated(f"the derivative of the non-scalar {e.expr} (a Jacobian) is not translated; differentiate an entry")
         return e.variable_count[0][0].shape
     if _is_matrix_expr(e):
         return e.shape
@@ -199,7 +204,7 @@ class _Translator:
         if isinstance(e, sp.Inverse):
             m = e.arg
             if not isinstance(m, sp.MatrixSymbol):
-                raise MatrixNotationError(f"the inverse of {e.arg} is not translated; name the matrix (a MatrixSymbol) and invert that")
+                raise NotTranslated(f"the inverse of {e.arg} is not translated; name the matrix (a MatrixSymbol) and invert that")
             return _entry_of_base(_inverse_base(m), m, a, b)
         if isinstance(e, sp.MatPow):
             base, power = e.args
@@ -209,7 +214,7 @@ class _Translator:
                 return self.entry(sp.MatMul(*([base] * int(power))), a, b)
         if isinstance(e, sp.Derivative):
             return self.derivative(e, a, b)
-        raise MatrixNotationError(f"{type(e).__name__} ({e}) is not translated into index notation")
+        raise NotTranslated(f"{type(e).__name__} ({e}) is not translated into index notation")
 
     def _chain(self, factors, a, b):
         """Entry (a, b) of the product of ``factors``: a sum over each inner dimension."""
@@ -223,7 +228,7 @@ class _Translator:
     def derivative(self, e, a, b):
         variable = e.variable_count[0][0]
         if not isinstance(variable, sp.MatrixSymbol):
-            raise MatrixNotationError(f"derivatives are taken by a MatrixSymbol, not by {variable}")
+            raise NotTranslated(f"derivatives are taken by a MatrixSymbol, not by {variable}")
         return sp.Derivative(self.scalar(e.expr), _entry_of_base(_base(variable), variable, a, b))
 
     def scalar(self, e):
@@ -298,7 +303,7 @@ def _check_inverses(sides) -> None:
             m = inv.arg
             outside = [s for s in sides if m in s.xreplace({inv: sp.ZeroMatrix(*inv.shape)}).atoms(sp.MatrixSymbol)]
             if outside:
-                raise MatrixNotationError(
+                raise NotTranslated(
                     f"{m} appears both inside and outside an inverse after cancelling {m} {m}^-1; "
                     "such a claim is not translated (its entries are not independent of those of the inverse)")
 
@@ -311,17 +316,6 @@ def _free_index(name: str, taken: set) -> sp.Symbol:
         name += "_"
     taken.add(name)
     return sp.Symbol(name, integer=True)
-
-
-def _dimensions(sides) -> list:
-    found = []
-    for side in sides:
-        for m in sorted(side.atoms(sp.MatrixSymbol), key=sp.default_sort_key):
-            for dim in m.shape:
-                for s in sorted(sp.sympify(dim).free_symbols, key=sp.default_sort_key):
-                    if s not in found:
-                        found.append(s)
-    return found
 
 
 def translate(lhs, rhs, sizes=(), indices=()):
@@ -355,18 +349,16 @@ def translate(lhs, rhs, sizes=(), indices=()):
             entries.append(translator.derivative(side, a, b))
         else:
             entries.append(translator.entry(side, a, b))
-    known_sizes = {s for s, _ in sizes}
-    sizes = tuple(sizes) + tuple((d, sp.Integer(1)) for d in _dimensions(sides) if d not in known_sizes)
-    for d, _ in sizes:
-        if d.is_integer is not True:
-            raise MatrixNotationError(f"the dimension {d} must be an integer Symbol, e.g. Symbol('{d}', integer=True, positive=True)")
+    sizes = tuple(sizes) + _matrix_dimensions(sides, sizes, "a claim in matrix notation")
     return entries[0], entries[1], sizes, tuple(indices) + tuple(free), tuple(i for i, _, _ in free)
 
 
 def to_index_claim(lhs, rhs, sizes=(), indices=()):
     """The hook for ``check``: (lhs, rhs, sizes, indices), translated when a side is in matrix notation.
 
-    Unchanged otherwise. Raises ``MatrixNotationError`` (a ValueError) for what cannot be translated.
+    Unchanged otherwise. Raises ``MatrixNotationError`` (a ValueError) for broken input
+    and ``NotTranslated`` (the claim is then undecided, with that reason) for what the
+    translator does not handle.
     """
     if not is_matrix_notation(lhs, rhs):
         return lhs, rhs, sizes, indices
