@@ -32,7 +32,7 @@ from .numeric import NotNumeric, Sampler, find_counterexample
 from .sized import decide_sized
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 from .witness import beyond_engine, rational_limits, with_witness
-from . import expectation, functions, matrix
+from . import expectation, functions, matrix, sized_relations
 
 __all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
 
@@ -91,9 +91,10 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
     if relation == "==":
         return check(lhs, rhs, given, where, by=by, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
-    if sizes or _has_entries(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")):
-        reason = "inequalities over symbolic sizes are not decided yet (only equalities are); state it at concrete sizes"
-        return Result(Status.UNDECIDED, (Attempt("engine", Outcome.BEYOND, reason),), reason=reason, relation=relation)
+    if sizes or _has_entries(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")) or matrix.is_matrix_notation(lhs, rhs):
+        certificate = None if certificate is None else as_sympy(certificate, "certificate")
+        return sized_relations.check_sized_relation(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs"), relation, certificate, given, where, by,
+                                                    timeout, seed, _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))
     from .certificates import decide_relation
 
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")

@@ -45,7 +45,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ..model import _matrix_dimensions
 from .instances import entry_symbol
 
-__all__ = ["matrix_symbol", "elementwise", "diag", "gradient", "is_matrix_notation", "to_index_claim",
+__all__ = ["matrix_symbol", "side_shape", "elementwise", "diag", "gradient", "is_matrix_notation", "to_index_claim",
            "translate", "as_matrices", "MatrixNotationError", "NotTranslated"]
 
 #: Domain words a matrix's entries may have (``matrix_symbol(..., positive=True)``).
@@ -118,12 +118,12 @@ def is_matrix_notation(*exprs) -> bool:
                (isinstance(e, sp.MatrixExpr) or e.has(sp.MatrixSymbol)) for e in exprs)
 
 
-def _shape(e):
+def side_shape(e):
     """Shape of a matrix-notation side: a MatrixExpr's, a derivative's (that of its variable), or None."""
     if isinstance(e, sp.Derivative) and any(_is_matrix_expr(v) for v, _ in e.variable_count):
         if len(e.variable_count) != 1 or e.variable_count[0][1] != 1:
             raise NotTranslated(f"only first derivatives by one matrix are translated, not {e}")
-        if _shape(e.expr) not in (None, (1, 1)):
+        if side_shape(e.expr) not in (None, (1, 1)):
             raise NotTranslated(f"the derivative of the non-scalar {e.expr} (a Jacobian) is not translated; differentiate an entry")
         return e.variable_count[0][0].shape
     if _is_matrix_expr(e):
@@ -235,7 +235,7 @@ class _Translator:
         """A scalar expression with matrix parts (1 x 1 expressions, elements, traces) in index notation."""
         if not isinstance(e, sp.Basic):
             return e
-        if isinstance(e, sp.Derivative) and _shape(e) is not None:
+        if isinstance(e, sp.Derivative) and side_shape(e) is not None:
             return self.derivative(e, 1, 1)
         if _is_matrix_expr(e):
             if e.shape != (1, 1):
@@ -325,7 +325,7 @@ def translate(lhs, rhs, sizes=(), indices=()):
     dimension symbol not among the sizes is added with least value 1.
     """
     sides = [_simplify_inverses(s) for s in (lhs, rhs)]
-    shapes = [_shape(s) for s in sides]
+    shapes = [side_shape(s) for s in sides]
     matrix_shapes = [s for s in shapes if s is not None]
     if len(set(matrix_shapes)) > 1 or (len(matrix_shapes) == 1 and matrix_shapes[0] != (1, 1)):
         raise MatrixNotationError(f"shapes differ: lhs {shapes[0] or 'scalar'}, rhs {shapes[1] or 'scalar'}")
@@ -342,8 +342,8 @@ def translate(lhs, rhs, sizes=(), indices=()):
             free.append((index, sp.Integer(1), size))
     translator = _Translator(taken)
     entries = []
-    for side, side_shape in zip(sides, shapes):
-        if side_shape is None:
+    for side, shape_of_side in zip(sides, shapes):
+        if shape_of_side is None:
             entries.append(translator.scalar(side))
         elif isinstance(side, sp.Derivative):
             entries.append(translator.derivative(side, a, b))
