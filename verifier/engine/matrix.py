@@ -220,6 +220,12 @@ class _Translator:
         """Entry (a, b) of the product of ``factors``: a sum over each inner dimension."""
         if len(factors) == 1:
             return self.entry(factors[0], a, b)
+        half = len(factors) // 2
+        if len(factors) % 2 == 0 and all(factors[half - 1 - t] == factors[half + t].T for t in range(half)):
+            # a Gram product B^T B: sum_k B[k, a] B[k, b], which is a sum of squares when a = b
+            gram = sp.MatMul(*factors[half:])
+            k = self.bound()
+            return self._sum(self.entry(gram, k, a) * self.entry(gram, k, b), k, gram.shape[0])
         first, rest = factors[0], factors[1:]
         inner = first.shape[1]
         k = self.bound()
