@@ -10,6 +10,7 @@ from .model import Claim, Derivation, Status, Step
 from .report import Attempt, ClaimReport, DerivationReport, Result
 from .engine import check_relation
 from .engine.expectation import Expectation, independent, independent_with
+from .engine.matrix import as_matrices, diag, elementwise, gradient, matrix_symbol
 
 __all__ = [
     "check",
@@ -27,5 +28,10 @@ __all__ = [
     "Expectation",
     "independent",
     "independent_with",
+    "as_matrices",
+    "diag",
+    "elementwise",
+    "gradient",
+    "matrix_symbol",
 ]
 __version__ = "0.1.0"

@@ -90,8 +90,14 @@ def elementwise(function, matrix) -> sp.MatrixExpr:
     ``function`` is a SymPy function (``exp``) or a Python callable of one argument.
     """
     if not isinstance(function, sp.Lambda):
-        t = sp.Dummy("t", real=True)
-        function = sp.Lambda(t, function(t))
+        # a named (not Dummy) variable, so the claim is the same in every process (the
+        # result cache hashes it), and one the body does not already use
+        probe = sp.Dummy("t", real=True)
+        body = function(probe)
+        used = {s.name for s in body.free_symbols}
+        name = next(c for c in ("t", "u", "s", "τ", "t_") if c not in used)
+        t = sp.Symbol(name, real=True)
+        function = sp.Lambda(t, body.xreplace({probe: t}))
     return ElementwiseApplyFunction(function, matrix)
 
 
@@ -153,6 +159,13 @@ def _entry_of_base(base, m, a, b):
     return base[a, b]
 
 
+def _same_shapes(e) -> None:
+    shapes = {tuple(sp.sympify(d) for d in t.shape) for t in e.args if _is_matrix_expr(t)}
+    if len(shapes) > 1:
+        listed = ", ".join(f"{t} is {t.shape[0]} x {t.shape[1]}" for t in e.args if _is_matrix_expr(t))
+        raise MatrixNotationError(f"shapes do not match in {type(e).__name__}: {listed}")
+
+
 class _Translator:
     def __init__(self, taken: set):
         self.taken = set(taken)
@@ -177,6 +190,8 @@ class _Translator:
         """Entry (a, b), 1-based, of the matrix expression ``e``."""
         if isinstance(e, sp.MatrixSymbol):
             return _entry_of_base(_base(e), e, a, b)
+        if isinstance(e, (sp.MatAdd, sp.HadamardProduct)):
+            _same_shapes(e)
         if isinstance(e, sp.MatAdd):
             return sp.Add(*[self.entry(t, a, b) for t in e.args])
         if isinstance(e, sp.MatMul):
@@ -228,6 +243,10 @@ class _Translator:
             return self._sum(self.entry(gram, k, a) * self.entry(gram, k, b), k, gram.shape[0])
         first, rest = factors[0], factors[1:]
         inner = first.shape[1]
+        if sp.sympify(inner) != sp.sympify(rest[0].shape[0]):
+            # SymPy cannot tell p from n apart when both are symbols, so it builds X*(X*w - y)
+            raise MatrixNotationError(f"shapes do not match in a product: {first} is {first.shape[0]} x {inner} "
+                                      f"but {rest[0]} has {rest[0].shape[0]} rows")
         k = self.bound()
         return self._sum(self.entry(first, a, k) * self._chain(rest, k, b), k, inner)
 
@@ -392,7 +411,7 @@ def as_matrices(point: dict, *sides) -> dict:
         rows, cols = (int(sp.sympify(d).xreplace(sizes)) for d in m.shape)
         values = sp.zeros(rows, cols)
         for r, c in itertools.product(range(1, rows + 1), range(1, cols + 1)):
-            key = [r] if cols == 1 else ([c] if rows == 1 else [r, c])
+            key = [r] if m.shape[1] == 1 else ([c] if m.shape[0] == 1 else [r, c])  # as _entry_of_base: by the symbolic shape
             values[r - 1, c - 1] = by_name.get(entry_symbol(base, key).name, sp.Integer(0))
         out[str(base)] = sp.ImmutableMatrix(values)
     return out
