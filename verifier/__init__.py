@@ -10,7 +10,8 @@ from .model import Claim, Derivation, Status, Step
 from .report import Attempt, ClaimReport, DerivationReport, Result
 from .engine import check_relation
 from .engine.expectation import Expectation, independent, independent_with
-from .engine.matrix import as_matrices, diag, elementwise, gradient, matrix_symbol
+from .engine.matrix import as_matrices
+from .notation import diag, elementwise, gradient, matrix_symbol
 
 __all__ = [
     "check",

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from .notation import check_shapes, shape_of
+
 __all__ = ["Status", "Step", "Claim", "Derivation", "TACTICS", "RELATIONS", "symbol_domains"]
 
 
@@ -225,6 +227,7 @@ class Claim:
         if self.sizes and self.scope:
             raise ValueError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
         _check_sum_limits([self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where), self)
+        _check_matrix_sides(self.lhs, steps, self.name)
         shape = _shape(self.lhs)
         for i, step in enumerate(steps, 1):
             if _shape(step.rhs) != shape:
@@ -252,6 +255,25 @@ def _check_sizes(sizes, name: str) -> tuple:
             raise ValueError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
         out.append((symbol, least))
     return tuple(out)
+
+
+def _check_matrix_sides(lhs, steps, name: str) -> None:
+    """Sides in matrix notation (MatrixSymbol X, w): shapes that match inside each side and
+    between links of the chain (a 1 x 1 matrix is a scalar; an inequality may end at 0)."""
+    what = f"claim {name!r}"
+    for side in [lhs] + [s.rhs for s in steps]:
+        check_shapes(side, what)
+    scalar = lambda shape: shape in (None, (1, 1))  # noqa: E731
+    previous = shape_of(lhs)
+    for i, step in enumerate(steps, 1):
+        current = shape_of(step.rhs)
+        if current != previous and not (scalar(current) and scalar(previous)) and not (step.relation != "==" and step.rhs == 0):
+            raise ValueError(f"{what}: shapes differ: step {i} is {_matrix_text(current)} but the side before it is {_matrix_text(previous)}")
+        previous = current if current is not None or step.rhs != 0 else previous
+
+
+def _matrix_text(shape) -> str:
+    return "a scalar" if shape is None else f"a {shape[0]} x {shape[1]} matrix"
 
 
 def _matrix_dimensions(exprs, sizes, name: str) -> tuple:

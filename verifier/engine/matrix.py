@@ -39,76 +39,16 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
-from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..model import _matrix_dimensions
+from ..notation import DomainMatrixSymbol, MatrixNotationError, check_shapes, shape_of
 from .instances import entry_symbol
 
-__all__ = ["matrix_symbol", "side_shape", "elementwise", "diag", "gradient", "is_matrix_notation", "to_index_claim",
-           "translate", "as_matrices", "MatrixNotationError", "NotTranslated"]
-
-#: Domain words a matrix's entries may have (``matrix_symbol(..., positive=True)``).
-DOMAINS = ("real", "positive", "nonnegative", "negative", "nonpositive")
-
-
-class MatrixNotationError(ValueError):
-    """Broken matrix input, such as sides of different shapes (one line)."""
-
+__all__ = ["side_shape", "is_matrix_notation", "to_index_claim", "translate", "as_matrices", "NotTranslated"]
 
 class NotTranslated(Exception):
     """A well-formed matrix expression the translator does not put into index notation (the reason)."""
-
-
-class DomainMatrixSymbol(sp.MatrixSymbol):
-    """A ``MatrixSymbol`` whose entries have a declared domain (a fourth argument)."""
-
-    def __new__(cls, name, n, m, domain="real"):
-        plain = sp.MatrixSymbol(name, n, m)  # validates the name and dimensions
-        return sp.Basic.__new__(cls, *plain.args, Str(str(domain)))
-
-    @property
-    def domain(self) -> str:
-        return self.args[3].name
-
-
-def matrix_symbol(name: str, rows, cols, **domain) -> sp.MatrixSymbol:
-    """A matrix of symbolic shape with entries in a domain: ``matrix_symbol("a", n, 1, positive=True)``.
-
-    A plain ``MatrixSymbol`` has real entries; this gives another domain of ``DOMAINS``.
-    """
-    chosen = [k for k, v in domain.items() if v]
-    unknown = [k for k in domain if k not in DOMAINS]
-    if unknown or len(chosen) > 1:
-        raise ValueError(f"matrix_symbol {name!r}: give at most one of {', '.join(DOMAINS)}=True, not {domain}")
-    return DomainMatrixSymbol(name, rows, cols, chosen[0] if chosen else "real")
-
-
-def elementwise(function, matrix) -> sp.MatrixExpr:
-    """``function`` applied to every entry of ``matrix`` (any shape): ``elementwise(sigmoid, X*w)``.
-
-    ``function`` is a SymPy function (``exp``) or a Python callable of one argument.
-    """
-    if not isinstance(function, sp.Lambda):
-        # a named (not Dummy) variable, so the claim is the same in every process (the
-        # result cache hashes it), and one the body does not already use
-        probe = sp.Dummy("t", real=True)
-        body = function(probe)
-        used = {s.name for s in body.free_symbols}
-        name = next(c for c in ("t", "u", "s", "τ", "t_") if c not in used)
-        t = sp.Symbol(name, real=True)
-        function = sp.Lambda(t, body.xreplace({probe: t}))
-    return ElementwiseApplyFunction(function, matrix)
-
-
-def diag(vector) -> sp.MatrixExpr:
-    """The diagonal matrix with the entries of the column vector ``vector`` (SymPy's ``DiagMatrix``)."""
-    return DiagMatrix(vector)
-
-
-def gradient(scalar, wrt) -> sp.Derivative:
-    """d scalar / d wrt, unevaluated, of the shape of ``wrt`` (the same as ``Derivative(scalar, wrt)``)."""
-    return sp.Derivative(scalar, wrt, evaluate=False)
 
 
 # ---------------------------------------------------------------- recognising matrix notation
@@ -131,10 +71,7 @@ def side_shape(e):
             raise NotTranslated(f"only first derivatives by one matrix are translated, not {e}")
         if side_shape(e.expr) not in (None, (1, 1)):
             raise NotTranslated(f"the derivative of the non-scalar {e.expr} (a Jacobian) is not translated; differentiate an entry")
-        return e.variable_count[0][0].shape
-    if _is_matrix_expr(e):
-        return e.shape
-    return None
+    return shape_of(e)
 
 
 # ---------------------------------------------------------------- the translation
@@ -157,13 +94,6 @@ def _entry_of_base(base, m, a, b):
     if rows == 1:
         return base[b]
     return base[a, b]
-
-
-def _same_shapes(e) -> None:
-    shapes = {tuple(sp.sympify(d) for d in t.shape) for t in e.args if _is_matrix_expr(t)}
-    if len(shapes) > 1:
-        listed = ", ".join(f"{t} is {t.shape[0]} x {t.shape[1]}" for t in e.args if _is_matrix_expr(t))
-        raise MatrixNotationError(f"shapes do not match in {type(e).__name__}: {listed}")
 
 
 class _Translator:
@@ -190,8 +120,6 @@ class _Translator:
         """Entry (a, b), 1-based, of the matrix expression ``e``."""
         if isinstance(e, sp.MatrixSymbol):
             return _entry_of_base(_base(e), e, a, b)
-        if isinstance(e, (sp.MatAdd, sp.HadamardProduct)):
-            _same_shapes(e)
         if isinstance(e, sp.MatAdd):
             return sp.Add(*[self.entry(t, a, b) for t in e.args])
         if isinstance(e, sp.MatMul):
@@ -243,10 +171,6 @@ class _Translator:
             return self._sum(self.entry(gram, k, a) * self.entry(gram, k, b), k, gram.shape[0])
         first, rest = factors[0], factors[1:]
         inner = first.shape[1]
-        if sp.sympify(inner) != sp.sympify(rest[0].shape[0]):
-            # SymPy cannot tell p from n apart when both are symbols, so it builds X*(X*w - y)
-            raise MatrixNotationError(f"shapes do not match in a product: {first} is {first.shape[0]} x {inner} "
-                                      f"but {rest[0]} has {rest[0].shape[0]} rows")
         k = self.bound()
         return self._sum(self.entry(first, a, k) * self._chain(rest, k, b), k, inner)
 
@@ -349,6 +273,8 @@ def translate(lhs, rhs, sizes=(), indices=()):
     ``sizes`` and ``indices`` are normalised tuples (as ``Claim`` keeps them); each
     dimension symbol not among the sizes is added with least value 1.
     """
+    for side in (lhs, rhs):
+        check_shapes(side, "a claim in matrix notation")
     sides = [_simplify_inverses(s) for s in (lhs, rhs)]
     shapes = [side_shape(s) for s in sides]
     matrix_shapes = [s for s in shapes if s is not None]
