@@ -135,7 +135,7 @@ def test_shape_mismatch_is_a_clear_error():
     wrong = X * (X * w - y) / n  # but builds this one: it cannot tell p from n
     with pytest.raises(ValueError, match="shapes do not match in a product: X is n x p but"):
         check(wrong, wrong)
-    with pytest.raises(ValueError, match="shapes do not match in MatAdd"):
+    with pytest.raises(ValueError, match="shapes do not match in a sum"):
         check(Derivative(L, w), X.T * y + y)  # p x 1 plus n x 1
     with pytest.raises(ValueError, match="shapes differ"):
         check(X.T * y, y)
@@ -241,3 +241,11 @@ def test_gram_psd_with_real_weights_is_refuted_with_a_vector():
 def test_quadratic_form_of_a_gram_matrix_is_nonnegative_by_form():
     assert check_relation(w.T * X.T * X * w, 0, ">=").status is Status.PROVED
     assert check_relation(w.T * X.T * X * w, 0, ">").status is Status.REFUTED  # w = 0
+
+
+def test_a_claim_with_mismatched_shapes_is_rejected_when_built():
+    with pytest.raises(ValueError, match="shapes do not match in a product: X is n x p"):
+        Claim("bad", lhs=Derivative(L, w), rhs=X * (X * w - y) / n)
+    with pytest.raises(ValueError, match="shapes differ"):
+        Claim("bad", lhs=Derivative(L, w), rhs=y)
+    Claim("psd", lhs=X.T * X, rhs=0, relation=">=")  # an inequality may end at 0
