@@ -249,3 +249,19 @@ def test_a_claim_with_mismatched_shapes_is_rejected_when_built():
     with pytest.raises(ValueError, match="shapes differ"):
         Claim("bad", lhs=Derivative(L, w), rhs=y)
     Claim("psd", lhs=X.T * X, rhs=0, relation=">=")  # an inequality may end at 0
+
+
+def test_sums_over_independent_ranges_commute_but_triangular_ones_do_not():
+    N = Symbol("N", integer=True, positive=True)
+    z, u, Z = IndexedBase("z", real=True), IndexedBase("u", real=True), IndexedBase("Z", real=True)
+    square = check(Sum(Sum(Z[i, j] ** 2, (j, 1, N)), (i, 1, N)), Sum(Sum(Z[j, i] ** 2, (j, 1, N)), (i, 1, N)), sizes=[N])
+    assert square.status is Status.PROVED
+    swapped = check(Sum(Sum(z[i] * u[j], (j, 1, i)), (i, 1, N)), Sum(Sum(z[i] * u[j], (i, 1, j)), (j, 1, N)), sizes=[N])
+    assert swapped.status is Status.REFUTED
+
+
+def test_a_sized_inequality_false_only_for_rectangular_shapes_is_refuted():
+    # 1^T 1 (n) against 1^T 1 (p), each a 1 x 1 sum: equal when n = p, so only n != p refutes it
+    r = check_relation(OneMatrix(1, n) * ones, OneMatrix(1, p) * OneMatrix(p, 1), ">=")
+    assert r.status is Status.REFUTED
+    assert r.counterexample[n] < r.counterexample[p]

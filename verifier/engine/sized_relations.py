@@ -65,8 +65,16 @@ MATRIX_SIZES_UP_TO = 3
 
 
 def _checked_sizes(sizes, most: int = CONCRETE_DERIVATIVES_UP_TO):
-    """The cross-check's size assignments whose instances are written out (up to ``most``)."""
-    return [v for v in _size_values(sizes) if max(v.values(), default=1) <= most]
+    """The cross-check's size assignments whose instances are written out (up to ``most``),
+    then, with several sizes, two where they differ (n = 1, p = 2 and n = 2, p = 1): a
+    claim may fail only for rectangular shapes."""
+    values = [v for v in _size_values(sizes) if max(v.values(), default=1) <= most]
+    if len(sizes) > 1:
+        for order in (list(sizes), list(reversed(sizes))):
+            apart = {s: max(int(least), position + 1) for position, (s, least) in enumerate(order)}
+            if apart not in values and max(apart.values()) <= most:
+                values.append(apart)
+    return values
 
 
 def _refute_scalar(lhs, rhs, relation, given, where, sizes, indices, seed):
