@@ -10,10 +10,36 @@ import pickle
 
 import pytest
 import sympy as sp
-from sympy import Derivative, Eq, IndexedBase, Integer, MatrixSymbol, OneMatrix, Rational, Sum, Symbol, Trace, exp, log, sqrt, symbols
+from sympy import (
+    Derivative,
+    Eq,
+    IndexedBase,
+    Integer,
+    MatrixSymbol,
+    OneMatrix,
+    Rational,
+    Sum,
+    Symbol,
+    Trace,
+    exp,
+    log,
+    sqrt,
+    symbols,
+)
 from sympy.matrices.common import ShapeError
 
-from verifier import Claim, Status, Step, check, check_relation, decide_claim, diag, elementwise, gradient, matrix_symbol
+from verifier import (
+    Claim,
+    Status,
+    Step,
+    check,
+    check_relation,
+    decide_claim,
+    diag,
+    elementwise,
+    gradient,
+    matrix_symbol,
+)
 from verifier.engine.matrix import as_matrices, translate
 
 n, m, p = symbols("n m p", integer=True, positive=True)
@@ -21,7 +47,7 @@ A, B, C = MatrixSymbol("A", n, m), MatrixSymbol("B", m, p), MatrixSymbol("C", m,
 P, Q = MatrixSymbol("P", n, n), MatrixSymbol("Q", n, n)
 X, w, y = MatrixSymbol("X", n, p), MatrixSymbol("w", p, 1), MatrixSymbol("y", n, 1)
 L = (X * w - y).T * (X * w - y) / (2 * n)
-sigmoid = lambda t: 1 / (1 + exp(-t))  # noqa: E731
+sigmoid = lambda t: 1 / (1 + exp(-t))
 ones = OneMatrix(n, 1)
 
 
@@ -157,7 +183,7 @@ def test_sympy_wrong_matrix_derivatives_are_never_proved():
 
 
 def test_translation_names_the_free_indices_and_sizes():
-    left, right, sizes, indices, free = translate(X * w, X * w)
+    left, _, sizes, indices, free = translate(X * w, X * w)
     i = free[0]
     assert indices == ((i, 1, n),)
     assert {s for s, _ in sizes} == {n, p}

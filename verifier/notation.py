@@ -18,12 +18,14 @@ when n and p are symbols, since it cannot tell them apart. This module imports S
 
 from __future__ import annotations
 
+import itertools
+
 import sympy as sp
 from sympy.core.symbol import Str
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
-__all__ = ["matrix_symbol", "elementwise", "diag", "gradient", "shape_of", "check_shapes", "MatrixNotationError", "DOMAINS"]
+__all__ = ["DOMAINS", "MatrixNotationError", "check_shapes", "diag", "elementwise", "gradient", "matrix_symbol", "shape_of"]
 
 
 class MatrixNotationError(ValueError):
@@ -32,10 +34,6 @@ class MatrixNotationError(ValueError):
 
 #: Domain words a matrix's entries may have (``matrix_symbol(..., positive=True)``).
 DOMAINS = ("real", "positive", "nonnegative", "negative", "nonpositive")
-
-
-class MatrixNotationError(ValueError):
-    """Broken matrix input, such as sides of different shapes (one line)."""
 
 
 class NotTranslated(Exception):
@@ -114,7 +112,7 @@ def check_shapes(expr, what: str) -> None:
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.MatMul):
             factors = [f for f in node.args if isinstance(f, sp.MatrixExpr)]
-            for left, right in zip(factors, factors[1:]):
+            for left, right in itertools.pairwise(factors):
                 if sp.sympify(left.shape[1]) != sp.sympify(right.shape[0]):
                     raise MatrixNotationError(f"{what}: shapes do not match in a product: {left} is {_text(left.shape)} "
                                               f"but {right} is {_text(right.shape)}")

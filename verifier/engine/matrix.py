@@ -45,7 +45,7 @@ from ..model import _matrix_dimensions
 from ..notation import DomainMatrixSymbol, MatrixNotationError, check_shapes, shape_of
 from .instances import entry_symbol
 
-__all__ = ["side_shape", "is_matrix_notation", "to_index_claim", "translate", "as_matrices", "NotTranslated"]
+__all__ = ["NotTranslated", "as_matrices", "is_matrix_notation", "side_shape", "to_index_claim", "translate"]
 
 class NotTranslated(Exception):
     """A well-formed matrix expression the translator does not put into index notation (the reason)."""

@@ -31,7 +31,14 @@ import sympy as sp
 from ..model import Status
 from ..report import Attempt, Outcome, Result
 from . import matrix
-from .certificates import _matrix_counterexample, _orient, _scalar_counterexample, is_nonnegative, is_positive, is_real
+from .certificates import (
+    _matrix_counterexample,
+    _orient,
+    _scalar_counterexample,
+    is_nonnegative,
+    is_positive,
+    is_real,
+)
 from .context import build_context, relation_text
 from .indexed import rename_bound
 from .instances import builder, index_values, instance
@@ -104,8 +111,9 @@ def _refute_matrix(lhs_entry, rhs_entry, free, relation, given, where, sizes, se
     for values in _checked_sizes(sizes, MATRIX_SIZES_UP_TO):
         build = builder()
         n = int(sp.sympify(row[2]).xreplace(values))
-        left = sp.Matrix(n, n, lambda a, b: build(lhs_entry, {**values, row[0]: a + 1, col[0]: b + 1}))
-        right = sp.Matrix(n, n, lambda a, b: build(rhs_entry, {**values, row[0]: a + 1, col[0]: b + 1}))
+        at = [[{**values, row[0]: a + 1, col[0]: b + 1} for b in range(n)] for a in range(n)]
+        left = sp.Matrix([[build(lhs_entry, point) for point in line] for line in at])
+        right = sp.Matrix([[build(rhs_entry, point) for point in line] for line in at])
         facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
         context = build_context(facts, [build(w, values) for w in where])
         if context.unsatisfiable:
