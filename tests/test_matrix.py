@@ -103,10 +103,31 @@ def test_gradient_helper_is_the_unevaluated_derivative():
     assert check(gradient(L[0, 0], w), X.T * (X * w - y) / n).status is Status.PROVED  # SymPy's element form of L too
 
 
+@pytest.mark.slow
 def test_logistic_gradient_is_proved():
     z = elementwise(sigmoid, X * w)
     loss = -(y.T * elementwise(log, z) + (ones - y).T * elementwise(log, ones - z))
     assert check(Derivative(loss, w), X.T * (z - y)).status is Status.PROVED
+
+
+def test_hessian_and_jacobian_of_a_quadratic_form_are_proved():
+    S = MatrixSymbol("S", p, p)
+    assert check(Derivative(w.T * S * w, w, w), S + S.T).status is Status.PROVED
+    assert check(Derivative(S * w, w), S).status is Status.PROVED  # numerator layout: d(Sw)_i / dw_j = S[i, j]
+    assert check(Derivative(Derivative(w.T * S * w, w), w), S + S.T).status is Status.PROVED
+
+
+def test_wrong_hessian_and_jacobian_are_refuted():
+    S = MatrixSymbol("S", p, p)
+    assert check(Derivative(w.T * S * w, w, w), 2 * S).status is Status.REFUTED
+    assert check(Derivative(S * w, w), S.T).status is Status.REFUTED
+
+
+@pytest.mark.slow
+def test_logistic_hessian_is_proved():
+    z = elementwise(sigmoid, X * w)
+    loss = -(y.T * elementwise(log, z) + (ones - y).T * elementwise(log, ones - z))
+    assert check(Derivative(loss, w, w), X.T * diag(sp.HadamardProduct(z, ones - z)) * X).status is Status.PROVED
 
 
 def test_inverse_cancels_and_transposes():

@@ -91,11 +91,36 @@ def gradient(scalar, wrt) -> sp.Derivative:
     return sp.Derivative(scalar, wrt, evaluate=False)
 
 
+def derivative_kind(e):
+    """("gradient" | "hessian" | "jacobian", shape) of a derivative by matrices, or None.
+
+    gradient: a scalar by a vector or matrix W (the shape of W); hessian: a scalar by
+    two column vectors u, w (entry (i, j) = d2 L / du_i dw_j); jacobian: a column
+    vector g by a column vector w (entry (i, j) = d g_i / d w_j, numerator layout).
+    """
+    if not isinstance(e, sp.Derivative) or not all(c.is_Integer for _, c in e.variable_count):
+        return None
+    variables = [v for v, c in e.variable_count for _ in range(int(c))]
+    if not all(isinstance(v, sp.MatrixExpr) for v in variables):
+        return None
+    inner = shape_of(e.expr)
+    scalar = inner in (None, (1, 1))
+    if len(variables) == 1 and scalar:
+        return "gradient", variables[0].shape
+    columns = all(v.shape[1] == 1 for v in variables)
+    if len(variables) == 2 and scalar and columns:
+        return "hessian", (variables[0].shape[0], variables[1].shape[0])
+    if len(variables) == 1 and columns and inner is not None and inner[1] == 1:
+        return "jacobian", (inner[0], variables[0].shape[0])
+    return None
+
+
 def shape_of(e):
-    """The shape of a side in matrix notation: a MatrixExpr's, a derivative's by a matrix (its
-    variable's), or None for a scalar."""
-    if isinstance(e, sp.Derivative) and len(e.variable_count) == 1 and isinstance(e.variable_count[0][0], sp.MatrixExpr):
-        return e.variable_count[0][0].shape
+    """The shape of a side in matrix notation: a MatrixExpr's, a derivative's by matrices (see
+    ``derivative_kind``), or None for a scalar."""
+    kind = derivative_kind(e)
+    if kind is not None:
+        return kind[1]
     if isinstance(e, sp.MatrixExpr):
         return e.shape
     return None

@@ -42,7 +42,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..model import _matrix_dimensions
-from ..notation import DomainMatrixSymbol, MatrixNotationError, check_shapes, shape_of
+from ..notation import DomainMatrixSymbol, MatrixNotationError, check_shapes, derivative_kind, shape_of
 from .instances import entry_symbol
 
 __all__ = ["NotTranslated", "as_matrices", "is_matrix_notation", "side_shape", "to_index_claim", "translate"]
@@ -66,11 +66,9 @@ def is_matrix_notation(*exprs) -> bool:
 
 def side_shape(e):
     """Shape of a matrix-notation side: a MatrixExpr's, a derivative's (that of its variable), or None."""
-    if isinstance(e, sp.Derivative) and any(_is_matrix_expr(v) for v, _ in e.variable_count):
-        if len(e.variable_count) != 1 or e.variable_count[0][1] != 1:
-            raise NotTranslated(f"only first derivatives by one matrix are translated, not {e}")
-        if side_shape(e.expr) not in (None, (1, 1)):
-            raise NotTranslated(f"the derivative of the non-scalar {e.expr} (a Jacobian) is not translated; differentiate an entry")
+    if isinstance(e, sp.Derivative) and any(_is_matrix_expr(v) for v, _ in e.variable_count) and derivative_kind(e) is None:
+        raise NotTranslated(f"{e} is not translated: gradients (a scalar by a vector or matrix), Hessians (a scalar by "
+                            "two column vectors) and Jacobians (a column vector by a column vector) are")
     return shape_of(e)
 
 
@@ -175,10 +173,20 @@ class _Translator:
         return self._sum(self.entry(first, a, k) * self._chain(rest, k, b), k, inner)
 
     def derivative(self, e, a, b):
-        variable = e.variable_count[0][0]
-        if not isinstance(variable, sp.MatrixSymbol):
-            raise NotTranslated(f"derivatives are taken by a MatrixSymbol, not by {variable}")
-        return sp.Derivative(self.scalar(e.expr), _entry_of_base(_base(variable), variable, a, b))
+        """Entry (a, b) of a gradient, Hessian or Jacobian: the expression translated first,
+        then an unevaluated derivative by entries (never SymPy's matrix calculus)."""
+        side_shape(e)  # raises NotTranslated for other kinds
+        kind, _ = derivative_kind(e)
+        variables = [v for v, c in e.variable_count for _ in range(int(c))]
+        for variable in variables:
+            if not isinstance(variable, sp.MatrixSymbol):
+                raise NotTranslated(f"derivatives are taken by a MatrixSymbol, not by {variable}")
+        entry_of = lambda v, r, c: _entry_of_base(_base(v), v, r, c)  # noqa: E731
+        if kind == "gradient":
+            return sp.Derivative(self.scalar(e.expr), entry_of(variables[0], a, b))
+        if kind == "hessian":
+            return sp.Derivative(self.scalar(e.expr), entry_of(variables[0], a, 1), entry_of(variables[1], b, 1))
+        return sp.Derivative(self.entry(e.expr, a, 1), entry_of(variables[0], b, 1))  # jacobian
 
     def scalar(self, e):
         """A scalar expression with matrix parts (1 x 1 expressions, elements, traces) in index notation."""
