@@ -204,7 +204,8 @@ def test_sympy_wrong_matrix_derivatives_are_never_proved():
 
 
 def test_translation_names_the_free_indices_and_sizes():
-    left, _, sizes, indices, free = translate(X * w, X * w)
+    claim = translate(X * w, X * w)
+    left, sizes, indices, free = claim.lhs, claim.sizes, claim.indices, claim.free
     i = free[0]
     assert indices == ((i, 1, n),)
     assert {s for s, _ in sizes} == {n, p}
@@ -213,7 +214,7 @@ def test_translation_names_the_free_indices_and_sizes():
 
 def test_entries_have_the_declared_domain():
     a = matrix_symbol("a", n, 1, positive=True)
-    assert translate(a, a)[0].is_positive
+    assert translate(a, a).lhs.is_positive
     assert pickle.loads(pickle.dumps(diag(elementwise(sqrt, a)))) == diag(elementwise(sqrt, a))
     with pytest.raises(ValueError):
         matrix_symbol("b", n, 1, positive=True, negative=True)
@@ -312,3 +313,14 @@ def test_a_sized_inequality_false_only_for_rectangular_shapes_is_refuted():
     r = check_relation(OneMatrix(1, n) * ones, OneMatrix(1, p) * OneMatrix(p, 1), ">=")
     assert r.status is Status.REFUTED
     assert r.counterexample[n] < r.counterexample[p]
+
+
+def test_given_facts_in_matrix_notation_are_translated():
+    q = MatrixSymbol("q", n, 1)  # a distribution: 1^T q = 1
+    u = MatrixSymbol("u", n, 1)
+    total = Eq((ones.T * q)[0, 0], 1)
+    # (1^T q) u^T q = u^T q, using 1^T q = 1
+    assert check((ones.T * q) * (u.T * q), u.T * q, given=[total]).status is Status.PROVED
+    assert check((ones.T * q) * (u.T * q), u.T * q).status is Status.REFUTED  # without the fact
+    r = check(q, q, given=[Eq(q, u)])
+    assert r.status is Status.UNDECIDED and "whole matrix" in r.reason

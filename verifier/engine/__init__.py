@@ -49,7 +49,7 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
     try:  # matrix notation (MatrixSymbol X, w): the entry (i, j) in index notation, sizes from the dimensions
-        lhs, rhs, sizes, indices = matrix.to_index_claim(lhs, rhs, _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))
+        lhs, rhs, given, sizes, indices = matrix.to_index_claim(lhs, rhs, tuple(given), _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))
     except matrix.NotTranslated as exc:
         return Result(Status.UNDECIDED, (Attempt("matrix notation", Outcome.BEYOND, str(exc)),), reason=f"not translated into index notation: {exc}")
     shape = lambda e: e.shape if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # noqa: E731 (Indexed.shape raises)
@@ -91,7 +91,7 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
     if relation == "==":
         return check(lhs, rhs, given, where, by=by, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
-    if sizes or _has_entries(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")) or matrix.is_matrix_notation(lhs, rhs):
+    if sizes or _has_entries(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")) or matrix.is_matrix_notation(lhs, rhs, *[s for g in given if isinstance(g, sp.Equality) for s in g.args]):
         certificate = None if certificate is None else as_sympy(certificate, "certificate")
         return sized_relations.check_sized_relation(as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs"), relation, certificate, given, where, by,
                                                     timeout, seed, _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))

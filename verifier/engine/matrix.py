@@ -35,6 +35,7 @@ Translation, entry (a, b) of each kind of expression (indices are 1-based):
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -275,11 +276,29 @@ def _free_index(name: str, taken: set) -> sp.Symbol:
     return sp.Symbol(name, integer=True)
 
 
-def translate(lhs, rhs, sizes=(), indices=()):
-    """(lhs entry, rhs entry, sizes, indices, free indices) of a claim in matrix notation.
+@dataclass(frozen=True)
+class IndexClaim:
+    """A claim in matrix notation, translated: the entry (i, j) of each side, over sizes.
+
+    ``free`` are the free indices the translation introduced (i for the rows when
+    there is more than one, j for the columns), also listed in ``indices``.
+    """
+
+    lhs: sp.Basic
+    rhs: sp.Basic
+    given: tuple = ()
+    sizes: tuple = ()
+    indices: tuple = ()
+    free: tuple = ()
+
+
+def translate(lhs, rhs, sizes=(), indices=(), given=()) -> IndexClaim:
+    """The claim ``lhs == rhs`` (under the equalities ``given``) in index notation.
 
     ``sizes`` and ``indices`` are normalised tuples (as ``Claim`` keeps them); each
-    dimension symbol not among the sizes is added with least value 1.
+    dimension symbol not among the sizes is added with least value 1. A given fact
+    must be scalar (a 1 x 1 expression, an element, a trace); a fact about a whole
+    matrix is not translated (state it entry by entry).
     """
     for side in (lhs, rhs):
         check_shapes(side, "a claim in matrix notation")
@@ -289,9 +308,16 @@ def translate(lhs, rhs, sizes=(), indices=()):
     if len(set(matrix_shapes)) > 1 or (len(matrix_shapes) == 1 and matrix_shapes[0] != (1, 1)):
         raise MatrixNotationError(f"shapes differ: lhs {shapes[0] or 'scalar'}, rhs {shapes[1] or 'scalar'}")
     _check_inverses(sides)
+    facts = [f for f in given if isinstance(f, sp.Equality)]
+    for fact in facts:
+        for side in fact.args:
+            check_shapes(side, "a given fact")
+            if side_shape(side) not in (None, (1, 1)):
+                raise NotTranslated(f"the given fact {fact} is about a whole matrix; state it for one entry or a sum")
     shape = matrix_shapes[0] if matrix_shapes else (1, 1)
-    taken = {s.name for side in sides for s in side.free_symbols if isinstance(s, sp.Symbol)}
-    taken |= {m.name for side in sides for m in side.atoms(sp.MatrixSymbol)}
+    everything = sides + [side for fact in facts for side in fact.args]
+    taken = {s.name for side in everything for s in side.free_symbols if isinstance(s, sp.Symbol)}
+    taken |= {m.name for side in everything for m in side.atoms(sp.MatrixSymbol)}
     rows, cols = (sp.sympify(d) for d in shape)
     free = []
     a = _free_index("i", taken) if rows != 1 else sp.Integer(1)
@@ -308,21 +334,23 @@ def translate(lhs, rhs, sizes=(), indices=()):
             entries.append(translator.derivative(side, a, b))
         else:
             entries.append(translator.entry(side, a, b))
-    sizes = tuple(sizes) + _matrix_dimensions(sides, sizes, "a claim in matrix notation")
-    return entries[0], entries[1], sizes, tuple(indices) + tuple(free), tuple(i for i, _, _ in free)
+    translated = tuple(sp.Eq(translator.scalar(f.lhs), translator.scalar(f.rhs), evaluate=False) if isinstance(f, sp.Equality) else f
+                       for f in given)
+    sizes = tuple(sizes) + _matrix_dimensions(everything, sizes, "a claim in matrix notation")
+    return IndexClaim(entries[0], entries[1], translated, sizes, tuple(indices) + tuple(free), tuple(i for i, _, _ in free))
 
 
-def to_index_claim(lhs, rhs, sizes=(), indices=()):
-    """The hook for ``check``: (lhs, rhs, sizes, indices), translated when a side is in matrix notation.
+def to_index_claim(lhs, rhs, given=(), sizes=(), indices=()):
+    """The hook for ``check``: (lhs, rhs, given, sizes, indices), translated when a side or a
+    given fact is in matrix notation; unchanged otherwise.
 
-    Unchanged otherwise. Raises ``MatrixNotationError`` (a ValueError) for broken input
-    and ``NotTranslated`` (the claim is then undecided, with that reason) for what the
-    translator does not handle.
+    Raises ``MatrixNotationError`` (a ValueError) for broken input and ``NotTranslated``
+    (the claim is then undecided, with that reason) for what the translator does not handle.
     """
-    if not is_matrix_notation(lhs, rhs):
-        return lhs, rhs, sizes, indices
-    left, right, sizes, indices, _ = translate(lhs, rhs, sizes, indices)
-    return left, right, sizes, indices
+    if not is_matrix_notation(lhs, rhs, *[side for f in given if isinstance(f, sp.Equality) for side in f.args]):
+        return lhs, rhs, tuple(given), sizes, indices
+    claim = translate(lhs, rhs, sizes, indices, given)
+    return claim.lhs, claim.rhs, claim.given, claim.sizes, claim.indices
 
 
 # ---------------------------------------------------------------- counterexamples as matrices

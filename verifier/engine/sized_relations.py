@@ -139,9 +139,8 @@ def decide_sized_relation(lhs, rhs, relation, certificate, given, where, by, see
     from . import _decide  # the equality engine, for the certificate identity
 
     trace: list[Attempt] = []
-    facts = tuple(relation_text(g) for g in given if isinstance(g, sp.Equality))
     is_matrix = False
-    if matrix.is_matrix_notation(lhs, rhs):
+    if matrix.is_matrix_notation(lhs, rhs, *[side for g in given if isinstance(g, sp.Equality) for side in g.args]):
         shape = matrix.side_shape(lhs) or matrix.side_shape(rhs)
         if shape is not None and shape != (1, 1):
             if shape[0] != shape[1]:
@@ -151,12 +150,14 @@ def decide_sized_relation(lhs, rhs, relation, certificate, given, where, by, see
             zero = sp.ZeroMatrix(*shape)
             lhs, rhs = (zero if s == 0 else s for s in (lhs, rhs))
         try:
-            left, right, sizes, indices, free = matrix.translate(lhs, rhs, sizes, indices)
+            claim = matrix.translate(lhs, rhs, sizes, indices, given)
+            left, right, given, sizes, indices, free = claim.lhs, claim.rhs, claim.given, claim.sizes, claim.indices, claim.free
         except matrix.NotTranslated as exc:
             reason = f"not translated into index notation: {exc}"
             return _undecided([Attempt("matrix notation", Outcome.BEYOND, str(exc))], reason, relation)
     else:
         left, right, free = lhs, rhs, ()
+    facts = tuple(relation_text(g) for g in given if isinstance(g, sp.Equality))
 
     # 1. refutation at concrete sizes
     started = time.perf_counter()
@@ -201,12 +202,12 @@ def decide_sized_relation(lhs, rhs, relation, certificate, given, where, by, see
             return _undecided(trace, reason, relation)
         difference = lhs - rhs if side == "lhs - rhs" else rhs - lhs
         target, shown_as = certificate.T * certificate, "A^T A"
-        id_left, id_right, id_sizes, id_indices = matrix.to_index_claim(difference, target, sizes, ())
+        id_left, id_right, _, id_sizes, id_indices = matrix.to_index_claim(difference, target, (), sizes, ())
         identity = _decide(id_left, id_right, given, where, "auto", seed, budget, id_sizes, id_indices)
     else:
         difference = left - right if side == "lhs - rhs" else right - left
         if certificate is not None:
-            cert_left, cert_right, sizes, indices = matrix.to_index_claim(difference, certificate, sizes, indices)
+            cert_left, cert_right, _, sizes, indices = matrix.to_index_claim(difference, certificate, (), sizes, indices)
             target, shown_as = cert_right, "the certificate"
             identity = _decide(cert_left, cert_right, given, where, "auto", seed, budget, sizes, indices)
         else:
@@ -221,7 +222,7 @@ def decide_sized_relation(lhs, rhs, relation, certificate, given, where, by, see
         used_given = bool(set(identity.used) & set(facts))
         trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{side} = {shown_as} for all sizes by {identity.tactic}"))
     if is_matrix:
-        entry = matrix.translate(certificate, certificate, sizes, ())[0]
+        entry = matrix.translate(certificate, certificate, sizes, ()).lhs
         if not is_real(_sizes_positive(entry, sizes)):
             reason = f"{evidence}; the factor A has entries not known to be real: {sp.sstr(entry)[:80]}"
             trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
