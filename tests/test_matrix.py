@@ -324,3 +324,12 @@ def test_given_facts_in_matrix_notation_are_translated():
     assert check((ones.T * q) * (u.T * q), u.T * q).status is Status.REFUTED  # without the fact
     r = check(q, q, given=[Eq(q, u)])
     assert r.status is Status.UNDECIDED and "whole matrix" in r.reason
+
+
+def test_concrete_shapes_and_explicit_matrices_mix_with_symbolic_ones():
+    A2, B2 = MatrixSymbol("A", 2, 2), MatrixSymbol("B", 2, 2)
+    assert check((A2 * B2).T, B2.T * A2.T).status is Status.PROVED
+    assert check((A2 * B2).T, A2.T * B2.T).status is Status.REFUTED
+    X2, M = MatrixSymbol("X", n, 2), sp.ImmutableMatrix([[1, 2], [3, 4]])
+    assert check((X2 * M).T, M.T * X2.T).status is Status.PROVED
+    assert check(X2 * M, X2 * M.T).status is Status.REFUTED

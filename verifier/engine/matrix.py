@@ -119,6 +119,11 @@ class _Translator:
         """Entry (a, b), 1-based, of the matrix expression ``e``."""
         if isinstance(e, sp.MatrixSymbol):
             return _entry_of_base(_base(e), e, a, b)
+        if isinstance(e, sp.MatrixBase):  # an explicit matrix among symbolic ones
+            if sp.sympify(a).is_Integer and sp.sympify(b).is_Integer:
+                return e[int(a) - 1, int(b) - 1]
+            return sp.Add(*[sp.KroneckerDelta(a, r + 1) * sp.KroneckerDelta(b, c + 1) * e[r, c]
+                            for r in range(e.rows) for c in range(e.cols)])
         if isinstance(e, sp.MatAdd):
             return sp.Add(*[self.entry(t, a, b) for t in e.args])
         if isinstance(e, sp.MatMul):
