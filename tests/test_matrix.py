@@ -333,3 +333,10 @@ def test_concrete_shapes_and_explicit_matrices_mix_with_symbolic_ones():
     X2, M = MatrixSymbol("X", n, 2), sp.ImmutableMatrix([[1, 2], [3, 4]])
     assert check((X2 * M).T, M.T * X2.T).status is Status.PROVED
     assert check(X2 * M, X2 * M.T).status is Status.REFUTED
+
+
+def test_a_gradient_inside_a_scalar_expression_is_not_read_as_its_first_entry():
+    # SymPy makes 2 * Derivative(L, w) a scalar Mul; reading it as entry (1, 1) would prove too much
+    r = check(2 * Derivative(L, w), 2 * (X.T * (X * w - y))[0, 0] / n)  # a vector against its first entry
+    assert r.status is Status.UNDECIDED
+    assert "alone on a side" in r.reason

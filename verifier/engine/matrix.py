@@ -199,6 +199,10 @@ class _Translator:
         if not isinstance(e, sp.Basic):
             return e
         if isinstance(e, sp.Derivative) and side_shape(e) is not None:
+            if side_shape(e) != (1, 1):
+                # 2 * Derivative(L, w) is a scalar Mul to SymPy: its entry (1, 1) is not the claim
+                raise NotTranslated(f"the {side_shape(e)[0]} x {side_shape(e)[1]} derivative {e} inside a scalar "
+                                    "expression; put it alone on a side (scale the other side instead)")
             return self.derivative(e, 1, 1)
         if _is_matrix_expr(e):
             if e.shape != (1, 1):
