@@ -30,23 +30,23 @@ import sympy as sp
 
 from ..model import Status
 from ..report import Attempt, Outcome, Result
-from . import matrix
-from .certificates import (
-    _matrix_counterexample,
-    _orient,
-    _scalar_counterexample,
-    is_nonnegative,
-    is_positive,
-    is_real,
-)
+from . import certificates, matrix, sized
+from .certificates import is_nonnegative, is_positive, is_real
 from .context import build_context, relation_text
 from .indexed import rename_bound
 from .instances import builder, index_values, instance
 from .numeric import NotNumeric, Sampler
-from .sized import CONCRETE_DERIVATIVES_UP_TO, _size_values
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 
 __all__ = ["check_sized_relation", "decide_sized_relation"]
+
+# The engine's 2026-12 rewrite made these helpers public (orient, size_assignments, ...);
+# either name is the same function. (Drop the fallbacks once both branches are merged.)
+_orient = getattr(certificates, "orient", None) or certificates._orient
+_scalar_counterexample = getattr(certificates, "scalar_counterexample", None) or certificates._scalar_counterexample
+_matrix_counterexample = getattr(certificates, "matrix_counterexample", None) or certificates._matrix_counterexample
+_size_values = getattr(sized, "size_assignments", None) or sized._size_values
+CONCRETE_DERIVATIVES_UP_TO = sized.CONCRETE_DERIVATIVES_UP_TO
 
 
 def check_sized_relation(lhs, rhs, relation, certificate, given, where, by, timeout, seed, sizes, indices) -> Result:
@@ -136,7 +136,9 @@ def _sizes_positive(expr, sizes):
 
 def decide_sized_relation(lhs, rhs, relation, certificate, given, where, by, seed, sizes, indices, budget) -> Result:
     """Decide ``lhs relation rhs`` over symbolic sizes (see the module docstring)."""
-    from . import _decide  # the equality engine, for the certificate identity
+    from . import (
+        check,  # the equality engine (public entry, in this process), for the certificate identity
+    )
 
     trace: list[Attempt] = []
     is_matrix = False
@@ -203,13 +205,13 @@ def decide_sized_relation(lhs, rhs, relation, certificate, given, where, by, see
         difference = lhs - rhs if side == "lhs - rhs" else rhs - lhs
         target, shown_as = certificate.T * certificate, "A^T A"
         id_left, id_right, _, id_sizes, id_indices = matrix.to_index_claim(difference, target, (), sizes, ())
-        identity = _decide(id_left, id_right, given, where, "auto", seed, budget, id_sizes, id_indices)
+        identity = check(id_left, id_right, given, where, seed=seed, sizes=id_sizes, indices=id_indices)
     else:
         difference = left - right if side == "lhs - rhs" else right - left
         if certificate is not None:
             cert_left, cert_right, _, sizes, indices = matrix.to_index_claim(difference, certificate, (), sizes, indices)
             target, shown_as = cert_right, "the certificate"
-            identity = _decide(cert_left, cert_right, given, where, "auto", seed, budget, sizes, indices)
+            identity = check(cert_left, cert_right, given, where, seed=seed, sizes=sizes, indices=indices)
         else:
             target, shown_as, identity = difference, side, None
     used_given = False
