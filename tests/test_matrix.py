@@ -340,3 +340,15 @@ def test_a_gradient_inside_a_scalar_expression_is_not_read_as_its_first_entry():
     r = check(2 * Derivative(L, w), 2 * (X.T * (X * w - y))[0, 0] / n)  # a vector against its first entry
     assert r.status is Status.UNDECIDED
     assert "alone on a side" in r.reason
+
+
+def test_inverse_powers_and_a_singular_inverse_is_no_counterexample():
+    from verifier.engine.matrix import singular_inverse
+
+    S = MatrixSymbol("S", p, p)
+    assert check(S.I * S.I * S * w, S.I * w).status is Status.PROVED
+    r = check(S.I * w, 2 * S.I * w)
+    assert r.status is Status.REFUTED and not singular_inverse(r.counterexample, S.I * w)
+    ones_2x2 = {p: Integer(2), **{Symbol(f"inv(S)[{a},{b}]"): Integer(1) for a in (1, 2) for b in (1, 2)}}
+    assert "singular" in singular_inverse(ones_2x2, S.I * w)  # such a point would be reported undecided
+    assert singular_inverse(ones_2x2, S * w) == ""  # no inverse in the claim: nothing to check

@@ -48,6 +48,7 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     ``Claim``) make it a claim over symbolic sizes, decided for every size.
     """
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
+    written = (lhs, rhs)  # as stated, for the counterexample's inverses below
     try:  # matrix notation (MatrixSymbol X, w): the entry (i, j) in index notation, sizes from the dimensions
         lhs, rhs, given, sizes, indices = matrix.to_index_claim(lhs, rhs, tuple(given), _check_sizes(sizes, "check"), _check_indices(indices, _check_sizes(sizes, "check"), "check"))
     except matrix.NotTranslated as exc:
@@ -83,6 +84,9 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
                       f"engine bug: its counterexample failed the independent re-check ({problem}); not a refutation")
             steps = result.steps + (Attempt("recheck", Outcome.ERROR, problem),)
             result = Result(Status.UNDECIDED, steps, reason=reason)
+    singular = matrix.singular_inverse(result.counterexample or {}, *written) if result.status is Status.REFUTED else ""
+    if singular:  # hook (matrix notation): a point with a singular inv(M) refutes nothing
+        result = Result(Status.UNDECIDED, result.steps + (Attempt("recheck", Outcome.ERROR, singular),), reason=f"not refuted: {singular}")
     return replace(result, seconds=time.perf_counter() - started)
 
 

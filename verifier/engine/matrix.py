@@ -237,6 +237,8 @@ def _simplify_inverses(e):
     e = e.func(*[_simplify_inverses(a) for a in e.args]) if e.args else e
     if isinstance(e, sp.MatPow) and e.args[1] == -1:
         e = sp.Inverse(e.args[0])
+    elif isinstance(e, sp.MatPow) and e.args[1].is_Integer and e.args[1] < -1:  # S**-2 = S^-1 S^-1
+        return sp.MatMul(*([_simplify_inverses(sp.Inverse(e.args[0]))] * int(-e.args[1])))
     if isinstance(e, sp.Inverse):
         inner = e.arg
         if isinstance(inner, sp.Inverse):
@@ -386,3 +388,18 @@ def as_matrices(point: dict, *sides) -> dict:
             values[r - 1, c - 1] = by_name.get(entry_symbol(base, key).name, sp.Integer(0))
         out[str(base)] = sp.ImmutableMatrix(values)
     return out
+
+
+def singular_inverse(point: dict, *sides) -> str:
+    """Why a refutation's point is not a counterexample: an ``inv(M)`` there that is singular, so
+    no matrix M has it as its inverse (the translation treats the inverse's entries as free).
+    Empty when every inverse of the sides is invertible at the point (or there is none)."""
+    inverses = {f"inv({i.arg.name})" for side in sides if isinstance(side, sp.Basic)
+                for i in _simplify_inverses(side).atoms(sp.Inverse)}
+    if not inverses:
+        return ""
+    for name, values in as_matrices(point, *sides).items():
+        if name in inverses and values.det() == 0:
+            return f"{name} = {values.tolist()} is singular at the point found, so it is no matrix's inverse"
+    return ""
+
