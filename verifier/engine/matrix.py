@@ -43,7 +43,13 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..model import _matrix_dimensions
-from ..notation import DomainMatrixSymbol, MatrixNotationError, check_shapes, derivative_kind, shape_of
+from ..notation import (
+    DomainMatrixSymbol,
+    MatrixNotationError,
+    check_shapes,
+    derivative_kind,
+    shape_of,
+)
 from .instances import entry_symbol
 
 __all__ = ["NotTranslated", "as_matrices", "is_matrix_notation", "side_shape", "to_index_claim", "translate"]
@@ -187,7 +193,7 @@ class _Translator:
         for variable in variables:
             if not isinstance(variable, sp.MatrixSymbol):
                 raise NotTranslated(f"derivatives are taken by a MatrixSymbol, not by {variable}")
-        entry_of = lambda v, r, c: _entry_of_base(_base(v), v, r, c)  # noqa: E731
+        entry_of = lambda v, r, c: _entry_of_base(_base(v), v, r, c)
         if kind == "gradient":
             return sp.Derivative(self.scalar(e.expr), entry_of(variables[0], a, b))
         if kind == "hessian":
