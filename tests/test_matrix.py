@@ -352,3 +352,21 @@ def test_inverse_powers_and_a_singular_inverse_is_no_counterexample():
     ones_2x2 = {p: Integer(2), **{Symbol(f"inv(S)[{a},{b}]"): Integer(1) for a in (1, 2) for b in (1, 2)}}
     assert "singular" in singular_inverse(ones_2x2, S.I * w)  # such a point would be reported undecided
     assert singular_inverse(ones_2x2, S * w) == ""  # no inverse in the claim: nothing to check
+
+
+def test_seed_jacobians_in_matrix_notation():
+    q = Symbol("q", integer=True, positive=True)
+    m, a_hat, W2 = MatrixSymbol("m", q, 1), MatrixSymbol("a_hat", q, 1), MatrixSymbol("W2", n, q)
+    assert check(Derivative(X * w, w), X).status is Status.PROVED  # 1.2: dh/dw, all rows at once
+    assert check(Derivative(sp.HadamardProduct(m, a_hat), a_hat), diag(m)).status is Status.PROVED  # 3.4
+    assert check(Derivative(W2 * a_hat, a_hat), W2).status is Status.PROVED  # 3.5
+    assert check(Derivative(W2 * a_hat, a_hat), 2 * W2).status is Status.REFUTED
+
+
+@pytest.mark.slow
+def test_logistic_hessian_is_psd_with_its_gram_factor():
+    z = elementwise(sigmoid, X * w)
+    loss = -(y.T * elementwise(log, z) + (ones - y).T * elementwise(log, ones - z))
+    factor = diag(elementwise(sqrt, sp.HadamardProduct(z, ones - z))) * X  # seed 1.5: A = diag(sqrt(a)) X
+    r = check_relation(Derivative(loss, w, w), 0, ">=", certificate=factor)
+    assert r.status is Status.PROVED, r.reason

@@ -202,9 +202,12 @@ def decide_sized_relation(lhs, rhs, relation, certificate, given, where, by, see
             reason = f"{evidence}; a matrix inequality is proved only with a Gram factor A in matrix notation ({side} = A^T A)"
             trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
             return _undecided(trace, reason, relation)
-        difference = lhs - rhs if side == "lhs - rhs" else rhs - lhs
-        target, shown_as = certificate.T * certificate, "A^T A"
-        id_left, id_right, _, id_sizes, id_indices = matrix.to_index_claim(difference, target, (), sizes, ())
+        # big - small = A^T A, stated as big = small + A^T A: a side may be a derivative
+        # (a Hessian), which SymPy does not subtract from a matrix expression
+        big, small = (lhs, rhs) if side == "lhs - rhs" else (rhs, lhs)
+        gram = certificate.T * certificate
+        target, shown_as = (gram if isinstance(small, sp.ZeroMatrix) else small + gram), "A^T A"
+        id_left, id_right, _, id_sizes, id_indices = matrix.to_index_claim(big, target, (), sizes, ())
         identity = check(id_left, id_right, given, where, seed=seed, sizes=id_sizes, indices=id_indices)
     else:
         difference = left - right if side == "lhs - rhs" else right - left
