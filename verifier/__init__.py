@@ -10,6 +10,8 @@ from .model import Claim, Derivation, Status, Step
 from .report import Attempt, ClaimReport, DerivationReport, Result
 from .engine import check_relation
 from .engine.expectation import Expectation, independent, independent_with
+from .engine.matrix import as_matrices
+from .notation import diag, elementwise, gradient, matrix_symbol
 
 __all__ = [
     "check",
@@ -27,5 +29,10 @@ __all__ = [
     "Expectation",
     "independent",
     "independent_with",
+    "as_matrices",
+    "diag",
+    "elementwise",
+    "gradient",
+    "matrix_symbol",
 ]
 __version__ = "0.1.0"

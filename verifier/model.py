@@ -23,6 +23,8 @@ import sympy as sp
 if hasattr(sys, "set_int_max_str_digits"):
     sys.set_int_max_str_digits(0)
 
+from .notation import check_shapes, shape_of
+
 __all__ = ["Status", "Step", "Claim", "Derivation", "RELATIONS", "symbol_domains"]
 
 
@@ -222,6 +224,7 @@ class Claim:
         set_("given", _check_relations(self.given, (sp.Equality,), f"claim {self.name!r}: given"))
         set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"claim {self.name!r}: where"))
         set_("sizes", _check_sizes(self.sizes, self.name))
+        set_("sizes", self.sizes + _matrix_dimensions([self.lhs] + [s.rhs for s in steps], self.sizes, self.name))
         set_("indices", _check_indices(self.indices, self.sizes, self.name))
         if not self.sizes and self.scope.strip().lower().startswith(("for all", "all ")):
             raise ValueError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
@@ -229,6 +232,7 @@ class Claim:
         if self.sizes and self.scope:
             raise ValueError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
         _check_sum_limits([self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where), self)
+        _check_matrix_sides(self.lhs, steps, self.name)
         shape = _shape(self.lhs)
         for i, step in enumerate(steps, 1):
             if _shape(step.rhs) != shape:
@@ -256,6 +260,43 @@ def _check_sizes(sizes, name: str) -> tuple:
             raise ValueError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
         out.append((symbol, least))
     return tuple(out)
+
+
+def _check_matrix_sides(lhs, steps, name: str) -> None:
+    """Sides in matrix notation (MatrixSymbol X, w): shapes that match inside each side and
+    between links of the chain (a 1 x 1 matrix is a scalar; an inequality may end at 0)."""
+    what = f"claim {name!r}"
+    for side in [lhs] + [s.rhs for s in steps]:
+        check_shapes(side, what)
+    if any(isinstance(side, sp.MatrixBase) for side in [lhs] + [s.rhs for s in steps]):
+        return  # explicit matrices: the shapes are compared entry by entry in Claim itself
+    scalar = lambda shape: shape in (None, (1, 1))  # noqa: E731
+    previous = shape_of(lhs)
+    for i, step in enumerate(steps, 1):
+        current = shape_of(step.rhs)
+        if current != previous and not (scalar(current) and scalar(previous)) and not (step.relation != "==" and step.rhs == 0):
+            raise ValueError(f"{what}: shapes differ: step {i} is {_matrix_text(current)} but the side before it is {_matrix_text(previous)}")
+        previous = current if current is not None or step.rhs != 0 else previous
+
+
+def _matrix_text(shape) -> str:
+    return "a scalar" if shape is None else f"a {shape[0]} x {shape[1]} matrix"
+
+
+def _matrix_dimensions(exprs, sizes, name: str) -> tuple:
+    """The symbolic dimensions of MatrixSymbols in ``exprs`` not among ``sizes``, as sizes >= 1.
+
+    A claim in matrix notation is a claim for every dimension, so they are its sizes.
+    """
+    declared = {s for s, _ in sizes}
+    found = []
+    for expr in exprs:
+        for matrix in sorted(expr.atoms(sp.MatrixSymbol), key=sp.default_sort_key):
+            for dim in matrix.shape:
+                for s in sorted(sp.sympify(dim).free_symbols, key=sp.default_sort_key):
+                    if s not in declared and s not in found:
+                        found.append(s)
+    return _check_sizes(found, name)
 
 
 def _check_indices(indices, sizes, name: str) -> tuple:
@@ -366,6 +407,8 @@ def relation_text(rel) -> str:
 
 def domain_text(symbol: sp.Symbol) -> str:
     """The declared domain of a symbol in words: 'positive', 'real', 'complex', ..."""
+    if isinstance(symbol, sp.MatrixSymbol):  # entries are real unless matrix_symbol(..., positive=True) says more
+        return f"{getattr(symbol, 'domain', 'real')} entries"
     a = symbol.assumptions0
     words = []
     if a.get("integer"):

@@ -35,6 +35,7 @@ from .engine.context import build_context
 from .engine.tactics import cancel
 from .model import Claim, Derivation, Status
 from .report import Result
+from .notation import check_shapes, shape_of
 
 __all__ = ["Mutant", "MutantOutcome", "DerivationMutation", "mutants_of", "mutate_derivation", "report_lines",
            "MAX_PER_TARGET"]
@@ -339,6 +340,16 @@ def _equivalent(mutant, original, given, where, seed: int, sizes=(), indices=())
     return True
 
 
+def _well_formed(mutated, original) -> bool:
+    """A mutant in matrix notation keeps its shape and matching products: a constant changed
+    inside a dimension (w: p x 1 -> p x 2) breaks the claim rather than mutating it."""
+    try:
+        check_shapes(mutated, "a mutant")
+    except ValueError:
+        return False
+    return shape_of(mutated) == shape_of(original)
+
+
 def _interleaved(candidates: list[Mutant]) -> list[Mutant]:
     """One mutant of each operator in turn, so the cap keeps every kind of mistake."""
     kinds: dict[str, list[Mutant]] = {}
@@ -390,7 +401,7 @@ def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mu
         for m in _interleaved(candidates):
             if count >= MAX_PER_TARGET:
                 break
-            if any(_same_claim(m, k) for k in kept):
+            if any(_same_claim(m, k) for k in kept) or not _well_formed(m.rhs, rhs):
                 continue
             if m.given == given and _equivalent(m.rhs, rhs, given, where, seed, claim.sizes, claim.indices):
                 equivalent += 1

@@ -15,6 +15,7 @@ import sympy as sp
 
 from ..model import Claim, Derivation, Status, as_sympy
 from ..report import Attempt, ClaimReport, DerivationReport, Outcome, Result, StepReport
+from . import matrix
 from .pipeline import Problem, decide_problem
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
 from .witness import with_witness
@@ -43,14 +44,22 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
                    timeout: float | None = None, seed: int = 0, sizes=(), indices=()) -> Result:
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
-    if _shape(lhs) != _shape(rhs):
+    written = (lhs, rhs)  # as stated, for the counterexample's inverses below
+    if not matrix.is_matrix_notation(lhs, rhs) and _shape(lhs) != _shape(rhs):  # matrix notation: the Claim checks shapes
         raise ValueError(f"shapes differ: lhs {_shape(lhs)}, rhs {_shape(rhs)}")
     # The same validation as a Claim's, by building one: one home for every input check.
     claim = Claim("check", lhs, rhs, by=by, relation=relation, certificate=certificate, given=tuple(given),
                   where=tuple(where), sizes=sizes, indices=indices)
     lhs, rhs, given, where = claim.lhs, claim.rhs, claim.given, claim.where
     certificate = claim.steps[-1].certificate
-    problem = Problem(lhs, rhs, relation, certificate, given, where, claim.sizes, claim.indices, by, seed)
+    sizes, indices = claim.sizes, claim.indices
+    if relation == "==":
+        try:  # matrix notation (MatrixSymbol X, w): the entry (i, j) in index notation, sizes from the dimensions
+            lhs, rhs, given, sizes, indices = matrix.to_index_claim(lhs, rhs, given, sizes, indices)
+        except matrix.NotTranslated as exc:
+            reason = f"not translated into index notation: {exc}"
+            return Result(Status.UNDECIDED, (Attempt("matrix notation", Outcome.BEYOND, str(exc)),), reason=reason, relation=relation)
+    problem = Problem(lhs, rhs, relation, certificate, given, where, sizes, indices, by, seed)
     started = time.perf_counter()
     try:
         result = call_with_time_limit(decide_problem, (problem, timeout), timeout)
@@ -58,6 +67,9 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
         result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.TIME_LIMIT, str(exc)),), reason=str(exc), relation=relation)
     except WorkerError as exc:
         result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.ERROR, str(exc)),), reason=f"engine error: {exc}", relation=relation)
+    singular = matrix.singular_inverse(result.counterexample or {}, *written) if result.status is Status.REFUTED else ""
+    if singular:  # matrix notation: a point where an inv(M) is singular refutes nothing
+        result = Result(Status.UNDECIDED, result.steps + (Attempt("recheck", Outcome.ERROR, singular),), reason=f"not refuted: {singular}", relation=relation)
     return replace(result, seconds=time.perf_counter() - started)
 
 

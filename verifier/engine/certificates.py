@@ -50,8 +50,12 @@ def is_real(e) -> bool:
     """Real wherever defined, judged by the form of ``e`` and declared domains only."""
     if _is_number(e):
         return True
-    if isinstance(e, sp.Symbol):
-        return e.is_real is True
+    if isinstance(e, (sp.Symbol, sp.Indexed)):
+        return e.is_real is True  # an entry z[i] has the domain of its IndexedBase
+    if isinstance(e, sp.KroneckerDelta):
+        return True  # 0 or 1
+    if isinstance(e, sp.Sum):
+        return is_real(e.function)
     if isinstance(e, (sp.Add, sp.Mul, sp.Max, sp.Min)):
         return all(is_real(a) for a in e.args)
     if isinstance(e, sp.Pow):
@@ -76,7 +80,7 @@ def is_positive(e, _together: bool = True) -> bool:
     """> 0 wherever defined, by form: positive numbers and symbols, exp of a real, ..."""
     if _is_number(e):
         return bool(e > 0)
-    if isinstance(e, sp.Symbol):
+    if isinstance(e, (sp.Symbol, sp.Indexed)):
         return e.is_positive is True
     if isinstance(e, sp.exp):
         return is_real(e.args[0])
@@ -105,10 +109,16 @@ def is_nonnegative(e, _together: bool = True) -> bool:
     """
     if _is_number(e):
         return bool(e >= 0)
-    if isinstance(e, sp.Symbol):
+    if isinstance(e, (sp.Symbol, sp.Indexed)):
         return e.is_nonnegative is True
     if is_positive(e, False):
         return True
+    if isinstance(e, sp.KroneckerDelta):
+        return True
+    if isinstance(e, sp.Sum):
+        # a sum of nonnegative terms, when it runs forwards: in Karr's convention a sum
+        # with hi < lo - 1 is minus a sum, so hi - lo + 1 >= 0 must show by its form too
+        return is_nonnegative(e.function, _together) and all(is_nonnegative(sp.expand(hi - lo + 1)) for _, lo, hi in e.limits)
     if isinstance(e, sp.Abs):
         return True
     if isinstance(e, sp.Heaviside):

@@ -32,6 +32,7 @@ the numeric cross-check.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -327,6 +328,24 @@ def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
     return sp.Add(*terms)
 
 
+def commuted(key, most: int = 4):
+    """Nested sums whose limits do not mention each other's indices, in a canonical order.
+
+    Finite sums over independent ranges commute (Fubini; also in Karr's convention,
+    each being a finite signed sum), so Tr(AB) and Tr(BA) get one key: of every
+    order of the limits, renamed by depth, the least by SymPy's sort key.
+    """
+    limits, body = [], key
+    while isinstance(body, sp.Sum):
+        index, lo, hi, body = outer_limit(body)
+        limits.append((index, lo, hi))
+    bound = {index for index, _, _ in limits}
+    if not 2 <= len(limits) <= most or any((lo.free_symbols | hi.free_symbols) & bound for _, lo, hi in limits):
+        return key
+    orders = (rename_bound(sp.Sum(body, *order), 0, KEY) for order in itertools.permutations(limits))
+    return min(orders, key=sp.default_sort_key)
+
+
 # --- atoms ----------------------------------------------------------------------------
 
 
@@ -352,7 +371,7 @@ class Atoms:
         return self.table[key]
 
     def _sum_symbol(self, expr):
-        key = rename_bound(expr, 0, KEY)
+        key = commuted(rename_bound(expr, 0, KEY))
         index, lo, hi, summand = outer_limit(key)
         # positive when every term is (SymPy sees it from the entries' domains) and there is one
         positive = summand.is_positive is True and nonnegative(hi - lo, self.known)

@@ -31,7 +31,7 @@ from sympy.logic.boolalg import BooleanFalse
 
 from ..model import Status, domain_text
 from ..report import Attempt, Outcome, Result
-from . import expectation
+from . import expectation, sized_relations
 from .confirm import counterexample_problem
 from .context import Context, build_context, relation_text, relevant_assumptions
 from .certificates import prove_with_certificate
@@ -176,6 +176,7 @@ PROVERS = (
     Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus),
     Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
     Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
+    Prover("certificate", frozenset({Kind.SIZED_RELATION}), False, lambda run, trusted_only: sized_relations.prove(run)),
 )
 
 

@@ -45,7 +45,9 @@ class Problem:
 
     @property
     def kind(self) -> Kind:
-        sized = bool(self.sizes) or any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in (self.lhs, self.rhs))
+        sides = (self.lhs, self.rhs)
+        sized = (bool(self.sizes) or any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in sides)
+                 or any(isinstance(e, sp.MatrixExpr) and not isinstance(e, sp.MatrixBase) for e in sides))  # matrix notation
         if self.relation == "==":
             return Kind.SIZED if sized else Kind.EQUALITY
         return Kind.SIZED_RELATION if sized else Kind.RELATION
