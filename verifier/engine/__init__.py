@@ -31,7 +31,7 @@ from .interpret import interpreted_counterexample
 from .numeric import NotNumeric, Sampler, find_counterexample
 from .sized import decide_sized
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
-from .witness import beyond_engine, rational_limits, with_witness
+from .witness import beyond_engine, evaluate_limits, with_witness
 from . import expectation, functions
 
 __all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
@@ -166,7 +166,7 @@ def _decide(lhs, rhs, given, where, by, seed, budget, sizes=(), indices=()) -> R
         return decide_sized(lhs, rhs, given, where, by, seed, sizes, indices, budget)
     deadline = None if budget is None else time.monotonic() + budget * 0.9
     trace: list[Attempt] = []
-    (lhs, rhs), limits = rational_limits(lhs, rhs)
+    (lhs, rhs), limits = evaluate_limits(lhs, rhs, given=given, where=where)
     if limits:
         trace.append(Attempt("limit", Outcome.REWRITTEN, "; ".join(limits)))
     beyond = beyond_engine(lhs, rhs)
