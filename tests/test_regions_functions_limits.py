@@ -106,17 +106,18 @@ def test_real_functions_at_complex_arguments_get_no_stand_in():
 
 # ---------------------------------------------------------------- limits
 
-def test_limits_are_undecided_never_proved_or_refuted():
-    true = check(Limit(sin(t) / t, t, 0), 1)
-    false = check(Limit(sin(t) / t, t, 0), 2)
+def test_limits_outside_the_rules_are_undecided_never_proved_or_refuted():
+    # t sin(1/t) -> 0 is true, but no rule of the engine applies (sin of 1/t): see test_limits.py
+    true = check(Limit(t * sin(1 / t), t, 0), 0)
+    false = check(Limit(t * sin(1 / t), t, 0), 2)
     assert true.status is Status.UNDECIDED and false.status is Status.UNDECIDED
     assert "limit" in true.reason
 
 
 def test_a_witness_is_shown_as_evidence_only():
-    claim = Claim("limit", lhs=Limit(sin(t) / t, t, 0), rhs=1, expect=Status.UNDECIDED,
-                  witness=[(sin(Rational(1, 10**k)) * 10**k, 1) for k in range(1, 4)])
+    claim = Claim("limit", lhs=Limit(t * sin(1 / t), t, 0), rhs=0, expect=Status.UNDECIDED,
+                  witness=[(sin(10**k) / 10**k, 0) for k in range(1, 4)])
     report = decide_claim(claim, timeout=None)
     assert report.status is Status.UNDECIDED
     assert "numerical witness" in report.conclusion.reason
-    assert "0.998334" in report.conclusion.reason
+    assert "-0.0544021" in report.conclusion.reason

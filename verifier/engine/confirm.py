@@ -21,10 +21,18 @@ __all__ = ["counterexample_problem"]
 DIGITS = 80
 
 
+def _derivatives_taken(expr):
+    """``expr`` with its derivatives and Subs evaluated, and nothing else: ``doit`` would
+    also hand a Limit to ``sympy.limit``, which is never trusted."""
+    return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
+
+
 def _value(expr, point: dict):
     value = replace_symbols(expr, point)
+    if value.has(sp.Limit):
+        return None
     if value.has(sp.Subs, sp.Derivative):
-        value = value.doit()
+        value = _derivatives_taken(value)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         return None
     value = sp.N(value, DIGITS)
@@ -37,7 +45,7 @@ def _interpreted(expr, interpretation):
     """``expr`` with each undefined function replaced by its concrete Lambda."""
     for func, lam in interpretation:
         expr = expr.replace(func, lam)
-    return expr.doit() if expr.has(sp.Derivative, sp.Subs) else expr
+    return _derivatives_taken(expr) if expr.has(sp.Derivative, sp.Subs) else expr
 
 
 def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, interpretation=()) -> str | None:
@@ -61,7 +69,7 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
 
         if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
             lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)
-        (lhs, rhs), _ = rational_limits(lhs, rhs)  # limits of rational functions, by degrees
+        (lhs, rhs), _ = rational_limits(lhs, rhs, point=point)  # by the limit rules, at the point's values
         if isinstance(lhs, sp.MatrixBase):
             if entry is None:
                 return "no matrix entry is named"

@@ -301,13 +301,26 @@ def _finite_limit(limit: sp.Limit, given, where):
     return value, f"lim {sp.sstr(var)}->{sp.sstr(point)} = {sp.sstr(value)} ({how}{uses}{near})"
 
 
-def evaluate_limits(*exprs, given=(), where=()) -> tuple[tuple, tuple[str, ...]]:
-    """``exprs`` with each limit a rule decides replaced by its value, and a note per limit."""
+def _at_point(limit: sp.Limit, point: dict) -> sp.Limit:
+    """The limit with the values of ``point`` put in for its free symbols (not its own variable)."""
+    var = limit.args[1]
+    values = {k: v for k, v in point.items() if k != var}
+    expr, at = limit.args[0].xreplace(values), limit.args[2].xreplace(values)
+    return sp.Limit(expr, var, at, str(limit.args[3])) if len(limit.args) > 3 else sp.Limit(expr, var, at)
+
+
+def evaluate_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tuple[str, ...]]:
+    """``exprs`` with each limit a rule decides replaced by its value, and a note per limit.
+
+    With ``point`` (values of the free symbols, as in a counterexample) each limit is
+    evaluated there, at concrete numbers, where its value is also checked numerically.
+    """
     out, notes = [], []
     for expr in exprs:
         if isinstance(expr, sp.Basic) and expr.has(sp.Limit):
             values = {}
-            for limit in expr.atoms(sp.Limit):
+            for original in expr.atoms(sp.Limit):
+                limit = _at_point(original, point) if point else original
                 if limit.args[2] is sp.oo:
                     value = _rational_limit(limit)
                     note = value is not None and f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)"
@@ -316,7 +329,7 @@ def evaluate_limits(*exprs, given=(), where=()) -> tuple[tuple, tuple[str, ...]]
                 else:
                     value, note = None, None
                 if value is not None:
-                    values[limit] = value
+                    values[original] = value
                 if note:
                     notes.append(note)
             expr = expr.xreplace(values)
@@ -324,9 +337,9 @@ def evaluate_limits(*exprs, given=(), where=()) -> tuple[tuple, tuple[str, ...]]
     return tuple(out), tuple(dict.fromkeys(notes))
 
 
-def rational_limits(*exprs, given=(), where=()) -> tuple[tuple, tuple[str, ...]]:
+def rational_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tuple[str, ...]]:
     """The former name of :func:`evaluate_limits` (kept for callers not yet renamed)."""
-    return evaluate_limits(*exprs, given=given, where=where)
+    return evaluate_limits(*exprs, given=given, where=where, point=point)
 
 
 def beyond_engine(*exprs) -> str | None:
