@@ -53,7 +53,7 @@ def jacobian_claim_generic() -> Claim:
     """4.1 at the seed's size: F = (f_1, f_2, f_3)(u, v, z) generic."""
     F = Matrix([Function(f"f{k}")(*uvz) for k in (1, 2, 3)])
     direction = symbols("d_u d_v d_z", real=True)
-    moved = F.subs({s: s + t * ds for s, ds in zip(uvz, direction)}, simultaneous=True)
+    moved = F.subs({s: s + t * ds for s, ds in zip(uvz, direction, strict=True)}, simultaneous=True)
     J_seed = Matrix(3, 3, lambda a, b: Derivative(F[a], uvz[b]))  # the seed's J(F), entry by entry
     return Claim(
         "4.1 Jacobian at the seed's size",

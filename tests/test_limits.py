@@ -1,8 +1,12 @@
-"""Limits in n of rational functions are decided by degrees; anything else stays undecided."""
+"""Limits: n -> oo of rational functions by degrees; at a finite point by continuity and
+L'Hopital, each hypothesis checked; anything else stays undecided."""
 
-from sympy import KroneckerDelta, Limit, Symbol, exp, oo, symbols
+import pytest
+from sympy import (Abs, Derivative, Eq, Function, KroneckerDelta, Limit, Ne, Rational, Symbol, cos, exp, oo, sin, sqrt,
+                   symbols)
 
 from verifier import Status, check
+from verifier.engine.witness import evaluate_limits, smooth_function
 
 n = Symbol("n", integer=True, positive=True)
 i, j = symbols("i j", integer=True)
@@ -33,10 +37,6 @@ def test_divergent_and_non_rational_limits_are_not_decided():
 
 
 # --- limits at a finite point: continuity and L'Hopital, each hypothesis checked ---------------
-
-from sympy import Abs, Derivative, Eq, Function, Ne, Rational, cos, sin, sqrt  # noqa: E402
-
-from verifier.engine.witness import evaluate_limits, smooth_function  # noqa: E402
 
 t = Symbol("t", real=True)
 x, xs = symbols("x x*", real=True)
@@ -121,7 +121,5 @@ def test_taylor_quotient_tends_to_half_the_second_derivative():
 
 
 def test_smoothness_order_must_be_a_natural_number():
-    import pytest
-
     with pytest.raises(ValueError):
         smooth_function("f", -1)

@@ -93,10 +93,8 @@ class _Facts:
                 self.equal[fact.lhs] = fact.rhs
         self.nonzero = set()
         for fact in where:
-            if isinstance(fact, sp.Unequality):
-                gap = sp.expand(fact.lhs - fact.rhs)
-                self.nonzero |= {gap, sp.expand(-gap)}
-            elif isinstance(fact, sp.core.relational.Relational) and fact.rel_op in (">", "<"):
+            # a != b, a > b and a < b all say a - b != 0
+            if isinstance(fact, sp.core.relational.Relational) and fact.rel_op in ("!=", ">", "<"):
                 gap = sp.expand(fact.lhs - fact.rhs)
                 self.nonzero |= {gap, sp.expand(-gap)}
         self.used: list[str] = []
