@@ -164,14 +164,14 @@ def all_sizes_claims() -> list[Claim]:
         ),
         Claim(
             "1.5 H is PSD",
-            title="v^T A^T A v = sum_i (A v)_i^2 >= 0 for every v: H is PSD, E is convex in w",
+            title="v^T H v = sum_i a_i (v^T x_i)(x_i^T v) = sum_i a_i (x_i^T v)^2 = |A v|^2 >= 0: H is PSD, E is convex in w",
             source="seed 1.5",
-            lhs=Sum(Sum(v[j] * v[l] * Sum(A(i, j) * A(i, l), (i, 1, n)), (l, 1, p)), (j, 1, p)),
+            lhs=Sum(a_[i] * Sum(v[j] * x[i, j], (j, 1, p)) * Sum(x[i, l] * v[l], (l, 1, p)), (i, 1, n)),
             rhs=0,
             relation=">=",
-            certificate=Sum(Sum(A(i, j) * v[j], (j, 1, p)) ** 2, (i, 1, n)),
+            certificate=Sum(a_[i] * Sum(x[i, j] * v[j], (j, 1, p)) ** 2, (i, 1, n)),
             sizes=sizes,
-            note="the certificate is |A v|^2, a sum of squares of reals (sqrt(a_i) is real as a_i > 0)",
+            note="H = sum_i a_i x_i x_i^T as the seed writes it (1.4); the certificate is |A v|^2, a_i > 0",
         ),
         Claim(
             "1.6 descent slope",
