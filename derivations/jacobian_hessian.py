@@ -59,9 +59,8 @@ def jacobian_claim_generic() -> Claim:
         "4.1 Jacobian at the seed's size",
         title="d/dt F(x + t d) at t = 0 = J(F) d for F = (f_1, f_2, f_3)(u, v, z), J(F) as the seed writes it",
         source="seed 4.1",
-        lhs=moved.diff(t),
+        lhs=moved.diff(t).subs(t, 0),
         rhs=J_seed * Matrix(direction),
-        given=[Eq(t, 0)],
         scope="n = m = 3 (u, v, z)",
         note="generic f_i: the chain rule, not SymPy's jacobian, links the two sides",
     )
