@@ -123,3 +123,17 @@ def test_taylor_quotient_tends_to_half_the_second_derivative():
 def test_smoothness_order_must_be_a_natural_number():
     with pytest.raises(ValueError):
         smooth_function("f", -1)
+
+
+def test_complex_valued_expressions_are_left_alone():
+    c = Symbol("c")  # complex
+    assert check(Limit(sin(c * t) / t, t, 0), c).status is not Status.PROVED
+
+
+def test_zero_over_an_expression_that_may_vanish_near_the_point_is_not_zero():
+    h = smooth_function("h", 1)  # h may be 0 on a whole interval, where 0/h is undefined
+    zero = (x - xs) ** 2 - (x**2 - 2 * x * xs + xs**2)
+    assert check(Limit(zero / h(x), x, xs), 0).status is not Status.PROVED
+    (unknown,), _ = evaluate_limits(Limit(zero / h(x), x, xs))
+    (value,), _ = evaluate_limits(Limit(zero / h(x), x, xs), where=[Ne(h(xs), 0)])
+    assert unknown.has(Limit) and value == 0

@@ -221,6 +221,8 @@ class _AtPoint:
         x = self.x
         if x not in expr.free_symbols:
             return expr
+        if expr.has(sp.I) or any(s.is_real is not True for s in expr.free_symbols):
+            raise _NoRule  # L'Hopital as used here is for real-valued functions
         if isinstance(expr, sp.Abs):
             return sp.Abs(self.limit(expr.args[0], depth))
         if isinstance(expr, sp.Add):
@@ -240,12 +242,15 @@ class _AtPoint:
 
     def quotient(self, num, den, depth: int):
         """lim num/den for num, den polynomials in x, f^(k)(x) and entire functions of x."""
-        a, n1 = self.split(num)
-        if a is None:
-            return sp.Integer(0)
         b, d1 = self.split(den)
         if b is None:
             raise _NoRule  # division by zero
+        a, n1 = self.split(num)
+        if a is None:  # 0/den -> 0, when den != 0 near p (den = (x - p)^b d1 with d1(p) != 0)
+            if self.facts.is_nonzero(self.value_at(d1)):
+                self.steps.append("numerator identically 0, denominator nonzero near the point")
+                return sp.Integer(0)
+            raise _NoRule
         gap = self.x - self.p
         top, bottom = (gap ** (a - b) * n1, d1) if a >= b else (n1, gap ** (b - a) * d1)
         if min(a, b):
