@@ -9,10 +9,12 @@ The sigmoid is written out with exp, so its derivative is derived, not assumed.
 The seed states 1.2 to 1.6 for any number of examples n and features p: they are
 stated here for symbolic n and p, entry by entry (x[i, m], w[m], sums up to n and p),
 proved for all n >= 1, p >= 1 and cross-checked numerically at n = p = 1, 2, 3, 7, 50.
-The PSD conclusion of 1.5 and the sign of the descent slope (1.6) are inequalities over
-symbolic sizes, written with their sum-of-squares certificates; the engine does not
-decide those yet, so each is also stated at one concrete size (n = 2, p = 2, where the
-seed's definiteness erratum 1.5e is refuted by a rank-deficient X).
+The PSD conclusion of 1.5 is an inequality over symbolic sizes, written with its
+sum-of-squares certificate; until the engine decides those it is also stated at n = p = 2
+(where the seed's definiteness erratum 1.5e is refuted by a rank-deficient X). For 1.6
+the all-size claim is the slope along any direction (u, u_0); putting u = dE/dw turns
+it into -|grad E|^2 only after exchanging the sums over examples and features, which
+the index calculus does not do yet, so that last step is stated at n = 1, p = 2.
 """
 
 from sympy import (Derivative, Eq, IndexedBase, Matrix, Rational, Sum, Symbol, diag, exp, log, sqrt, symbols,
@@ -183,19 +185,6 @@ def all_sizes_claims() -> list[Claim]:
             sizes=sizes,
             note="the chain rule through the update; with u = dE/dw, u_0 = dE/db (1.3) this is -|grad E|^2",
         ),
-        Claim(
-            "1.6 descent slope along the gradient",
-            title="with u = dE/dw, u_0 = dE/db: the slope is -(|dE/dw|^2 + (dE/db)^2) <= 0",
-            source="seed 1.6",
-            lhs=-Sum((z(i) - y[i]) * (Sum(x[i, m] * Sum(x[l, m] * (z(l) - y[l]), (l, 1, n)), (m, 1, p))
-                                      + Sum(z(l) - y[l], (l, 1, n))), (i, 1, n)),
-            steps=[
-                Step(-(Sum(Sum(x[i, q] * (z(i) - y[i]), (i, 1, n)) ** 2, (q, 1, p)) + Sum(z(i) - y[i], (i, 1, n)) ** 2),
-                     note="exchange the sums over i and m"),
-                Step(0, relation="<=", note="a sum of squares of reals"),
-            ],
-            sizes=sizes,
-        ),
     ]
 
 
@@ -273,7 +262,7 @@ def descent_claims_at(n: int, p: int) -> list[Claim]:
                 Step(0, relation="<=", note="a sum of squares of real numbers is >= 0"),
             ],
             scope=f"n = {n}, p = {p}",
-            note="also stated for all sizes above; the exchange of sums and the sign are not decided there yet",
+            note="for all sizes, 1.6 above gives the slope along any direction; with u = grad the sums must be exchanged",
         ),
     ]
 
