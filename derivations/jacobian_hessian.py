@@ -1,7 +1,12 @@
-"""Jacobian and Hessian of generic functions (seed 4.1, 4.2).
+"""Jacobian and Hessian (seed 4.1, 4.2).
 
-The functions are generic: undefined SymPy functions f_i(x_1, ..., x_m) and
-y(u, v, z), not examples. Assumption for 4.2: y is C^2, so its mixed partials
+4.1, "the Jacobian of F: R^m -> R^n is n x m", is stated as what makes it so: the
+derivative of F along a direction v in R^m is J v in R^n, with J_ij = dF_i/dx_j for
+i <= n, j <= m (the seed's matrix of partials). For all n, m it is proved on a layer
+F_i(x) = sigma(sum_l A_il x_l); at the seed's own size (three generic functions
+f_1, f_2, f_3 of u, v, z) it is proved for undefined functions.
+
+The functions in 4.2 are generic: undefined SymPy functions y(u, v, z), not examples. Assumption for 4.2: y is C^2, so its mixed partials
 commute (Schwarz). SymPy writes every mixed partial with its variables in one
 canonical order, Derivative(y, u, v) == Derivative(y, v, u): that encodes
 exactly this assumption, and it is what makes the symmetry of H structural.
@@ -9,7 +14,7 @@ Claims about generic functions are refuted, when false, with polynomials
 standing in for the functions (a counterexample for one f is one for every f).
 """
 
-from sympy import Derivative, Function, Matrix, hessian, symbols
+from sympy import Derivative, Eq, Function, IndexedBase, Matrix, Sum, Symbol, exp, hessian, symbols
 
 from verifier import Claim, Derivation
 
@@ -18,18 +23,46 @@ y = Function("y")(u, v, z)
 uvz = [u, v, z]
 
 
-def jacobian_claim(n: int, m: int) -> Claim:
-    xs = symbols(f"x1:{m + 1}", real=True)
-    F = Matrix([Function(f"f{i + 1}")(*xs) for i in range(n)])
+t = Symbol("t", real=True)  # the step along the direction v
+
+
+def jacobian_claim_all_sizes() -> Claim:
+    """4.1 for every n, m >= 1 on F_i(x) = sigma(sum_l A_il x_l)."""
+    n = Symbol("n", integer=True, positive=True)
+    m = Symbol("m", integer=True, positive=True)
+    i, j, l = symbols("i j l", integer=True)
+    A, x, v = (IndexedBase(name, real=True) for name in ("A", "x", "v"))
+
+    def F(row, step=0):
+        return 1 / (1 + exp(-Sum(A[row, l] * (x[l] + step * v[l]), (l, 1, m))))
+
     return Claim(
-        f"4.1 Jacobian shape [n={n}, m={m}]",
-        title="J(F) for F: R^m -> R^n is the n x m matrix (d f_i / d x_j)",
+        "4.1 Jacobian is n x m",
+        title="d/dt F_i(x + t v) at t = 0 = sum_{j=1}^m J_ij v_j with J_ij = dF_i/dx_j, i <= n: J v maps R^m to R^n",
         source="seed 4.1",
-        lhs=F.jacobian(xs),
-        rhs=Matrix(n, m, lambda i, j: Derivative(F[i], xs[j])),
-        by="expand",
-        scope=f"n = {n}, m = {m}",
-        note="the model requires both sides to have one shape: the rhs is n x m",
+        lhs=Derivative(F(i, t), t),
+        rhs=Sum(Derivative(F(i), x[j]) * v[j], (j, 1, m)),
+        given=[Eq(t, 0)],
+        sizes=[n, m],
+        indices={i: (1, n)},
+        note="F: R^m -> R^n, F_i(x) = sigma(sum_l A_il x_l) for an n x m matrix A",
+    )
+
+
+def jacobian_claim_generic() -> Claim:
+    """4.1 at the seed's size: F = (f_1, f_2, f_3)(u, v, z) generic."""
+    F = Matrix([Function(f"f{k}")(*uvz) for k in (1, 2, 3)])
+    direction = symbols("d_u d_v d_z", real=True)
+    moved = F.subs({s: s + t * ds for s, ds in zip(uvz, direction, strict=True)}, simultaneous=True)
+    J_seed = Matrix(3, 3, lambda a, b: Derivative(F[a], uvz[b]))  # the seed's J(F), entry by entry
+    return Claim(
+        "4.1 Jacobian at the seed's size",
+        title="d/dt F(x + t d) at t = 0 = J(F) d for F = (f_1, f_2, f_3)(u, v, z), J(F) as the seed writes it",
+        source="seed 4.1",
+        lhs=moved.diff(t).subs(t, 0),
+        rhs=J_seed * Matrix(direction),
+        scope="n = m = 3 (u, v, z)",
+        note="generic f_i: the chain rule, not SymPy's jacobian, links the two sides",
     )
 
 
@@ -38,9 +71,8 @@ grad_y = Matrix([y.diff(s) for s in uvz])
 H_seed = Matrix(3, 3, lambda i, j: Derivative(y, uvz[i], uvz[j]))
 
 claims = [
-    jacobian_claim(3, 3),
-    jacobian_claim(2, 3),
-    jacobian_claim(3, 2),
+    jacobian_claim_all_sizes(),
+    jacobian_claim_generic(),
     Claim(
         "4.2 J(grad y) = H(y)",
         title="the Jacobian of the gradient is the Hessian",
@@ -70,6 +102,6 @@ derivation = Derivation(
         "f_i(x_1, ..., x_m) and y(u, v, z) are generic (undefined) real functions",
         "y is C^2: its mixed second partials are continuous, so they commute (Schwarz); "
         "SymPy's canonical order of the variables in Derivative encodes this",
-        "4.1 is checked at (n, m) = (3, 3), (2, 3), (3, 2); 4.2 at 3 variables",
+        "4.1 for all n, m >= 1 on a sigmoid layer, and at n = m = 3 for generic f_i; 4.2 at 3 variables (the seed's u, v, z)",
     ),
 )

@@ -4,7 +4,9 @@ J = 1/2 (y_d - sum_k d_k w_k x_k)^2 with independent d_k, E[d_k] = 1 and
 Var[d_k] = s^2 (so E[d_k^2] = 1 + s^2); the clean loss is J_c = 1/2 (y_d - sum_k w_k x_k)^2.
 E[...] is rewritten by linearity, independence of distinct d's and these two
 moments, monomial by monomial; nothing else about the d_k is assumed (no
-distribution). Checked at n = 2, 3, 4 weights with explicit entries, and for every n:
+distribution). 5.1 and the erratum 5.2e are stated for a symbolic number of weights n
+(indexed entries, sums up to n) and proved or refuted for all n; 5.2 and 5.3 are checked
+at n = 3 with explicit entries, and for every n:
 
 * 5.2 by the seed's own split of the sum into the i-th term and the rest
   T = sum_{k != i} d_k w_k x_k, a random quantity independent of d_i (it is a function
@@ -15,9 +17,9 @@ distribution). Checked at n = 2, 3, 4 weights with explicit entries, and for eve
   argument's frame, stated here; the sums are the symbols A, B, A_rest below.
 """
 
-from sympy import Matrix, Rational, Symbol, symbols
+from sympy import Derivative, IndexedBase, Matrix, Rational, Sum, Symbol, symbols
 
-from verifier import Claim, Derivation, Step, independent, independent_with
+from verifier import Claim, Derivation, Status, Step, independent, independent_with
 
 s = Symbol("s", positive=True)  # the noise's standard deviation
 y_d = Symbol("y_d", real=True)
@@ -35,18 +37,6 @@ def claims_at(n: int, i: int = 0) -> list[Claim]:
     scope = f"n = {n}"
     tag = f"[n={n}, i={i + 1}]"
     return [
-        Claim(
-            f"5.1 dJ/dw_i {tag}",
-            title="dJ/dw_i = -(y_d - sum_k d_k w_k x_k) d_i x_i",
-            source="seed 5.1",
-            lhs=dJ,
-            steps=[
-                Step(-(y_d - sum(d[k] * w[k] * x[k] for k in range(n))) * d[i] * x[i], by="expand", note="chain rule"),
-                Step(sum(d[i] * d[k] * x[i] * x[k] * w[k] for k in range(n)) - y_d * d[i] * x[i], by="expand",
-                     note="multiply out, as the seed does"),
-            ],
-            scope=scope,
-        ),
         Claim(
             f"5.2 E[dJ/dw_i] {tag}",
             title="E[dJ/dw_i] = dJ_c/dw_i + s^2 w_i x_i^2",
@@ -75,6 +65,40 @@ def claims_at(n: int, i: int = 0) -> list[Claim]:
                 Step(J_c + s**2 / 2 * sum(w[k] ** 2 * x[k] ** 2 for k in range(n)), by="expand"),
             ],
             scope=scope,
+        ),
+    ]
+
+
+def sized_claims() -> list[Claim]:
+    """5.1 and the erratum 5.2e for every number of weights n."""
+    n = Symbol("n", integer=True, positive=True)
+    i, k = symbols("i k", integer=True)
+    d, w, x = (IndexedBase(name, real=True) for name in ("d", "w", "x"))
+    noisy = Sum(d[k] * w[k] * x[k], (k, 1, n))
+    J = Rational(1, 2) * (y_d - noisy) ** 2
+    return [
+        Claim(
+            "5.1 dJ/dw_i",
+            title="dJ/dw_i = -(y_d - sum_k d_k w_k x_k) d_i x_i = sum_k d_i d_k x_i x_k w_k - y_d d_i x_i",
+            source="seed 5.1",
+            lhs=Derivative(J, w[i]),
+            steps=[
+                Step(-(y_d - noisy) * d[i] * x[i], note="chain rule"),
+                Step(Sum(d[i] * d[k] * x[i] * x[k] * w[k], (k, 1, n)) - y_d * d[i] * x[i], note="multiply out, as the seed does"),
+            ],
+            sizes=[n],
+            indices={i: (1, n)},
+        ),
+        Claim(
+            "5.2e bracket as written",
+            title="erratum: sum_{k != i} x_i w_k x_k + (1 + s^2) w_i x_i^2 - x_i y_d = x_i [sum_k w_k x_k + s^2 w_i - y_d]",
+            source="seed 5.2e",
+            lhs=Sum(x[i] * w[k] * x[k], (k, 1, n)) - x[i] * w[i] * x[i] + (1 + s**2) * w[i] * x[i] ** 2 - x[i] * y_d,
+            rhs=x[i] * (Sum(w[k] * x[k], (k, 1, n)) + s**2 * w[i] - y_d),
+            expect=Status.REFUTED,
+            sizes=[n],
+            indices={i: (1, n)},
+            note="the s^2 w_i term lost a factor x_i inside the bracket; the seed's next line is right again",
         ),
     ]
 
@@ -138,12 +162,13 @@ derivation = Derivation(
     name="multiplicative_noise",
     title="Multiplicative noise on the weights: the expected gradient is the clean one plus an L2 term",
     source="seed 5",
-    claims=tuple(c for n in (2, 3, 4) for c in claims_at(n)) + tuple(all_n_claims),
+    claims=tuple(sized_claims()) + tuple(claims_at(3)) + tuple(all_n_claims),
     assumptions=(
         "J = 1/2 (y_d - sum_k d_k w_k x_k)^2, J_c = 1/2 (y_d - sum_k w_k x_k)^2",
         "the d_k are mutually independent with E[d_k] = 1, Var[d_k] = s^2, so E[d_k^2] = 1 + s^2; "
         "no other property of their distribution is used",
-        "checked at n = 2, 3, 4 (i = 1) with explicit entries: each of those verdicts holds at that size only",
+        "5.1 and 5.2e: symbolic n, proved or refuted for all n >= 1",
+        "claims marked [n=3, i=1] have explicit entries: each of those verdicts holds at that size only",
         "for every n: 5.2 with T = sum_{k != i} d_k w_k x_k independent of d_i, E[T] = A_rest = sum_{k != i} w_k x_k; "
         "5.3 by induction on n with A = sum_k w_k x_k, B = sum_k w_k^2 x_k^2 (base, step and E[J] each checked)",
     ),

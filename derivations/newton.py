@@ -1,24 +1,27 @@
-"""Newton's method converges quadratically (seed 6.1 to 6.5; erratum 6.4e).
+"""Newton's method converges quadratically (seed 6.1 to 6.5; erratum 6.4e; the 6.2 condition).
 
-f(x*) = 0, f'(x*) != 0, f'' continuous; x_{k+1} = x_k - f(x_k)/f'(x_k); e_k = x_k - x*.
+f(x*) = 0, f'(x*) != 0, f in C^2; x_{k+1} = x_k - f(x_k)/f'(x_k); e_k = x_k - x*.
 
-What the engine can and cannot settle here:
 * 6.2 is exact algebra: from the Taylor relation 6.1 (a given, with the values
-  f(x_k), f'(x_k) and f''(xi_k) as symbols) and the update, e_{k+1} = e_k^2 f''(xi_k)/(2 f'(x_k)).
-* 6.1 (Taylor's theorem), 6.3 and 6.4 are statements of analysis: limits as x_k -> x*.
-  They are written as SymPy Limits and come out undecided with that reason; each
-  carries a numerical witness on a concrete function (evidence, never a proof).
+  f(x_k), f'(x_k) and f''(xi_k) as symbols) and the update, e_{k+1} = e_k^2 f''(xi_k)/(2 f'(x_k)),
+  under the condition the division needs, f'(x_k) != 0 (the seed states f(x_k) != 0).
+* 6.1, 6.3 and 6.4 are limits as x_k -> x* of expressions in f(x_k), f'(x_k), f''(x_k).
+  f and g are declared C^2 and C^3 (``smooth_function``), f(x*) = 0 and g'(x*) = 0 are
+  given facts, f'(x*) != 0 and g''(x*) != 0 regions: the engine's limit rules
+  (continuity, L'Hopital with the 0/0 form and these hypotheses checked) evaluate them.
+* 6.5 is the same limit on f = x^2 - 2, evaluated exactly and checked numerically.
 * The erratum 6.4e (x* is a root of g) is refuted with a concrete g, found by letting a
   polynomial stand in for the generic g.
 """
 
-from sympy import (Abs, Derivative, Eq, Function, Limit, Ne, Rational, Symbol, cbrt, exp, log, sqrt, symbols)
+from sympy import Abs, Derivative, Eq, Limit, Ne, Rational, Symbol, cbrt, exp, log, sqrt, symbols
 
 from verifier import Claim, Derivation, Status, Step
+from verifier.engine.witness import smooth_function
 
 x, xs = symbols("x_k x*", real=True)  # the iterate and the root
-f = Function("f")
-g = Function("g")
+f = smooth_function("f", 2)  # f, f', f'' exist and are continuous near x*: the seed's hypothesis
+g = smooth_function("g", 3)  # Newton on g' (6.4): g' in C^2
 e = x - xs
 
 
@@ -70,10 +73,10 @@ claims = [
         title="0 = f(x*) = f(x_k) - e_k f'(x_k) + e_k^2 f''(xi_k)/2, i.e. the quotient tends to f''(x*)/2",
         source="seed 6.1",
         lhs=Limit(taylor_quotient, x, xs, dir="+-"),
-        expect=Status.UNDECIDED,
         rhs=d(f, xs, 2) / 2,
         witness=peano_witness,
-        note="Taylor's theorem, a theorem of analysis: on f = exp(x) - 2 at x_k = x* + 10^-j",
+        note="the Lagrange form says the quotient is f''(xi_k)/2 with xi_k between x_k and x*; its limit, "
+             "for f in C^2, is f''(x*)/2 (L'Hopital once, then continuity of f''); witness: f = exp(x) - 2",
     ),
     Claim(
         "6.2 error recursion",
@@ -87,13 +90,13 @@ claims = [
         ],
         given=[taylor],
         where=[Ne(df_k, 0)],
+        note="the division needs f'(x_k) != 0, stated here; the seed gives f(x_k) != 0, which is not the condition",
     ),
     Claim(
         "6.3 quadratic convergence",
         title="|e_{k+1}| / e_k^2 -> |f''(x*)| / (2 |f'(x*)|), so |e_{k+1}| <= M e_k^2 near x* for any larger M",
         source="seed 6.3",
         lhs=Limit(newton_ratio, x, xs, dir="+-"),
-        expect=Status.UNDECIDED,
         rhs=Abs(d(f, xs, 2)) / (2 * Abs(d(f, xs))),
         given=[Eq(f(xs), 0)],
         where=[Ne(d(f, xs), 0)],
@@ -106,7 +109,6 @@ claims = [
         title="Newton on g' for a minimiser x* (g'(x*) = 0): |e_{k+1}| / e_k^2 -> |g'''(x*)| / (2 |g''(x*)|)",
         source="seed 6.4",
         lhs=Limit(minimise_ratio, x, xs, dir="+-"),
-        expect=Status.UNDECIDED,
         rhs=Abs(d(g, xs, 3)) / (2 * Abs(d(g, xs, 2))),
         given=[Eq(d(g, xs), 0)],
         where=[Ne(d(g, xs, 2), 0)],
@@ -128,7 +130,6 @@ claims = [
         title="on f = x^2 - 2, e_{k+1} / e_k^2 -> f''(x*) / (2 f'(x*)) = 1/(2 sqrt 2)",
         source="seed 6.5",
         lhs=Limit((newton_step(x**2 - 2, 2 * x, x) - sqrt(2)) / (x - sqrt(2)) ** 2, x, sqrt(2), dir="+-"),
-        expect=Status.UNDECIDED,
         rhs=1 / (2 * sqrt(2)),
         witness=tuple((r, t) for r, t in ratios(lambda t: t**2 - 2, sqrt(2), Rational(1), 4)),
         note="witness: Newton iterates 1, 3/2, 17/12, 577/408, ... (e_{k+1} > 0 here, so |.| changes nothing)",
@@ -150,11 +151,14 @@ derivation = Derivation(
     source="seed 6",
     claims=tuple(claims),
     assumptions=(
-        "f(x*) = 0, f'(x*) != 0, f' and f'' continuous near x*; x_{k+1} = x_k - f(x_k)/f'(x_k); e_k = x_k - x*",
+        "f(x*) = 0, f'(x*) != 0, f in C^2 near x* (declared); x_{k+1} = x_k - f(x_k)/f'(x_k); e_k = x_k - x*",
+        "for 6.4: g in C^3 (Newton on g' in C^2), g'(x*) = 0, g''(x*) != 0",
+        "6.2 divides by f'(x_k): f'(x_k) != 0 is its stated condition (the seed names f(x_k) != 0 instead)",
         "6.1, Taylor's theorem with the Lagrange remainder, is a theorem of analysis: for each x_k some xi_k "
         "between x_k and x* gives 0 = f(x_k) - e_k f'(x_k) + e_k^2 f''(xi_k)/2; 6.2 takes it as its given, "
         "with f(x_k), f'(x_k), f''(xi_k) as symbols",
-        "limits are not decided by the engine: the witnesses are numerical evidence on concrete functions",
+        "limits are evaluated by rules whose hypotheses are checked (continuity, L'Hopital); "
+        "the witnesses on concrete functions are shown only if a limit is left undecided",
         "for a minimiser of g, Newton runs on f = g' (6.4), so x* is a root of g', not of g (erratum 6.4e)",
     ),
 )

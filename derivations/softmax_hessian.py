@@ -1,18 +1,21 @@
-"""Softmax cross-entropy: gradient and Hessian in the logits (seed 7.1, 7.2, 7.4; erratum 3.2e).
+"""Softmax cross-entropy: gradient and Hessian in the logits, convexity (seed 7.1 to 7.4,
+3.2 = 7.1; errata 3.2e, 7.1e-a, 7.1e-b, 7.2e, 7.3e).
 
 y is a probability vector (y_i >= 0, sum_i y_i = 1), yhat = softmax(z) and
 L(z) = -sum_i y_i log(yhat_i).
 
-The headline claims are stated for a symbolic number of classes k, with indexed
-entries z[j], y[j] and sums up to k: they are proved for every k >= 1, and each is
-cross-checked numerically at k = 1, 2, 3, 7, 50. The derivatives are left as
-``Derivative`` objects, so the proof takes them with the index calculus and the
-cross-check takes them again, with ordinary calculus, on the written-out instance.
-The same claims with explicit entries at k = 2, 3, 4 follow: each of those holds at
-its size only.
+The claims are stated for a symbolic number of classes k, with indexed entries z[j],
+y[j] and sums up to k: they are proved for every k >= 1, and each is cross-checked
+numerically at k = 1, 2, 3, 7, 50. The derivatives are left as ``Derivative`` objects,
+so the proof takes them with the index calculus and the cross-check takes them again,
+with ordinary calculus, on the written-out instance. Each erratum is the seed's line as
+written. 7.3 (an inequality) is stated for all k with its sum-of-squares certificate;
+the engine does not decide inequalities over symbolic sizes yet, so 7.3 and the
+erratum 7.3e are also stated at k = 3 with explicit entries (that verdict holds at
+k = 3 only).
 """
 
-from sympy import Derivative, Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, diag, exp, hessian, log, symbols
+from sympy import Derivative, Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, diag, exp, log, symbols
 
 from verifier import Claim, Derivation, Status, Step
 
@@ -31,11 +34,14 @@ def all_sizes_claims() -> list[Claim]:
     L = -Sum(y[c] * log(yhat(c)), (c, 1, k))
     simplex = Eq(Sum(y[c], (c, 1, k)), 1)
     delta = KroneckerDelta
+    p = IndexedBase("p", positive=True)  # any probability vector: yhat in 7.3
+    v = IndexedBase("v", real=True)
+    quadratic = Sum(p[c] * v[c] ** 2, (c, 1, k)) - Sum(p[c] * v[c], (c, 1, k)) ** 2
     return [
         Claim(
             "7.1 gradient",
-            title="dL/dz_j = yhat_j - y_j",
-            source="seed 7.1",
+            title="dL/dz_j = yhat_j - y_j (also 3.2, dL/dz2 = yhat - y)",
+            source="seed 7.1, 3.2",
             lhs=Derivative(L, z[j]),
             steps=[
                 Step(-Sum(y[c] * (delta(c, j) - yhat(j)), (c, 1, k)), note="chain rule: d log(yhat_c)/dz_j = delta_cj - yhat_j"),
@@ -45,6 +51,28 @@ def all_sizes_claims() -> list[Claim]:
             given=[simplex],
             sizes=[k],
             indices={j: (1, k)},
+        ),
+        Claim(
+            "7.1e-a linear term as written",
+            title="erratum: d/dz_j (-sum_i y_i z_i) = -yhat_j (it is -y_j)",
+            source="seed 7.1e-a",
+            lhs=Derivative(-Sum(y[c] * z[c], (c, 1, k)), z[j]),
+            rhs=-yhat(j),
+            expect=Status.REFUTED,
+            given=[simplex],
+            sizes=[k],
+            indices={j: (1, k)},
+        ),
+        Claim(
+            "7.1e-b log-sum term as written",
+            title="erratum: sum_i y_i e^{z_j} / sum_d e^{z_d} = sum_i yhat_i yhat_j (it is sum_i y_i yhat_j)",
+            source="seed 7.1e-b",
+            lhs=Sum(y[c] * exp(z[j]) / S, (c, 1, k)),
+            rhs=Sum(yhat(c) * yhat(j), (c, 1, k)),
+            expect=Status.REFUTED,
+            sizes=[k],
+            indices={j: (1, k)},
+            note="the seed uses sum_i y_i = 1 only on the next line; for y on the simplex both sides are yhat_j",
         ),
         Claim(
             "7.2 Hessian",
@@ -58,6 +86,39 @@ def all_sizes_claims() -> list[Claim]:
             given=[simplex],
             sizes=[k],
             indices={i: (1, k), j: (1, k)},
+        ),
+        Claim(
+            "7.2e Hessian entry as written",
+            title="erratum: d2L/dz_i dz_j = d/dz_j (yhat_i - yhat_i), which is 0 (it is d/dz_j (yhat_i - y_i))",
+            source="seed 7.2e",
+            lhs=Derivative(L, z[i], z[j]),
+            rhs=Derivative(yhat(i) - yhat(i), z[j]),
+            expect=Status.REFUTED,
+            given=[simplex],
+            sizes=[k],
+            indices={i: (1, k), j: (1, k)},
+            note="probably a lost hat mark; as written the right side is 0",
+        ),
+        Claim(
+            "7.3 v^T H v",
+            title="v^T (diag(p) - p p^T) v = sum_i p_i v_i^2 - (sum_i p_i v_i)^2 for H = diag(yhat) - yhat yhat^T (7.2)",
+            source="seed 7.3",
+            lhs=Sum(Sum(v[i] * (p[i] * delta(i, j) - p[i] * p[j]) * v[j], (j, 1, k)), (i, 1, k)),
+            rhs=quadratic,
+            sizes=[k],
+            note="p stands for yhat, a probability vector with p_i > 0 and sum_i p_i = 1",
+        ),
+        Claim(
+            "7.3 H is PSD",
+            title="sum_i p_i v_i^2 - (sum_i p_i v_i)^2 = 1/2 sum_ij p_i p_j (v_i - v_j)^2 >= 0: H is PSD, L is convex in z",
+            source="seed 7.3",
+            lhs=quadratic,
+            rhs=0,
+            relation=">=",
+            certificate=Rational(1, 2) * Sum(Sum(p[i] * p[j] * (v[i] - v[j]) ** 2, (j, 1, k)), (i, 1, k)),
+            given=[Eq(Sum(p[c], (c, 1, k)), 1)],
+            sizes=[k],
+            note="the seed argues by Cauchy-Schwarz with sum yhat = 1; the certificate is a variance",
         ),
         Claim(
             "7.4 H 1 = 0",
@@ -87,68 +148,13 @@ def all_sizes_claims() -> list[Claim]:
     ]
 
 
-def claims_at(k: int) -> list[Claim]:
-    z = symbols(f"z1:{k + 1}", real=True)
-    y = symbols(f"y1:{k + 1}", nonnegative=True)
-    S = sum(exp(zi) for zi in z)
-    yhat = Matrix([exp(zi) / S for zi in z])
-    L = -sum(y[i] * log(yhat[i]) for i in range(k))
-    grad = Matrix([L.diff(zj) for zj in z])
-    simplex = Eq(sum(y), 1)
-    scope = f"k = {k}"
-    delta = lambda i, j: KroneckerDelta(i, j)  # noqa: E731
-    return [
-        Claim(
-            f"7.1 gradient [k={k}]",
-            title="grad_z L = yhat - y",
-            source="seed 7.1",
-            lhs=grad,
-            steps=[
-                Step(
-                    Matrix([-sum(y[i] * (delta(i, j) - yhat[j]) for i in range(k)) for j in range(k)]),
-                    by="cancel",
-                    note="chain rule: d log(yhat_i)/dz_j = delta_ij - yhat_j",
-                ),
-                Step(Matrix([yhat[j] * sum(y) - y[j] for j in range(k)]), by="expand", note="collect the sum over i"),
-                Step(yhat - Matrix(y), by="given", note="sum_i y_i = 1"),
-            ],
-            given=[simplex],
-            scope=scope,
-        ),
-        Claim(
-            f"7.2 Hessian [k={k}]",
-            title="H = diag(yhat) - yhat yhat^T",
-            source="seed 7.2",
-            lhs=hessian(L, z),
-            steps=[
-                Step((yhat - Matrix(y)).jacobian(z), by="given", note="H is the Jacobian of the gradient, yhat - y"),
-                Step(diag(*yhat) - yhat * yhat.T, by="cancel", note="d yhat_i/dz_j = yhat_i (delta_ij - yhat_j)"),
-            ],
-            given=[simplex],
-            scope=scope,
-        ),
-        Claim(
-            f"3.2e gradient as written [k={k}]",
-            title="erratum: dL/dz_k = yhat_k (the - y_k term is dropped)",
-            source="seed 3.2e",
-            lhs=grad,
-            rhs=yhat,
-            expect=Status.REFUTED,
-            given=[simplex],
-            scope=scope,
-        ),
-    ]
-
-
 def psd_claims_at(k: int) -> list[Claim]:
     """7.3: v^T H v is a variance, with the sum-of-squares certificate 1/2 sum_ij yhat_i yhat_j (v_i - v_j)^2."""
     z = symbols(f"z1:{k + 1}", real=True)
-    y = symbols(f"y1:{k + 1}", nonnegative=True)
     v = Matrix(symbols(f"v1:{k + 1}", real=True))
     S = sum(exp(zi) for zi in z)
     yhat = Matrix([exp(zi) / S for zi in z])
-    L = -sum(y[i] * log(yhat[i]) for i in range(k))
-    H = hessian(L, z)
+    H = diag(*yhat) - yhat * yhat.T  # 7.2, proved for all k: not differentiated again here
     return [
         Claim(
             f"7.3 Hessian is PSD [k={k}]",
@@ -156,31 +162,42 @@ def psd_claims_at(k: int) -> list[Claim]:
             source="seed 7.3",
             lhs=(v.T * H * v)[0, 0],
             steps=[
-                Step((v.T * (diag(*yhat) - yhat * yhat.T) * v)[0, 0], by="given", note="7.2, with sum_i y_i = 1"),
                 Step(sum(yhat[i] * v[i] ** 2 for i in range(k)) - sum(yhat[i] * v[i] for i in range(k)) ** 2,
-                     by="expand", note="the seed's variance form"),
+                     by="expand", note="the seed's variance form, H = diag(yhat) - yhat yhat^T by 7.2"),
                 Step(Rational(1, 2) * sum(yhat[i] * yhat[j] * (v[i] - v[j]) ** 2 for i in range(k) for j in range(k)),
                      by="cancel", note="uses sum_i yhat_i = 1 (the seed argues by Cauchy-Schwarz)"),
                 Step(0, relation=">=", note="certificate: yhat_i = exp(z_i)/S > 0 and squares of reals"),
             ],
-            given=[Eq(sum(y), 1)],
             scope=f"k = {k}",
+            note="also stated for all k above; the engine does not decide inequalities over symbolic sizes yet",
+        ),
+        Claim(
+            f"7.3e Cauchy-Schwarz chain as written [k={k}]",
+            title="erratum: sum_i v_i^2 yhat_i <= yhat_1 (the last link of the seed's chain; false for large v)",
+            source="seed 7.3e",
+            lhs=sum(v[i] ** 2 * yhat[i] for i in range(k)),
+            rhs=yhat[0],
+            relation="<=",
+            expect=Status.REFUTED,
+            scope=f"k = {k}",
+            note="the seed writes the free index i on the right; any i is refuted alike",
         ),
     ]
 
 
-convexity_claims = [c for k in (2, 3, 4) for c in psd_claims_at(k)]
+convexity_claims = psd_claims_at(3)
 
 
 derivation = Derivation(
     name="softmax_hessian",
     title="Softmax cross-entropy: gradient yhat - y and Hessian diag(yhat) - yhat yhat^T",
     source="seed 7",
-    claims=tuple(all_sizes_claims() + [c for k in (2, 3, 4) for c in claims_at(k)]) + tuple(convexity_claims),
+    claims=tuple(all_sizes_claims() + convexity_claims),
     assumptions=(
         "yhat = softmax(z), L = -sum_i y_i log(yhat_i)",
         "y is on the simplex: y_i >= 0 and sum_i y_i = 1 (a given fact of each claim)",
         "claims without [k=...] are for a symbolic number of classes k: proved for all k >= 1",
-        "claims marked [k=2], [k=3], [k=4] have explicit entries: each verdict holds at its size only",
+        "7.3: p_i > 0 with sum_i p_i = 1 stands for yhat (the seed: yhat is a probability vector)",
+        "claims marked [k=3] have explicit entries: each verdict holds at that size only",
     ),
 )

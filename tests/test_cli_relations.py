@@ -16,7 +16,7 @@ derivation = Derivation(
     claims=[
         Claim("square", lhs=a**2 + b**2, steps=[Step((a - b) ** 2 + 2 * a * b), Step(2 * a * b, relation=">=")]),
         Claim("indefinite", lhs=M, rhs=zeros(2, 2), relation=">=", expect=Status.REFUTED),
-        Claim("limit", lhs=Limit(sin(t) / t, t, 0), rhs=1, expect=Status.UNDECIDED),
+        Claim("limit", lhs=Limit(t * sin(1 / t), t, 0), rhs=0, expect=Status.UNDECIDED),  # outside the limit rules
     ],
 )
 '''

@@ -1,5 +1,8 @@
 """The seed library: every claim of the seed encoded with its citation, each erratum
-kept as written next to its correction (verdicts themselves: test_cli runs verify --all)."""
+kept as written next to its correction, the claims the seed makes for any size stated
+for symbolic sizes (verdicts of the whole library: test_cli runs verify --all)."""
+
+import re
 
 from sympy import Matrix
 
@@ -7,10 +10,15 @@ from conftest import DERIVATIONS
 from verifier import Status, decide_claim
 from verifier.load import discover, load_all
 
-# Section 2 and claim 7.4 belong to the all-n work (batch_norm.py and the softmax rewrite).
-CLAIMS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6",
-          "4.1", "4.2", "5.1", "5.2", "5.3", "6.1", "6.2", "6.3", "6.4", "6.5", "7.1", "7.2", "7.3"]
-ERRATA = ["1.1e", "1.3e", "1.5e", "3.2e", "6.4e"]
+CLAIMS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
+          "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2", "5.1", "5.2", "5.3",
+          "6.1", "6.2", "6.3", "6.4", "6.5", "7.1", "7.2", "7.3", "7.4"]
+ERRATA = ["1.1e", "1.3e", "1.5e", "2.5e", "3.2e", "6.4e",  # the first reading
+          "1.3be", "5.2e", "7.1e-a", "7.1e-b", "7.2e", "7.3e"]  # the second reading
+#: Claims the seed states for any number of examples, features, classes or units.
+GENERAL_SIZES = ["1.2", "1.3", "1.4", "1.5", "1.6", "3.1", "3.4", "3.5", "3.6", "4.1", "5.1", "7.1", "7.2", "7.3"]
+
+_CITED = re.compile(r"\d+\.\d+(?:[a-z]+(?:-[a-z])?)?")
 
 
 def _library():
@@ -19,19 +27,55 @@ def _library():
     return loaded.derivations
 
 
+def _claims():
+    return [c for d in _library() for c in d.claims]
+
+
+def cited(claim) -> set[str]:
+    """The seed numbers a claim cites: 'seed 7.1, 3.2' cites 7.1 and 3.2."""
+    if not claim.source.startswith("seed "):
+        return set()
+    return set(_CITED.findall(claim.source.split("(")[0]))
+
+
+def test_citations_are_read_as_numbers():
+    class Source:
+        def __init__(self, source):
+            self.source = source
+
+    assert cited(Source("seed 7.1, 3.2")) == {"7.1", "3.2"}
+    assert cited(Source("seed 7.1e-b")) == {"7.1e-b"}
+    assert cited(Source("seed 2.5e (support: the arithmetic)")) == {"2.5e"}
+
+
 def test_every_claim_and_erratum_is_cited():
-    sources = {c.source for d in _library() for c in d.claims}
-    missing = [n for n in CLAIMS + ERRATA if f"seed {n}" not in sources]
+    sources = set().union(*(cited(c) for c in _claims()))
+    missing = [n for n in CLAIMS + ERRATA if n not in sources]
     assert not missing, missing
 
 
 def test_each_erratum_is_expected_refuted_and_has_a_correction():
-    claims = [c for d in _library() for c in d.claims]
-    sources = {c.source for c in claims}
-    for c in claims:
-        if c.source.startswith("seed ") and c.source.endswith("e"):
-            assert c.expect is Status.REFUTED, c.name
-            assert c.source[:-1] in sources, f"{c.source} has no corrected claim"
+    claims = _claims()
+    corrected = {n for c in claims if c.expect is Status.PROVED for n in cited(c)}
+    # (a claim whose source says "support" proves the arithmetic behind an erratum's counterexample)
+    errata = [(c, n) for c in claims for n in cited(c) if not n[-1].isdigit() and "support" not in c.source]
+    assert {n for _, n in errata} == set(ERRATA)
+    for claim, number in errata:
+        assert claim.expect is Status.REFUTED, claim.name
+        assert re.match(r"\d+\.\d+", number).group() in corrected, f"{number} has no corrected claim"
+
+
+def test_claims_the_seed_makes_for_any_size_are_stated_for_symbolic_sizes():
+    sized = {n for c in _claims() if c.sizes and c.expect is Status.PROVED for n in cited(c)}
+    missing = [n for n in GENERAL_SIZES if n not in sized]
+    assert not missing, missing
+
+
+def test_explicit_sizes_are_kept_only_next_to_an_undecided_all_size_form_or_at_the_seeds_own_size():
+    # a claim at an explicit size costs time; the cross-check of the all-size claim covers it
+    explicit = [c for c in _claims() if "[" in c.name and c.scope and not c.sizes]
+    allowed = {"1.5", "1.5e", "1.6", "7.3", "7.3e", "5.2", "5.3"}
+    assert all(cited(c) <= allowed for c in explicit), [c.name for c in explicit if not cited(c) <= allowed]
 
 
 def _claim(derivation_name, claim_name):
@@ -52,8 +96,24 @@ def test_definiteness_erratum_is_refuted_by_a_rank_deficient_x():
     assert X.rank() < 2 and X * v == Matrix([0, 0])
 
 
-def test_limits_of_newton_are_undecided_with_a_witness():
+def test_newton_limits_are_proved_by_rules_that_name_the_hypotheses():
+    report = decide_claim(_claim("newton", "6.3 quadratic convergence"), timeout=None)
+    assert report.status is Status.PROVED
+    notes = " ".join(a.detail for s in report.steps for a in s.result.steps if a.tactic == "limit")
+    assert "L'Hopital" in notes and "f(x*) = 0" in notes and "!= 0" in notes
+
+
+def test_newton_without_the_nonzero_derivative_is_not_proved():
+    from verifier import Claim
+
     claim = _claim("newton", "6.3 quadratic convergence")
-    report = decide_claim(claim, timeout=None)
-    assert report.status is Status.UNDECIDED
-    assert "limit" in report.conclusion.reason and "numerical witness" in report.conclusion.reason
+    report = decide_claim(Claim("6.3 without f'(x*) != 0", lhs=claim.lhs, rhs=claim.rhs, given=claim.given), timeout=None)
+    assert report.status is not Status.PROVED
+
+
+def test_erratum_7_1e_b_is_refuted_off_the_simplex_only():
+    report = decide_claim(_claim("softmax_hessian", "7.1e-b log-sum term as written"), timeout=None)
+    assert report.status is Status.REFUTED
+    point = report.conclusion.counterexample
+    ys = [value for symbol, value in point.items() if str(symbol).startswith("y[")]
+    assert ys and sum(ys) != 1

@@ -21,10 +21,18 @@ __all__ = ["counterexample_problem"]
 DIGITS = 80
 
 
+def _derivatives_taken(expr):
+    """``expr`` with its derivatives and Subs evaluated, and nothing else: ``doit`` would
+    also hand a Limit to ``sympy.limit``, which is never trusted."""
+    return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
+
+
 def _value(expr, point: dict):
     value = replace_symbols(expr, point)
+    if value.has(sp.Limit):
+        return None
     if value.has(sp.Subs, sp.Derivative):
-        value = value.doit()
+        value = _derivatives_taken(value)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         return None
     try:  # strict: the value must carry DIGITS correct digits, or it is no evidence
@@ -41,7 +49,7 @@ def _interpreted(expr, interpretation):
     from .functions import apply_interpretation
 
     expr = apply_interpretation(expr, interpretation)
-    return expr.doit() if expr.has(sp.Derivative, sp.Subs) else expr
+    return _derivatives_taken(expr) if expr.has(sp.Derivative, sp.Subs) else expr
 
 
 def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, interpretation=()) -> str | None:
@@ -61,11 +69,11 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
             # the functions' bodies are listed in the point for the reader; they are not values
             point = {k: v for k, v in point.items() if getattr(v, "is_number", False)}
         from . import expectation
-        from .witness import rational_limits
+        from .witness import evaluate_limits
 
         if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
             lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)
-        (lhs, rhs), _ = rational_limits(lhs, rhs)  # limits of rational functions, by degrees
+        (lhs, rhs), _ = evaluate_limits(lhs, rhs, point=point)  # by the limit rules, at the point's values
         if isinstance(lhs, sp.MatrixBase):
             if entry is None:
                 return "no matrix entry is named"

@@ -195,11 +195,14 @@ class Sampler:
                 phase = "small"
             else:
                 phase = "sweep" if attempt < len(SIMPLE) else ("simple" if attempt < len(SIMPLE) + count else "random")
-            # the wide pool is walked by its own count, so that its first values (0, -1) come first
+            # The wide pool is walked by its own count, so that its first values come first:
+            # every symbol at 0, then every symbol at -1 (degenerate points, e = w1 x1 + w2 x2 = 0),
+            # then the symbols apart.
             position = (attempt - 6) // 3 if phase == "wide" else attempt
+            spread = 0 if phase == "wide" and position < 2 else 3
             point = {}
             for j, symbol in enumerate(self.free):
-                value = self._value(symbol, phase, position + 3 * j, attempt)
+                value = self._value(symbol, phase, position + spread * j, attempt)
                 if value is None:
                     break
                 point[symbol] = value

@@ -39,7 +39,7 @@ from .gate import feasible_point, search
 from .ladder import prove_by_calculus, run_ladder
 from .problem import Kind, Problem, Proof, Run
 from .sized import prove_for_all_sizes
-from .witness import beyond_engine, rational_limits
+from .witness import beyond_engine, evaluate_limits
 
 __all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem", "tactic_names"]
 
@@ -48,7 +48,7 @@ __all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem", "
 
 def rewrite(run: Run) -> Result | None:
     p = run.problem
-    (lhs, rhs), limits = rational_limits(p.lhs, p.rhs)
+    (lhs, rhs), limits = evaluate_limits(p.lhs, p.rhs, given=p.given, where=p.where)
     if limits:
         run.trace.append(Attempt("limit", Outcome.REWRITTEN, "; ".join(limits)))
         run.rewrites.append("limit")

@@ -1,11 +1,30 @@
-"""Claims beyond the engine (limits) and the numerical witness shown for them.
+"""Limits: the rules that evaluate them with checked hypotheses, and numerical witnesses.
 
-A claim that holds a SymPy ``Limit`` is a statement of analysis, not an identity:
-the engine never evaluates it (SymPy's ``limit`` is not trusted to decide) and
-reports it undecided with that reason. A derivation may attach a witness: pairs
-(term, target) of numbers, such as the ratios e_{k+1}/e_k^2 of Newton iterates on
-a concrete f and the value they should approach. The trace shows each term's
-value and its gap to the target: evidence for a reader, never a proof.
+A claim that holds a SymPy ``Limit`` is a statement of analysis. ``sympy.limit`` is
+never trusted; a limit is replaced by its value only when one of these rules applies,
+each with its hypotheses checked:
+
+* n -> oo of a rational function of n, by degrees (the leading coefficient of the
+  denominator must be known nonzero);
+* x -> p at a finite real point, for x real: the expression written as N/D with N, D
+  polynomials in x, in values f(x), f'(x), ... of real functions declared C^s
+  (``smooth_function``) and in exp/sin/cos of polynomials in x. Powers of (x - p) are
+  cancelled (exact for x != p, which is all a limit sees); then
+  - **continuity**: D(p) != 0 (proved: a product of nonzero numbers, nonzero symbols
+    and expressions stated nonzero in ``where``), every f^(k) continuous at p
+    (k <= s): the limit is N(p)/D(p);
+  - **L'Hopital**: N(p) = D(p) = 0 (proved, given facts substituted), N and D
+    differentiable near p (every f^(k) with k + 1 <= s), and the limit of N'/D'
+    found by these same rules, which also shows D' != 0 near p;
+  - |u| -> |L| when u -> L, sums term by term, and |u| * (x - p)^(2m) = |u (x - p)^(2m)|.
+* Where the expression has no other symbol and no undefined function, the value is
+  re-checked numerically just beside p at 30 digits; a rule whose value fails that is
+  not used.
+
+Anything else stays a limit, and the claim undecided with that reason. A derivation may
+attach a witness: pairs (term, target) of numbers, such as the ratios e_{k+1}/e_k^2 of
+Newton iterates on a concrete f. The trace shows each term's value and its gap to the
+target: evidence for a reader, never a proof.
 """
 
 from __future__ import annotations
@@ -16,7 +35,7 @@ import sympy as sp
 
 from ..report import Attempt, Outcome, Result
 
-__all__ = ["beyond_engine", "rational_limits", "witness_text", "with_witness"]
+__all__ = ["beyond_engine", "evaluate_limits", "rational_limits", "smooth_function", "witness_text", "with_witness"]
 
 WITNESS_DIGITS = 40
 
@@ -48,20 +67,282 @@ def _rational_limit(limit: sp.Limit):
     return None
 
 
-def rational_limits(*exprs) -> tuple[tuple, tuple[str, ...]]:
-    """``exprs`` with each limit of a rational function of n as n -> oo replaced by its value."""
+def smooth_function(name: str, order: int):
+    """A real function of one variable declared C^order: f, f', ..., f^(order) exist and are continuous.
+
+    The limit rules read the order (``f.smoothness``) as a hypothesis: they use
+    continuity of f^(k) only for k <= order, and differentiate f^(k) only for k < order.
+    An undefined ``Function`` without it is assumed nothing (not even continuous).
+    """
+    if not (isinstance(order, int) and order >= 0):
+        raise ValueError(f"smooth_function({name!r}, {order!r}): the order must be an integer >= 0")
+    return sp.Function(name, real=True, smoothness=order)
+
+
+class _NoRule(Exception):
+    """No rule applies (a hypothesis could not be checked): the limit stays a limit."""
+
+
+class _Facts:
+    """The given equalities and the stated nonzero expressions, for checking hypotheses."""
+
+    def __init__(self, given, where):
+        self.equal = {}
+        for fact in given:
+            if isinstance(fact, sp.Equality) and not isinstance(fact.lhs, sp.MatrixBase):
+                self.equal[fact.lhs] = fact.rhs
+        self.nonzero = set()
+        for fact in where:
+            # a != b, a > b and a < b all say a - b != 0
+            if isinstance(fact, sp.core.relational.Relational) and fact.rel_op in ("!=", ">", "<"):
+                gap = sp.expand(fact.lhs - fact.rhs)
+                self.nonzero |= {gap, sp.expand(-gap)}
+        self.used: list[str] = []
+
+    def substituted(self, value):
+        """value with the given facts substituted, but never inside a derivative: f(x*) = 0
+        says nothing about f'(x*), though SymPy writes f'(x*) as Derivative(f(x*), x*)."""
+
+        def replace(node):
+            if node in self.equal:
+                return self.equal[node]
+            if node.is_Atom or isinstance(node, (sp.Derivative, sp.Subs)):
+                return node
+            return node.func(*[replace(arg) for arg in node.args])
+
+        return sp.expand(replace(value)) if self.equal else sp.expand(value)
+
+    def is_zero(self, value) -> bool:
+        reduced = self.substituted(value)
+        if reduced == 0:
+            if reduced != sp.expand(value):
+                self.used.extend(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in self.equal.items() if value.has(k))
+            return True
+        return bool(reduced.is_number) and reduced.is_zero is True
+
+    def is_nonzero(self, value) -> bool:
+        """Proved nonzero: a nonzero number, a stated nonzero expression, or products, integer
+        powers and absolute values of those, exp of a real."""
+        value = self.substituted(value)
+        if value == 0:
+            return False
+        if value.is_number:
+            return value.is_zero is False or abs(sp.N(value, 30)) > sp.Float("1e-20")
+        if value in self.nonzero:
+            self.used.append(f"{sp.sstr(value)} != 0")
+            return True
+        factored = sp.factor_terms(value)
+        if isinstance(factored, sp.Mul):
+            return all(self.is_nonzero(factor) for factor in factored.args)
+        if isinstance(factored, sp.Pow) and factored.exp.is_integer:
+            return self.is_nonzero(factored.base)
+        if isinstance(factored, sp.Abs):
+            return self.is_nonzero(factored.args[0])
+        if isinstance(factored, sp.exp):
+            return factored.args[0].is_real is True
+        return factored.is_zero is False
+
+
+_ENTIRE = (sp.exp, sp.sin, sp.cos)  # continuous and differentiable everywhere, derivatives of the same kind
+
+
+class _AtPoint:
+    """Limits of expressions in the real variable x as x -> p (p finite and real)."""
+
+    def __init__(self, x, p, facts: _Facts):
+        if x.is_real is not True or p.is_real is not True or x in p.free_symbols:
+            raise _NoRule
+        self.x, self.p, self.facts = x, p, facts
+        self.e = sp.Dummy("e")
+        self.steps: list[str] = []
+
+    def order(self, atom):
+        """k for f^(k)(x) with f declared C^s (s = f.smoothness), checked real; else None."""
+        base, k = (atom.expr, sum(c for _, c in atom.variable_count)) if isinstance(atom, sp.Derivative) else (atom, 0)
+        if isinstance(atom, sp.Derivative) and any(v != self.x for v, _ in atom.variable_count):
+            return None
+        if not (isinstance(base, sp.core.function.AppliedUndef) and base.args == (self.x,)):
+            return None
+        s = getattr(base.func, "smoothness", None)
+        if not isinstance(s, int) or base.is_real is not True:
+            return None
+        return k, s
+
+    def atoms(self, expr) -> dict:
+        """Each x-dependent atom (f^(k)(x), exp/sin/cos of a polynomial) mapped to a symbol.
+
+        Raises _NoRule when expr is not a polynomial in x and these atoms (a division,
+        a root, an unknown function, a power with x in its exponent).
+        """
+        mapping: dict = {}
+
+        def visit(node):
+            if self.x not in node.free_symbols or node == self.x:
+                return
+            if isinstance(node, (sp.core.function.AppliedUndef, sp.Derivative)):
+                if self.order(node) is None:
+                    raise _NoRule
+                mapping.setdefault(node, sp.Dummy("F"))
+            elif isinstance(node, _ENTIRE):
+                arg = node.args[0]
+                if arg.has(sp.Function, sp.Derivative) or not arg.is_polynomial(self.x):
+                    raise _NoRule
+                mapping.setdefault(node, sp.Dummy("G"))
+            elif isinstance(node, (sp.Add, sp.Mul)) or (isinstance(node, sp.Pow) and node.exp.is_Integer):
+                for arg in node.args:
+                    visit(arg)
+            else:
+                raise _NoRule
+
+        visit(expr)
+        return mapping
+
+    def value_at(self, expr):
+        """expr at x = p; every f^(k) in it must be continuous there (k <= s)."""
+        for atom in self.atoms(expr):
+            order = self.order(atom)
+            if order is not None and order[0] > order[1]:
+                raise _NoRule
+        return expr.subs(self.x, self.p)
+
+    def split(self, expr):
+        """(a, rest): expr = (x - p)^a rest, exactly, with a as large as the polynomial structure shows."""
+        mapping = self.atoms(expr)
+        inverse = {v: k for k, v in mapping.items()}
+        shifted = sp.expand(expr.xreplace(mapping).subs(self.x, self.p + self.e))
+        if shifted == 0:
+            return None, sp.Integer(0)
+        poly = sp.Poly(shifted, self.e)
+        a = min(monom[0] for monom in poly.monoms())
+        rest = sp.expand(sp.cancel(shifted / self.e**a)).subs(self.e, self.x - self.p).xreplace(inverse)
+        return a, rest
+
+    def limit(self, expr, depth: int = 3):
+        x = self.x
+        if x not in expr.free_symbols:
+            return expr
+        if expr.has(sp.I) or any(s.is_real is not True for s in expr.free_symbols):
+            raise _NoRule  # L'Hopital as used here is for real-valued functions
+        if isinstance(expr, sp.Abs):
+            return sp.Abs(self.limit(expr.args[0], depth))
+        if isinstance(expr, sp.Add):
+            return sp.Add(*[self.limit(term, depth) for term in expr.args])
+        if isinstance(expr, sp.Mul) and any(isinstance(f, sp.Abs) for f in expr.args):
+            inside, outside = [], []
+            for factor in expr.args:
+                even = (isinstance(factor, sp.Pow) and factor.exp.is_even and factor.base.is_real is True)
+                (inside if isinstance(factor, sp.Abs) or even or (factor.is_number and factor.is_positive) else outside).append(factor)
+            if not outside:  # |u| w = |u w| for w > 0 (x != p)
+                merged = sp.Mul(*[f.args[0] if isinstance(f, sp.Abs) else f for f in inside])
+                self.steps.append("|u| w = |u w| for w > 0")
+                return sp.Abs(self.limit(merged, depth))
+            raise _NoRule
+        num, den = sp.fraction(sp.together(expr))
+        return self.quotient(num, den, depth)
+
+    def quotient(self, num, den, depth: int):
+        """lim num/den for num, den polynomials in x, f^(k)(x) and entire functions of x."""
+        b, d1 = self.split(den)
+        if b is None:
+            raise _NoRule  # division by zero
+        a, n1 = self.split(num)
+        if a is None:  # 0/den -> 0, when den != 0 near p (den = (x - p)^b d1 with d1(p) != 0)
+            if self.facts.is_nonzero(self.value_at(d1)):
+                self.steps.append("numerator identically 0, denominator nonzero near the point")
+                return sp.Integer(0)
+            raise _NoRule
+        gap = self.x - self.p
+        top, bottom = (gap ** (a - b) * n1, d1) if a >= b else (n1, gap ** (b - a) * d1)
+        if min(a, b):
+            self.steps.append(f"cancel (x - p)^{min(a, b)} (x != p)")
+        bottom_value = self.value_at(bottom)
+        if self.facts.is_nonzero(bottom_value):
+            value = self.value_at(top) / bottom_value
+            self.steps.append("continuous at the point, denominator nonzero there")
+            return value
+        top_value = self.value_at(top)
+        if depth <= 0 or not (self.facts.is_zero(bottom_value) and self.facts.is_zero(top_value)):
+            raise _NoRule
+        for atom in self.atoms(top) | self.atoms(bottom):
+            order = self.order(atom)
+            if order is not None and order[0] + 1 > order[1]:
+                raise _NoRule  # f^(k) not known differentiable
+        self.steps.append("L'Hopital: 0/0 at the point")
+        return self.quotient(sp.expand(sp.diff(top, self.x)), sp.expand(sp.diff(bottom, self.x)), depth - 1)
+
+
+def _near_point_agrees(expr, x, p, value, direction) -> bool | None:
+    """Whether expr beside p (at p +- 10^-12, 30 digits) is within 10^-4 of value; None if not numeric."""
+    others = (expr.free_symbols | p.free_symbols | value.free_symbols) - {x}
+    if others or expr.has(sp.core.function.AppliedUndef, sp.Derivative) or not value.is_number:
+        return None
+    sides = {"+": (1,), "-": (-1,)}.get(str(direction), (1, -1))
+    target = sp.N(value, 30)
+    for side in sides:
+        near = sp.N(expr.subs(x, p + side * sp.Rational(1, 10**12)), 30)
+        if not near.is_number or abs(sp.N(near - target, 30)) > sp.Float("1e-4") * (1 + abs(target)):
+            return False
+    return True
+
+
+def _finite_limit(limit: sp.Limit, given, where):
+    """(value, note) for a limit at a finite point by the rules above, or (None, None)."""
+    expr, var, point = limit.args[0], limit.args[1], limit.args[2]
+    facts = _Facts(given, where)
+    try:
+        rules = _AtPoint(var, point, facts)
+        value = rules.limit(expr)
+    except (_NoRule, sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError, ZeroDivisionError):
+        return None, None
+    direction = limit.args[3] if len(limit.args) > 3 else "+"
+    checked = _near_point_agrees(expr, var, point, value, direction)
+    if checked is False:
+        return None, f"lim {sp.sstr(var)}->{sp.sstr(point)}: the rules gave {sp.sstr(value)} but the values beside the point disagree (not used)"
+    how = "; ".join(dict.fromkeys(rules.steps))
+    uses = "; uses " + ", ".join(dict.fromkeys(facts.used)) if facts.used else ""
+    near = "; checked numerically beside the point" if checked else ""
+    return value, f"lim {sp.sstr(var)}->{sp.sstr(point)} = {sp.sstr(value)} ({how}{uses}{near})"
+
+
+def _at_point(limit: sp.Limit, point: dict) -> sp.Limit:
+    """The limit with the values of ``point`` put in for its free symbols (not its own variable)."""
+    var = limit.args[1]
+    values = {k: v for k, v in point.items() if k != var}
+    expr, at = limit.args[0].xreplace(values), limit.args[2].xreplace(values)
+    return sp.Limit(expr, var, at, str(limit.args[3])) if len(limit.args) > 3 else sp.Limit(expr, var, at)
+
+
+def evaluate_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tuple[str, ...]]:
+    """``exprs`` with each limit a rule decides replaced by its value, and a note per limit.
+
+    With ``point`` (values of the free symbols, as in a counterexample) each limit is
+    evaluated there, at concrete numbers, where its value is also checked numerically.
+    """
     out, notes = [], []
     for expr in exprs:
         if isinstance(expr, sp.Basic) and expr.has(sp.Limit):
             values = {}
-            for limit in expr.atoms(sp.Limit):
-                value = _rational_limit(limit)
+            for original in expr.atoms(sp.Limit):
+                limit = _at_point(original, point) if point else original
+                if limit.args[2] is sp.oo:
+                    value = _rational_limit(limit)
+                    note = value is not None and f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)"
+                elif limit.args[2].is_finite:
+                    value, note = _finite_limit(limit, given, where)
+                else:
+                    value, note = None, None
                 if value is not None:
-                    values[limit] = value
-                    notes.append(f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)")
+                    values[original] = value
+                if note:
+                    notes.append(note)
             expr = expr.xreplace(values)
         out.append(expr)
     return tuple(out), tuple(dict.fromkeys(notes))
+
+
+def rational_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tuple[str, ...]]:
+    """The former name of :func:`evaluate_limits` (kept for callers not yet renamed)."""
+    return evaluate_limits(*exprs, given=given, where=where, point=point)
 
 
 def beyond_engine(*exprs) -> str | None:
