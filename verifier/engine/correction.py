@@ -18,16 +18,37 @@ from .timeout import TimeLimit, WorkerError, call_with_time_limit
 __all__ = ["correction"]
 
 
-def _simplified(expr):
-    """``expr`` with derivatives and sums evaluated where SymPy can, then simplified entry by entry."""
-    done = expr.doit()
-    if isinstance(done, sp.MatrixBase):
-        return sp.ImmutableMatrix(done.applyfunc(sp.simplify))
-    return sp.simplify(done)
+def _simplified(expr, sizes=(), indices=(), context=None, given=()):
+    """``expr`` with derivatives taken and simplified entry by entry.
+
+    Over symbolic sizes the index calculus does it (deltas contracted inside the
+    declared ranges, Piecewise conditions settled by them); with given facts the
+    engine's elimination is tried too, and the shorter form kept.
+    """
+    if isinstance(expr, sp.MatrixBase):
+        return sp.ImmutableMatrix(expr.rows, expr.cols, [_simplified(e, sizes, indices, context, given) for e in expr])
+    if sizes or expr.has(sp.Indexed):
+        from .indexed import Known, Proof, differentiate, normalise
+
+        known = Known(tuple(sizes), tuple(indices), frozenset(i for i, _, _ in indices))
+        done = normalise(differentiate(expr), known, 0, Proof())
+        facts = {g.lhs: g.rhs for g in given if isinstance(g, sp.Equality) and isinstance(g.lhs, sp.Sum)}
+        done = done.xreplace(facts) if facts else done  # a given fact about a sum, such as sum_c y_c = 1
+        return sp.simplify(done) if not done.has(sp.Sum) else sp.factor_terms(done)
+    forms = [sp.simplify(expr.doit())]
+    if context is not None and context.proof_elimination:
+        forms.append(sp.simplify(context.for_proof(expr.doit(), with_given=True)))
+    return min(forms, key=sp.count_ops)
 
 
-def _compute(lhs, rhs):
-    return _simplified(lhs), _simplified(lhs - rhs)
+def _compute(lhs, rhs, given, where, sizes, indices):
+    context = None
+    if given or where:
+        from .context import build_context
+
+        context = build_context(given, where)
+        context = None if context.unsatisfiable else context
+    return _simplified(lhs, sizes, indices, context, given), _simplified(lhs - rhs, sizes, indices, context, given)
 
 
 def correction(claim_lhs, claim_rhs, given=(), where=(), timeout: float | None = 30.0, sizes=(), indices=(),
@@ -41,7 +62,8 @@ def correction(claim_lhs, claim_rhs, given=(), where=(), timeout: float | None =
     from . import check
 
     try:
-        simple_lhs, residual = call_with_time_limit(_compute, (claim_lhs, claim_rhs), timeout)
+        args = (claim_lhs, claim_rhs, tuple(given), tuple(where), tuple(sizes), tuple(indices))
+        simple_lhs, residual = call_with_time_limit(_compute, args, timeout)
     except (TimeLimit, WorkerError):
         return None
     if simple_lhs == claim_lhs:
