@@ -16,6 +16,7 @@ from verifier.cli import main
 from verifier.engine import decide
 from verifier.load import discover, load_all
 from verifier.render import latex
+from verifier.render.latex import blocks, layout
 from verifier.render.pdf import PDFLATEX_OPTIONS, LatexError, compile_pdf, latex_command
 
 HOSTILE = r"\input{/etc/passwd} 100% a_b & c # $x$ {y} ~z ^w \\ back\slash"
@@ -152,7 +153,7 @@ def test_fragment_chain_has_each_step_with_its_justification(small_report):
     y1, y2, y3 = symbols("y1:4", nonnegative=True)
     x = symbols("x", real=True)
     assert r"\begin{flalign*}" in tex
-    assert sp.latex(y1 + y2) in tex and "={}& " + latex._fit(latex._EXPR_WIDTH, sp.latex(1 - y3)) in tex
+    assert sp.latex(y1 + y2) in tex and "={}& " + blocks._fit(blocks._EXPR_WIDTH, sp.latex(1 - y3)) in tex
     assert r"\emph{sum is one}" in tex
     assert f"proved by given; uses ${sp.latex(Eq(y1 + y2 + y3, 1))}$" in tex
     assert sp.latex(x**2 + 2 * x + 1) in tex and "proved by expand" in tex
@@ -176,7 +177,7 @@ def test_refuted_claim_shows_the_counterexample_table_with_both_sides(small_repo
         assert f"${sp.latex(symbol)} = {sp.latex(value)}$" in block
     assert rf"$\mathrm{{lhs}} = {sp.latex(witness.lhs_value)}$" in block
     assert rf"$\mathrm{{rhs}} = {sp.latex(witness.rhs_value)}$" in block
-    assert "An erratum kept as written: refuted, as expected." in block
+    assert "Erratum kept as written, refuted as expected." in block
 
 
 def test_undecided_claim_gives_the_reason(small_report):
@@ -206,7 +207,7 @@ def softmax_terms(k):
 def test_long_sum_breaks_into_lines_that_are_sympys_own_terms():
     z, S = softmax_terms(6)
     expr = sum(exp(zi) / S**2 * zi for zi in z) + sum(z)
-    lines = latex._sum_lines(expr, 40)
+    lines = layout.sum_lines(expr, 40)
     assert len(lines) > 2
     assert squeeze(" ".join(lines)).replace("{}", "") == squeeze(sp.latex(expr))
 
@@ -234,10 +235,10 @@ def test_wide_matrix_is_named_and_listed_entry_by_entry():
     z, S = softmax_terms(4)
     L = sp.log(S) - z[0]
     H = sp.hessian(L, z)
-    layout = latex._layout(H, r"\mathsf{M}_{0}", latex.LINE_UNITS)
+    layout = layout.layout(H, r"\mathsf{M}_{0}", layout.LINE_UNITS)
     assert layout.lines == [r"\mathsf{M}_{0}"]
     assert len(layout.listing) == 16 and layout.listing[0][0] == r"\left(\mathsf{M}_{0}\right)_{11}"
-    small = latex._layout(Matrix([[z[0], 1], [0, z[1]]]), "M", latex.LINE_UNITS)
+    small = layout.layout(Matrix([[z[0], 1], [0, z[1]]]), "M", layout.LINE_UNITS)
     assert small.lines[0].startswith(r"\begin{pmatrix}") and not small.listing
 
 

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sympy as sp
+
 from .engine.numeric import RECHECK_DIGITS
 from .model import Status
 from .report import ClaimReport, Result
 
 __all__ = ["PRECISION", "Verdict", "verdict", "scope_words", "scope_text", "caveat", "expectation_text",
-           "erratum_text", "how", "closing_tactics"]
+           "erratum_text", "how", "closing_tactics", "relations_by_text", "CORRECTION_LABEL",
+           "CorrectionWords", "correction_words"]
+
+#: How every renderer labels a suggested correction: it is the engine's computation.
+CORRECTION_LABEL = "the engine's computation"
 
 #: How every counterexample was checked before it is reported.
 PRECISION = f"re-checked at {RECHECK_DIGITS} digits"
@@ -99,12 +105,30 @@ def closing_tactics(result: Result) -> list[str]:
     return [t for t in (result.tactic or "").split("+") if t]
 
 
-def how(result: Result) -> str:
-    """How one step or statement was decided, in words (the given facts it used as the engine wrote them)."""
+def relations_by_text(derivation, claim) -> dict:
+    """The given facts and regions in force, by the text the engine records in ``Result.used``.
+
+    A renderer prints a used fact from its relation, with its own printer.
+    """
+    from .engine.context import relation_text
+
+    found: dict = {}
+    for rel in tuple(derivation.given) + tuple(claim.given) + tuple(derivation.where) + tuple(claim.where):
+        for key in (relation_text(rel), sp.sstr(rel)):
+            found.setdefault(key, rel)
+    return found
+
+
+def how(result: Result, show_used=str) -> str:
+    """How one step or statement was decided, in words.
+
+    ``show_used`` formats each entry of ``result.used`` (the engine's text; a renderer
+    maps it to the relation through :func:`relations_by_text` and prints that).
+    """
     if result.status is Status.PROVED:
         closed = closing_tactics(result)
         text = "the sides are identical" if closed == ["structural"] else "by " + " + ".join(closed)
-        return text + (f"; uses {'; '.join(result.used)}" if result.used else "")
+        return text + (f"; uses {'; '.join(show_used(u) for u in result.used)}" if result.used else "")
     if result.status is Status.REFUTED:
         return f"counterexample {PRECISION}"
     return result.reason or "no step decided"
@@ -132,8 +156,8 @@ class Verdict:
         return text
 
 
-def verdict(report: ClaimReport) -> Verdict:
-    """The words for ``report``'s verdict."""
+def verdict(report: ClaimReport, show_used=str) -> Verdict:
+    """The words for ``report``'s verdict (``show_used`` as in :func:`how`)."""
     status = report.status
     words = scope_words(report)
     head = status.value
@@ -142,14 +166,42 @@ def verdict(report: ClaimReport) -> Verdict:
     head += f" {words}" if words else ""
     if status is Status.PROVED:
         if report.proved_directly:
-            detail = how(report.conclusion)
+            detail = how(report.conclusion, show_used)
         elif len(report.steps) > 1:
             detail = f"each of the {len(report.steps)} steps proved"
         else:
-            detail = how(report.steps[0].result)
+            detail = how(report.steps[0].result, show_used)
     elif status is Status.REFUTED:
         detail = f"counterexample {PRECISION}"
     else:
         result = report.conclusion if report.conclusion is not None else report.steps[-1].result
         detail = (result.reason or "no step decided").rstrip(". ")
     return Verdict(status, head, detail, caveat(report), expectation_text(report), erratum_text(report))
+
+
+@dataclass(frozen=True)
+class CorrectionWords:
+    """The labels of a suggested correction, the same in every renderer."""
+
+    heading: str  # 'Suggested correction (the engine's computation)'
+    lhs: str  # 'the left side, as the engine computes it'
+    checked: str  # 'proved equal to the left side by cancel' / 'not proved equal to the left side: ...'
+    residual: str  # 'lhs - rhs, simplified'
+    trusted: bool  # the simplified left side was proved equal to the left side
+
+
+def correction_words(correction) -> CorrectionWords:
+    """How a :class:`verifier.report.Correction` is introduced; only a proved one is stated as the left side."""
+    trusted = correction.status is Status.PROVED
+    if trusted:
+        closed = [t for t in (correction.tactic or "").split("+") if t]
+        checked = "proved equal to the left side" + (f" by {' + '.join(closed)}" if closed and closed != ["structural"] else "")
+    else:
+        checked = f"not proved equal to the left side ({correction.status.value}" + (f": {correction.reason}" if correction.reason else "") + ")"
+    return CorrectionWords(
+        heading=f"Suggested correction ({CORRECTION_LABEL})",
+        lhs="the left side, as the engine computes it",
+        checked=checked,
+        residual="lhs - rhs, simplified",
+        trusted=trusted,
+    )
