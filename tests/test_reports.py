@@ -262,3 +262,34 @@ def test_json_document_is_schema_2_with_correction_fields():
     doc = json.loads(json_report.dumps(json_report.document([decide(derivation, timeout=30)])))
     assert doc["schema_version"] == 2
     assert doc["derivations"][0]["claims"][0]["correction"]["label"] == "the engine's computation"
+
+
+# ---------------------------------------------------------------- the appendix
+
+
+def test_entries_of_written_out_instances_print_with_subscripts():
+    assert latex.math(Symbol("g[1]")) == "{g}_{1}" and latex.math(Symbol("x[1, 2]")) == "{x}_{1,2}"
+    assert latex.math(IndexedBase("g")[j]) == "{g}_{j}"
+    assert "[" not in latex.math(Symbol("g[1]"))
+
+
+def test_a_gram_certificate_is_printed_in_the_appendix():
+    A = Matrix([[1, 1], [0, 1]])
+    H = A.T * A
+    derivation = Derivation(name="psd", title="PSD", claims=[
+        Claim("gram", lhs=H, steps=[Step(A.T * A), Step(sp.zeros(2, 2), relation=">=", certificate=A)])])
+    report = decide(derivation, timeout=None)
+    assert report.claims[0].status is Status.PROVED
+    tex = latex.derivation_fragment(report)
+    assert r"\emph{Certificate of step (2):} the Gram factor $A = " + latex.math(A) in tex
+    assert r"A^{T} A" in tex
+
+
+def test_a_left_side_shown_before_is_referred_to_not_printed_again():
+    lhs = (a + b) ** 4
+    derivation = Derivation(name="twice", title="twice", claims=[
+        Claim("right", lhs=lhs, rhs=sp.expand(lhs), by="expand"),
+        Claim("wrong", lhs=lhs, rhs=a**4 + b**4, expect=Status.REFUTED)])
+    tex = latex.derivation_fragment(decide(derivation, timeout=30))
+    block = tex[tex.index(r"\subsection*{wrong}"):]
+    assert r"\text{the left side of right}" in block and latex.math(lhs) not in block.split("Suggested")[0]
