@@ -123,7 +123,7 @@ def _check_title(title, what: str):
     for part in parts:
         if not isinstance(part, (str, sp.Basic)):
             raise TypeError(f"{what}: a title holds text and SymPy expressions, not {type(part).__name__}")
-    return parts[0] if len(parts) == 1 else parts
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], str) else parts  # a tuple is always truthy
 
 
 def title_parts(title) -> tuple:

@@ -13,7 +13,7 @@ from ... import wording
 from ...model import Derivation, Status, symbol_domains, title_parts
 from ...report import ClaimReport, DerivationReport, Result
 from ..names import definitions, named
-from .layout import LINE_UNITS, _index, _matrix_width, _sum_lines, _width, abbreviate, layout as _layout
+from .layout import FULL_UNITS, LINE_UNITS, _index, _matrix_width, _sum_lines, _width, abbreviate, layout as _layout
 from .printer import math
 from .text import escape
 
@@ -23,10 +23,14 @@ MACROS = r"""\makeatletter
 \ifx\verifierfit\@undefined
   % \verifierfit{max width}{maths}: display-style maths, scaled down only if wider than max width.
   \newsavebox\verifier@box
+  % \verifierfittext: the same in text style (definitions and entries listed one by one: compact).
   \ifx\resizebox\@undefined
     \newcommand\verifierfit[2]{\mbox{$\displaystyle #2$}}% graphicx not loaded: no scaling
+    \newcommand\verifierfittext[2]{\mbox{$\textstyle #2$}}%
   \else
-    \newcommand\verifierfit[2]{\sbox\verifier@box{\def\arraystretch{1.35}$\displaystyle #2$}%
+    \newcommand\verifierfit[2]{\sbox\verifier@box{\def\arraystretch{1.15}$\displaystyle #2$}%
+      \ifdim\wd\verifier@box>#1\relax\resizebox{#1}{!}{\usebox\verifier@box}\else\usebox\verifier@box\fi}
+    \newcommand\verifierfittext[2]{\sbox\verifier@box{\def\arraystretch{1.1}$\textstyle #2$}%
       \ifdim\wd\verifier@box>#1\relax\resizebox{#1}{!}{\usebox\verifier@box}\else\usebox\verifier@box\fi}
   \fi
   % \verifierwhy{text}: the justification column of a chain.
@@ -47,8 +51,8 @@ _FULL_WIDTH = r"\dimexpr\linewidth-9em\relax"  # beside a label such as (M_0)_{1
 _FULL_WIDTH_CONTINUED = r"\dimexpr\linewidth-11em\relax"  # after \qquad on a continued line
 
 
-def _fit(width: str, tex: str) -> str:
-    return rf"\verifierfit{{{width}}}{{{tex}}}"
+def _fit(width: str, tex: str, text_style: bool = False) -> str:
+    return rf"\verifierfit{'text' if text_style else ''}{{{width}}}{{{tex}}}"
 
 
 def _too_wide(expr, units: float) -> bool:
@@ -87,7 +91,6 @@ class _Used:
         for n, text in enumerate(self.shown):
             rel = self.relations.get(text)
             out = out.replace(f"@@USED{n}@@", f"${math(rel, self.names)}$" if rel is not None else escape(text))
-        self.shown = []
         return out
 
 
@@ -144,12 +147,15 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict) -> list[str]:
     if definitions_ or listed:
         body = []
         for symbol, value in definitions_:
-            body += _definition_rows(math(symbol), _sum_lines(value, LINE_UNITS * 1.3))
+            body += _definition_rows(math(symbol), _sum_lines(value, FULL_UNITS))
         for label, lines in listed:
             body += _definition_rows(label, lines)
-        listed_names = ", ".join(f"${lay.lines[0]}$" for k, lay in enumerate(layouts)
-                                 if lay.listing and not (k == 0 and earlier is not None))
-        header = r"\noindent where" + (f" ({listed_names} entry by entry, rows and columns counted from 1)" if listed_names else "")
+        listed = [lay for k, lay in enumerate(layouts) if lay.listing and not (k == 0 and earlier is not None)]
+        listed_names = ", ".join(f"${lay.lines[0]}$" for lay in listed)
+        symmetric = ", ".join(f"${lay.lines[0]}$" for lay in listed if lay.symmetric)
+        header = r"\noindent where" + (f" ({listed_names} entry by entry, rows and columns counted from 1"
+                                        + (f"; {symmetric} symmetric, so only $i \\le j$" if symmetric else "") + ")"
+                                        if listed_names else "")
         out += [header] + _display(body) + [""]
     seen.setdefault(claim.lhs, claim.name)
     return out
@@ -166,7 +172,7 @@ def _definition_rows(label: str, lines: list[str]) -> list[str]:
     for n, line in enumerate(lines):
         head = rf"{label} &= " if n == 0 else r"&\qquad "
         width = _FULL_WIDTH if not n else _FULL_WIDTH_CONTINUED
-        rows.append(f"  {head}{_fit(width, line)} &&")
+        rows.append(f"  {head}{_fit(width, line, text_style=True)} &&")
     return rows
 
 
@@ -210,8 +216,8 @@ def _correction(report: ClaimReport, names) -> list[str]:
     words = wording.correction_words(correction)
     rows = []
     label = r"\mathrm{lhs}" if words.trusted else r"\mathrm{lhs}\overset{?}{}"
-    rows += _definition_rows(label, _sum_lines(named(correction.lhs, names), LINE_UNITS * 1.3))
-    rows += _definition_rows(r"\mathrm{lhs} - \mathrm{rhs}", _sum_lines(named(correction.residual, names), LINE_UNITS * 1.3))
+    rows += _definition_rows(label, _sum_lines(named(correction.lhs, names), FULL_UNITS))
+    rows += _definition_rows(r"\mathrm{lhs} - \mathrm{rhs}", _sum_lines(named(correction.residual, names), FULL_UNITS))
     return [
         rf"\noindent\emph{{{escape(words.heading)}:}} {escape(words.lhs)}, {escape(words.checked)}, and {escape(words.residual)}:",
         *_display(rows),
@@ -224,12 +230,15 @@ def _certificates(report: ClaimReport, names) -> list[str]:
     out = []
     for step_report in report.steps:
         step = step_report.step
-        if step.relation == "==":
+        if step.relation == "==" or step_report.result.status is not Status.PROVED:
             continue
         k = step_report.index
         if step.certificate is not None and isinstance(step.certificate, sp.MatrixBase):
-            out.append(rf"\noindent\emph{{Certificate of step ({k}):}} the Gram factor $A = {math(step.certificate, names)}$, "
-                       r"with $\mathrm{previous} - \mathrm{rhs} = A^{T} A$.")
+            out.append(rf"\noindent\emph{{Certificate of step ({k}):}} the Gram factor $A$, "
+                       r"with $\mathrm{previous} - \mathrm{rhs} = A^{T} A$:")
+            out += _display(_definition_rows("A", [math(named(step.certificate, names))]))
+        elif isinstance(step_report.previous, sp.MatrixBase):
+            continue
         elif step.certificate is not None:
             out.append(rf"\noindent\emph{{Certificate of step ({k}):}} ${math(step.certificate, names)}$, nonnegative by its form.")
         else:
@@ -335,5 +344,5 @@ def notation(derivation: Derivation) -> list[str]:
         return []
     rows = []
     for key, value in definitions(derivation.names):
-        rows += _definition_rows(math(key), _sum_lines(value, LINE_UNITS * 1.3))
+        rows += _definition_rows(math(key), _sum_lines(value, FULL_UNITS))
     return [r"\paragraph{Notation.} Throughout this section:"] + _display(rows) + [""]

@@ -56,7 +56,7 @@ def appendix(names) -> str:
 
 def standalone_document(reports, title: str = "Verified derivations") -> str:
     """A complete document: a short summary table, then the appendix."""
-    from .. import __version__
+    from ... import __version__
 
     rows = []
     for r in reports:
@@ -67,19 +67,26 @@ def standalone_document(reports, title: str = "Verified derivations") -> str:
         )
     return "\n".join(
         [
-            r"\documentclass[11pt,a4paper]{article}",
-            r"\usepackage[margin=2.2cm]{geometry}",
+            r"\documentclass[10pt,a4paper]{article}",
+            r"\usepackage[margin=1.6cm,top=1.5cm,bottom=2cm]{geometry}",
             r"\usepackage{amsmath,amssymb,graphicx}",
             r"\setlength{\parindent}{0pt}",
             r"\setlength{\parskip}{0.5ex}",
             r"\makeatletter  % ragged section titles: long derivation titles are not hyphenated",
             r"\renewcommand\section{\@startsection{section}{1}{\z@}{-3.5ex \@plus -1ex \@minus -.2ex}"
             r"{2.3ex \@plus.2ex}{\normalfont\Large\bfseries\raggedright}}",
+            r"\renewcommand\subsection{\@startsection{subsection}{2}{\z@}{-1.6ex \@plus -.5ex \@minus -.2ex}"
+            r"{0.8ex \@plus .2ex}{\normalfont\normalsize\bfseries\raggedright}}",
             r"\makeatother",
+            r"\setcounter{tocdepth}{1}  % derivations only: claims are listed in their sections",
+            r"\AtBeginDocument{\setlength\abovedisplayskip{4pt plus 2pt}\setlength\belowdisplayskip{4pt plus 2pt}}",
+            r"\everydisplay\expandafter{\the\everydisplay\setlength\abovedisplayskip{4pt plus 2pt}"
+            r"\setlength\belowdisplayskip{4pt plus 2pt}\setlength\abovedisplayshortskip{2pt}\setlength\belowdisplayshortskip{2pt}}",
             rf"\title{{{escape(title)}}}",
             rf"\author{{checked by verifier {escape(__version__)}}}",
             r"\date{}",
             r"\begin{document}",
+            r"\small  % an appendix: 9 pt on 10 pt leading",
             r"\maketitle",
             "Each claim below was decided by the verifier: \\emph{proved} means the difference of the "
             "two sides was reduced to exactly zero by the transforms named on the right, under the stated "

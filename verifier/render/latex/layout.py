@@ -21,12 +21,14 @@ import sympy as sp
 
 from .printer import math
 
-__all__ = ["abbreviate", "layout", "sum_lines", "LINE_UNITS"]
+__all__ = ["abbreviate", "layout", "sum_lines", "LINE_UNITS", "FULL_UNITS"]
 
 
 #: Width of the expression column, in the rough units of :func:`_width`
 #: (about half an em each); longer sums are broken over several lines.
 LINE_UNITS = 52.0
+#: Width of a full line beside a label (definitions, entries listed one by one).
+FULL_UNITS = 1.45 * LINE_UNITS
 #: A matrix whose estimated width exceeds this many line widths is listed entry by entry.
 MATRIX_SCALE_LIMIT = 1.35
 #: At most this many abbreviations per claim, each between these printed lengths.
@@ -262,6 +264,7 @@ class _Layout:
 
     lines: list[str]
     listing: list[tuple[str, list[str]]] = field(default_factory=list)
+    symmetric: bool = False  # listed by the upper triangle
 
 
 def _index(i: int, j: int, shape) -> str:
@@ -276,11 +279,14 @@ def layout(expr, name: str, budget: float) -> _Layout:
     tex = [[math(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)]
     if _matrix_width(tex) <= budget * MATRIX_SCALE_LIMIT:
         return _Layout([_matrix(tex)])
+    # A symmetric matrix (entries equal as expressions, not merely in value) is listed
+    # by its upper triangle only, and says so.
+    symmetric = expr.rows == expr.cols and all(expr[i, j] == expr[j, i] for i in range(expr.rows) for j in range(i))
     listing = []
     for i in range(expr.rows):
-        for j in range(expr.cols):
+        for j in range(i if symmetric else 0, expr.cols):
             label = rf"\left({name}\right)_{{{_index(i, j, expr.shape)}}}"
-            listing.append((label, sum_lines(expr[i, j], budget)))
-    return _Layout([name], listing)
+            listing.append((label, sum_lines(expr[i, j], FULL_UNITS)))
+    return _Layout([name], listing, symmetric)
 
 _sum_lines = sum_lines
