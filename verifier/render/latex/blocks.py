@@ -17,7 +17,7 @@ from .layout import FULL_UNITS, LINE_UNITS, _index, _matrix_width, _sum_lines, _
 from .printer import math
 from .text import escape
 
-__all__ = ["claim_block", "assumptions", "notation", "title_tex", "MACROS", "TEX_RELATION"]
+__all__ = ["claim_block", "assumptions", "notation", "shared_abbreviations", "title_tex", "MACROS", "TEX_RELATION"]
 
 MACROS = r"""\makeatletter
 \ifx\verifierfit\@undefined
@@ -34,7 +34,7 @@ MACROS = r"""\makeatletter
       \ifdim\wd\verifier@box>#1\relax\resizebox{#1}{!}{\usebox\verifier@box}\else\usebox\verifier@box\fi}
   \fi
   % \verifierwhy{text}: the justification column of a chain.
-  \newcommand\verifierwhy[1]{\parbox[t]{0.3\linewidth}{\raggedright\footnotesize #1}}
+  \newcommand\verifierwhy[1]{\parbox[t]{0.26\linewidth}{\raggedright\footnotesize #1}}
 \fi
 \ifx\flalign\@undefined
   \errmessage{verifier: this appendix needs \string\usepackage{amsmath,graphicx} in the preamble}
@@ -46,7 +46,7 @@ MACROS = r"""\makeatletter
 \makeatother
 """
 
-_EXPR_WIDTH = r"0.6\linewidth"  # beside the 0.3\linewidth justification column
+_EXPR_WIDTH = r"0.66\linewidth"  # beside the 0.26\linewidth justification column
 _FULL_WIDTH = r"\dimexpr\linewidth-9em\relax"  # beside a label such as (M_0)_{11} =
 _FULL_WIDTH_CONTINUED = r"\dimexpr\linewidth-11em\relax"  # after \qquad on a continued line
 
@@ -109,7 +109,31 @@ def _how(result: Result, stated_by: str | None, used: _Used) -> str:
     return stated + "undecided: " + text
 
 
-def _chain(report: ClaimReport, used: _Used, names, seen: dict) -> list[str]:
+def shared_abbreviations(report: DerivationReport) -> tuple[dict, list]:
+    """Sums repeated across the whole derivation, named once for every claim (S = e^{z_1} + e^{z_2}).
+
+    Returns ({claim index: [lhs, rhs_1, ...] as printed}, [(symbol, definition), ...]);
+    the same checks as :func:`abbreviate`: every expression must come back exactly.
+    """
+    names = report.derivation.names
+    per_claim = [[named(c.claim.lhs, names)] + [named(s.step.rhs, names) for s in c.steps] for c in report.claims]
+    flat = [e for exprs in per_claim for e in exprs]
+    taken = {str(s) for e in flat for s in e.free_symbols} | {math(s) for e in flat for s in e.free_symbols}
+    shown, shared = abbreviate(flat, taken, limit=SHARED_ABBREVIATIONS)
+    if not shared:
+        return {}, []
+    out, at = {}, 0
+    for index, exprs in enumerate(per_claim):
+        out[index] = shown[at : at + len(exprs)]
+        at += len(exprs)
+    return out, shared
+
+
+#: At most this many sums named for a whole derivation.
+SHARED_ABBREVIATIONS = 12
+
+
+def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None, taken_names=()) -> list[str]:
     """The claim as an aligned chain: lhs, then ``= rhs_k`` with the justification on the right.
 
     A left side already printed for an earlier claim of the derivation is referred to,
@@ -117,13 +141,13 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict) -> list[str]:
     ``M_k`` for step k) and listed entry by entry after the chain, with the abbreviations.
     """
     claim = report.claim
-    exprs = [named(claim.lhs, names)] + [named(s.step.rhs, names) for s in report.steps]
+    exprs = shown_exprs or [named(claim.lhs, names)] + [named(s.step.rhs, names) for s in report.steps]
     earlier = seen.get(claim.lhs)
     definitions_ = []
     shown = exprs
     if any(_too_wide(e, 0.7 * LINE_UNITS) for e in exprs[1 if earlier else 0:]):  # the estimate is rough
         taken = {str(s) for e in exprs for s in e.free_symbols} | {math(s) for e in exprs for s in e.free_symbols}
-        shown, definitions_ = abbreviate(exprs, taken)
+        shown, definitions_ = abbreviate(exprs, taken | set(taken_names))
     layouts = [_layout(e, rf"\mathsf{{M}}_{{{k}}}", LINE_UNITS) for k, e in enumerate(shown)]
     rows = []
     for k, lay in enumerate(layouts):
@@ -132,7 +156,12 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict) -> list[str]:
             step_report = report.steps[k - 1]
             step = step_report.step
             note = rf"\emph{{{escape(step.note)}}}\\ " if step.note else ""
-            why = rf"\verifierwhy{{({k}) {note}{_how(step_report.result, step.by, used)}}}"
+            result = step_report.result
+            if len(report.steps) == 1 and result.status is Status.UNDECIDED:
+                how_text = "undecided (the reason is in the verdict)"  # said once, not twice
+            else:
+                how_text = _how(result, step.by, used)
+            why = rf"\verifierwhy{{({k}) {note}{how_text}}}"
         lines = lay.lines
         if k == 0 and earlier is not None:
             lines = [r"\text{the left side of " + escape(earlier) + "}"]
@@ -193,18 +222,13 @@ def _counterexample(result: Result, title: str) -> list[str]:
     if result.relation != "==":
         fails = [rf"fails & ${left} {TEX_RELATION[result.relation]} {right}$ \\"]
     return [
-        r"\begin{center}\small",
-        rf"\emph{{{title}}}\\[0.5ex]",
+        r"\par\smallskip\noindent{\small\emph{" + title + r":}\\",
         r"\begin{tabular}{@{}lp{\dimexpr\linewidth-8em\relax}@{}}",
-        r"\hline",
         rf"at the point & \raggedright {point} \tabularnewline",
         *vector,
-        rf"left side & ${left} = {math(result.lhs_value)}$ \\",
-        rf"right side & ${right} = {math(result.rhs_value)}$ \\",
+        rf"both sides & ${left} = {math(result.lhs_value)}$, \quad ${right} = {math(result.rhs_value)}$ \\",
         *fails,
-        r"\hline",
-        r"\end{tabular}",
-        r"\end{center}",
+        r"\end{tabular}}\par\smallskip",
     ]
 
 
@@ -216,10 +240,15 @@ def _correction(report: ClaimReport, names) -> list[str]:
     words = wording.correction_words(correction)
     rows = []
     label = r"\mathrm{lhs}" if words.trusted else r"\mathrm{lhs}\overset{?}{}"
-    rows += _definition_rows(label, _sum_lines(named(correction.lhs, names), FULL_UNITS))
-    rows += _definition_rows(r"\mathrm{lhs} - \mathrm{rhs}", _sum_lines(named(correction.residual, names), FULL_UNITS))
+    for name, expr in ((label, correction.lhs), (r"\mathrm{lhs} - \mathrm{rhs}", correction.residual)):
+        lay = _layout(named(expr, names), name, FULL_UNITS)
+        if lay.listing:  # a wide matrix: entry by entry
+            for entry_label, lines in lay.listing:
+                rows += _definition_rows(entry_label, lines)
+        else:
+            rows += _definition_rows(name, lay.lines)
     return [
-        rf"\noindent\emph{{{escape(words.heading)}:}} {escape(words.lhs)}, {escape(words.checked)}, and {escape(words.residual)}:",
+        rf"\noindent\emph{{{escape(words.heading)}:}} {escape(words.lhs)}, {escape(words.checked)}; {escape(words.residual)}:",
         *_display(rows),
         "",
     ]
@@ -248,7 +277,7 @@ def _certificates(report: ClaimReport, names) -> list[str]:
     return out
 
 
-def claim_block(report: ClaimReport, derivation: Derivation, seen: dict) -> list[str]:
+def claim_block(report: ClaimReport, derivation: Derivation, seen: dict, shown_exprs=None, taken_names=()) -> list[str]:
     """One claim: heading, title and facts, the chain, evidence, certificates, correction, verdict."""
     claim = report.claim
     names = derivation.names
@@ -270,10 +299,10 @@ def claim_block(report: ClaimReport, derivation: Derivation, seen: dict) -> list
     if claim.note:
         intro.append(escape(claim.note))
     out.append(r"\begingroup\hyphenpenalty=10000 \exhyphenpenalty=10000")
-    out.append(r"\noindent " + " \\\\[0.8ex]\n".join(intro) if intro else r"\noindent")
-    out += _chain(report, used, names, seen)
+    out.append(r"\noindent " + " \\\\[0.3ex]\n".join(intro) if intro else r"\noindent")
+    out += _chain(report, used, names, seen, shown_exprs, taken_names)
     out.append(r"\endgroup")
-    tail, tables = [], 0
+    tail = []
     shown = set()
     for step_report in report.steps:
         result = step_report.result
@@ -281,19 +310,15 @@ def claim_block(report: ClaimReport, derivation: Derivation, seen: dict) -> list
             also = ", which also refutes the claim" if result is report.conclusion else ""
             tail += _counterexample(result, rf"Counterexample to step ({step_report.index}){also}")
             shown.add(id(result))
-            tables += 1
     conclusion = report.conclusion
     if conclusion is not None and len(report.steps) > 1:
         tail.append(r"\noindent The statement $\mathrm{lhs} = \mathrm{rhs}$ checked directly: " + _how(conclusion, None, used) + ".")
         tail.append("")
         if conclusion.status is Status.REFUTED and conclusion.counterexample and id(conclusion) not in shown:
             tail += _counterexample(conclusion, "Counterexample to the statement")
-            tables += 1
     tail += _certificates(report, names)
     tail += _correction(report, names)
     tail.append(r"\noindent\emph{Verdict:} " + verdict_sentence(report, used))
-    if tables:
-        tail = [r"\noindent\begin{minipage}{\linewidth}"] + tail + [r"\end{minipage}"]
     return out + tail + [""]
 
 
@@ -332,17 +357,17 @@ def assumptions(report: DerivationReport) -> list[str]:
     items += [escape(a) for a in d.assumptions]
     if not items:
         return []
-    out = [r"\paragraph{Assumptions.}", r"\begin{itemize}\setlength\itemsep{0pt}"]
-    out += [rf"  \item {item}" for item in items]
-    out.append(r"\end{itemize}")
-    return out
+    # One run-in paragraph: symbol domains and facts are short, and a list of them is mostly white.
+    return [r"\paragraph{Assumptions.} " + "; ".join(items) + ".", ""]
 
 
-def notation(derivation: Derivation) -> list[str]:
-    """The named subexpressions, each defined once for the whole derivation."""
-    if not derivation.names:
+def notation(derivation: Derivation, shared=()) -> list[str]:
+    """The named subexpressions and the sums abbreviated for the whole section, each defined once."""
+    if not derivation.names and not shared:
         return []
     rows = []
     for key, value in definitions(derivation.names):
         rows += _definition_rows(math(key), _sum_lines(value, FULL_UNITS))
+    for symbol, value in shared:
+        rows += _definition_rows(math(symbol), _sum_lines(value, FULL_UNITS))
     return [r"\paragraph{Notation.} Throughout this section:"] + _display(rows) + [""]

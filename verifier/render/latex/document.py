@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...model import Status
 from ...report import DerivationReport
-from .blocks import MACROS, assumptions, claim_block, notation, title_tex
+from .blocks import MACROS, assumptions, claim_block, notation, shared_abbreviations, title_tex
+from .printer import math
 from .text import escape
 
 __all__ = ["derivation_fragment", "fragment_filename", "appendix", "standalone_document", "write_appendix"]
@@ -27,10 +28,12 @@ def derivation_fragment(report: DerivationReport) -> str:
     if d.note:
         out += [r"\noindent " + escape(d.note), ""]
     out += assumptions(report)
-    out += notation(d)
+    shown, shared = shared_abbreviations(report)
+    out += notation(d, shared)
+    taken = {math(symbol) for symbol, _ in shared} | {str(symbol) for symbol, _ in shared}
     seen: dict = {}  # left sides printed so far: each statement appears once
-    for claim_report in report.claims:
-        out += claim_block(claim_report, d, seen)
+    for index, claim_report in enumerate(report.claims):
+        out += claim_block(claim_report, d, seen, shown.get(index), taken)
     return "\n".join(out) + "\n"
 
 
@@ -68,15 +71,15 @@ def standalone_document(reports, title: str = "Verified derivations") -> str:
     return "\n".join(
         [
             r"\documentclass[10pt,a4paper]{article}",
-            r"\usepackage[margin=1.6cm,top=1.5cm,bottom=2cm]{geometry}",
+            r"\usepackage[margin=1.5cm,top=1.4cm,bottom=1.8cm]{geometry}",
             r"\usepackage{amsmath,amssymb,graphicx}",
             r"\setlength{\parindent}{0pt}",
             r"\setlength{\parskip}{0.5ex}",
             r"\makeatletter  % ragged section titles: long derivation titles are not hyphenated",
             r"\renewcommand\section{\@startsection{section}{1}{\z@}{-3.5ex \@plus -1ex \@minus -.2ex}"
             r"{2.3ex \@plus.2ex}{\normalfont\Large\bfseries\raggedright}}",
-            r"\renewcommand\subsection{\@startsection{subsection}{2}{\z@}{-1.6ex \@plus -.5ex \@minus -.2ex}"
-            r"{0.8ex \@plus .2ex}{\normalfont\normalsize\bfseries\raggedright}}",
+            r"\renewcommand\subsection{\@startsection{subsection}{2}{\z@}{-1.8ex \@plus -.5ex \@minus -.2ex}"
+            r"{-0.8em}{\normalfont\normalsize\bfseries}}  % run-in claim headings",
             r"\makeatother",
             r"\setcounter{tocdepth}{1}  % derivations only: claims are listed in their sections",
             r"\AtBeginDocument{\setlength\abovedisplayskip{4pt plus 2pt}\setlength\belowdisplayskip{4pt plus 2pt}}",

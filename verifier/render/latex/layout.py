@@ -26,7 +26,7 @@ __all__ = ["abbreviate", "layout", "sum_lines", "LINE_UNITS", "FULL_UNITS"]
 
 #: Width of the expression column, in the rough units of :func:`_width`
 #: (about half an em each); longer sums are broken over several lines.
-LINE_UNITS = 52.0
+LINE_UNITS = 57.0
 #: Width of a full line beside a label (definitions, entries listed one by one).
 FULL_UNITS = 1.45 * LINE_UNITS
 #: A matrix whose estimated width exceeds this many line widths is listed entry by entry.
@@ -45,7 +45,7 @@ def _divides(node) -> bool:
     return any(p.exp.is_negative for p in node.atoms(sp.Pow))
 
 
-def abbreviate(exprs, taken_names=()) -> tuple[list, list[tuple[sp.Symbol, sp.Basic]]]:
+def abbreviate(exprs, taken_names=(), limit: int = MAX_ABBREVIATIONS) -> tuple[list, list[tuple[sp.Symbol, sp.Basic]]]:
     """Replace sums repeated across ``exprs`` by symbols, for printing only.
 
     Returns the abbreviated expressions and ``[(symbol, definition), ...]``.
@@ -59,7 +59,8 @@ def abbreviate(exprs, taken_names=()) -> tuple[list, list[tuple[sp.Symbol, sp.Ba
     definitions: list[tuple[sp.Symbol, sp.Basic]] = []
     tops = {entry for expr in exprs for entry in _entries(expr)}
     lo, hi = ABBREVIATION_LENGTH
-    for _ in range(MAX_ABBREVIATIONS):
+    printed: dict = {}  # each candidate printed once
+    for _ in range(limit):
         counts: Counter = Counter()
         for expr in current:
             for entry in _entries(expr):
@@ -70,7 +71,9 @@ def abbreviate(exprs, taken_names=()) -> tuple[list, list[tuple[sp.Symbol, sp.Ba
         for node, count in counts.items():
             if count < 2 or _divides(node):
                 continue
-            length = len(math(node))
+            if node not in printed:
+                printed[node] = len(math(node))
+            length = printed[node]
             saving = (count - 1) * length
             if lo <= length <= hi and saving > best_saving:
                 best, best_saving = node, saving
