@@ -18,15 +18,39 @@ from .timeout import TimeLimit, WorkerError, call_with_time_limit
 __all__ = ["correction"]
 
 
-def _simplified(expr, sizes=(), indices=(), context=None, given=()):
-    """``expr`` with derivatives taken and simplified entry by entry.
+#: ``simplify`` is tried only on entries up to this many operations (it can take minutes
+#: on large ones); ``cancel`` always.
+SIMPLIFY_LIMIT = 120
+
+
+def _entry_forms(expr, context=None) -> list:
+    """Candidate simplified forms of one scalar entry, shortest first (duplicates dropped)."""
+    done = expr.doit()
+    bases = [done]
+    if context is not None and context.proof_elimination:
+        bases.append(context.for_proof(done, with_given=True))
+    forms = []
+    for base in bases:
+        forms.append(sp.cancel(base))
+        if sp.count_ops(base) <= SIMPLIFY_LIMIT:
+            forms.append(sp.simplify(base))
+    return sorted(dict.fromkeys(forms), key=sp.count_ops)
+
+
+def _forms(expr, sizes=(), indices=(), context=None, given=()) -> list:
+    """Candidate simplified forms of ``expr`` (derivatives taken), best first.
 
     Over symbolic sizes the index calculus does it (deltas contracted inside the
-    declared ranges, Piecewise conditions settled by them); with given facts the
-    engine's elimination is tried too, and the shorter form kept.
+    declared ranges, Piecewise conditions settled by them, a given fact about a sum
+    substituted); otherwise ``cancel`` and (for small entries) ``simplify``, with and
+    without the given facts' elimination. A matrix gets the best form of each entry,
+    then the first alternative of each.
     """
     if isinstance(expr, sp.MatrixBase):
-        return sp.ImmutableMatrix(expr.rows, expr.cols, [_simplified(e, sizes, indices, context, given) for e in expr])
+        per_entry = [_forms(e, sizes, indices, context, given) for e in expr]
+        best = sp.ImmutableMatrix(expr.rows, expr.cols, [f[0] for f in per_entry])
+        other = sp.ImmutableMatrix(expr.rows, expr.cols, [f[1] if len(f) > 1 else f[0] for f in per_entry])
+        return [best] if other == best else [best, other]
     if sizes or expr.has(sp.Indexed):
         from .indexed import Known, Proof, differentiate, normalise
 
@@ -34,11 +58,8 @@ def _simplified(expr, sizes=(), indices=(), context=None, given=()):
         done = normalise(differentiate(expr), known, 0, Proof())
         facts = {g.lhs: g.rhs for g in given if isinstance(g, sp.Equality) and isinstance(g.lhs, sp.Sum)}
         done = done.xreplace(facts) if facts else done  # a given fact about a sum, such as sum_c y_c = 1
-        return sp.simplify(done) if not done.has(sp.Sum) else sp.factor_terms(done)
-    forms = [sp.simplify(expr.doit())]
-    if context is not None and context.proof_elimination:
-        forms.append(sp.simplify(context.for_proof(expr.doit(), with_given=True)))
-    return min(forms, key=sp.count_ops)
+        return [sp.simplify(done) if not done.has(sp.Sum) else sp.factor_terms(done)]
+    return _entry_forms(expr, context)
 
 
 def _compute(lhs, rhs, given, where, sizes, indices):
@@ -48,7 +69,7 @@ def _compute(lhs, rhs, given, where, sizes, indices):
 
         context = build_context(given, where)
         context = None if context.unsatisfiable else context
-    return _simplified(lhs, sizes, indices, context, given), _simplified(lhs - rhs, sizes, indices, context, given)
+    return _forms(lhs, sizes, indices, context, given), _forms(lhs - rhs, sizes, indices, context, given)[0]
 
 
 def correction(claim_lhs, claim_rhs, given=(), where=(), timeout: float | None = 30.0, sizes=(), indices=(),
@@ -63,10 +84,16 @@ def correction(claim_lhs, claim_rhs, given=(), where=(), timeout: float | None =
 
     try:
         args = (claim_lhs, claim_rhs, tuple(given), tuple(where), tuple(sizes), tuple(indices))
-        simple_lhs, residual = call_with_time_limit(_compute, args, timeout)
+        candidates, residual = call_with_time_limit(_compute, args, timeout)
     except (TimeLimit, WorkerError):
         return None
-    if simple_lhs == claim_lhs:
-        return Correction(simple_lhs, residual, Status.PROVED, "structural")
-    result = check(simple_lhs, claim_lhs, given, where, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
-    return Correction(simple_lhs, residual, result.status, result.tactic, result.reason)
+    first = None
+    for simple_lhs in candidates:  # the first one the engine proves equal to the left side
+        if simple_lhs == claim_lhs:
+            return Correction(simple_lhs, residual, Status.PROVED, "structural")
+        result = check(simple_lhs, claim_lhs, given, where, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
+        found = Correction(simple_lhs, residual, result.status, result.tactic, result.reason)
+        if result.status is Status.PROVED:
+            return found
+        first = first or found
+    return first
