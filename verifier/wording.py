@@ -188,11 +188,16 @@ class CorrectionWords:
     checked: str  # 'proved equal to the left side by cancel' / 'not proved equal to the left side: ...'
     residual: str  # 'lhs - rhs, simplified'
     trusted: bool  # the simplified left side was proved equal to the left side
+    show_lhs: bool  # False when it is the claim's left side as written (said once, not twice)
 
 
-def correction_words(correction) -> CorrectionWords:
-    """How a :class:`verifier.report.Correction` is introduced; only a proved one is stated as the left side."""
+def correction_words(report: ClaimReport) -> CorrectionWords:
+    """How a claim's :class:`verifier.report.Correction` is introduced; only a proved one is stated as the left side."""
+    correction = report.correction
     trusted = correction.status is Status.PROVED
+    if correction.lhs == report.claim.lhs:
+        return CorrectionWords(f"Suggested correction ({CORRECTION_LABEL})", "the left side",
+                               "already in its simplest form", "lhs - rhs, simplified", True, False)
     if trusted:
         closed = [t for t in (correction.tactic or "").split("+") if t]
         checked = "proved equal to the left side" + (f" by {' + '.join(closed)}" if closed and closed != ["structural"] else "")
@@ -204,4 +209,5 @@ def correction_words(correction) -> CorrectionWords:
         checked=checked,
         residual="lhs - rhs, simplified",
         trusted=trusted,
+        show_lhs=True,
     )

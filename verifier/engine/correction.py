@@ -29,7 +29,7 @@ def _entry_forms(expr, context=None) -> list:
     bases = [done]
     if context is not None and context.proof_elimination:
         bases.append(context.for_proof(done, with_given=True))
-    forms = []
+    forms = [done]  # as it is, when nothing below is shorter
     for base in bases:
         forms.append(sp.cancel(base))
         if sp.count_ops(base) <= SIMPLIFY_LIMIT:

@@ -95,9 +95,12 @@ def _correction_node(node: Tree, report: ClaimReport, names) -> None:
     correction = report.correction
     if correction is None:
         return
-    words = wording.correction_words(correction)
+    words = wording.correction_words(report)
     branch = node.add(Text(words.heading, style="bold cyan"))
-    branch.add(Text.assemble((f"{words.lhs} ({words.checked}):", "cyan"), "\n", expression(correction.lhs, names)))
+    if words.show_lhs:
+        branch.add(Text.assemble((f"{words.lhs} ({words.checked}):", "cyan"), "\n", expression(correction.lhs, names)))
+    else:
+        branch.add(Text(f"{words.lhs}: {words.checked}", style="cyan"))
     branch.add(Text.assemble((f"{words.residual}:", "cyan"), "\n", expression(correction.residual, names)))
 
 

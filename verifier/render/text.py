@@ -90,8 +90,8 @@ def failure_text(report: ClaimReport, file: str | None = None, tail: int = 6) ->
         lines.append("the statement lhs = rhs, checked directly:")
         lines += _verdict_lines(conclusion, "    ", tail=0 if step is not None else tail)
     if report.correction is not None:
-        words = wording.correction_words(report.correction)
+        words = wording.correction_words(report)
         lines.append(f"{words.heading}:")
-        lines.append(f"    {words.lhs} ({words.checked}): {one_line(report.correction.lhs)}")
+        lines.append(f"    {words.lhs} ({words.checked})" + (f": {one_line(report.correction.lhs)}" if words.show_lhs else ""))
         lines.append(f"    {words.residual}: {one_line(report.correction.residual)}")
     return "\n".join(lines)

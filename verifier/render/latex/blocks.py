@@ -237,10 +237,11 @@ def _correction(report: ClaimReport, names) -> list[str]:
     correction = report.correction
     if correction is None:
         return []
-    words = wording.correction_words(correction)
+    words = wording.correction_words(report)
     rows = []
     label = r"\mathrm{lhs}" if words.trusted else r"\mathrm{lhs}\overset{?}{}"
-    for name, expr in ((label, correction.lhs), (r"\mathrm{lhs} - \mathrm{rhs}", correction.residual)):
+    shown = ((label, correction.lhs),) if words.show_lhs else ()
+    for name, expr in shown + ((r"\mathrm{lhs} - \mathrm{rhs}", correction.residual),):
         lay = _layout(named(expr, names), name, FULL_UNITS)
         if lay.listing:  # a wide matrix: entry by entry
             for entry_label, lines in lay.listing:
