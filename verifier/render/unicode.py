@@ -8,6 +8,8 @@ No rich here; the terminal wraps the lines this returns.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import pretty_symbol, sub, sup
@@ -15,6 +17,7 @@ from sympy.printing.str import StrPrinter
 
 __all__ = ["UnicodePrinter", "one_line", "matrix_lines"]
 
+_ENTRY_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*)\[([0-9, ]+)\]")
 _RELATIONS = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 
@@ -45,6 +48,10 @@ class UnicodePrinter(StrPrinter):
     printmethod = "_unicode_oneline"
 
     def _print_Symbol(self, expr) -> str:
+        entry = _ENTRY_NAME.fullmatch(expr.name)
+        if entry is not None:  # y[1], an entry of a written-out instance: y₁
+            indices = [sp.Integer(int(i)) for i in entry.group(2).split(",")]
+            return pretty_symbol(entry.group(1)) + self._index_text(indices)
         return pretty_symbol(expr.name)
 
     _print_Dummy = _print_Symbol
