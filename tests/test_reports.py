@@ -10,7 +10,7 @@ import sympy as sp
 from rich.console import Console
 from sympy import Derivative, Eq, IndexedBase, Matrix, Sum, Symbol, exp, log, symbols
 
-from verifier import Claim, Derivation, Status, Step
+from verifier import Claim, Derivation, Status, Step, wording
 from verifier.cli import main
 from verifier.engine import decide, decide_claim
 from verifier.model import ModelError
@@ -20,7 +20,6 @@ from verifier.render.names import named
 from verifier.render.terminal import derivation_trace, summary_table
 from verifier.render.text import failure_text, verdict_line
 from verifier.render.unicode import matrix_lines, one_line
-from verifier import wording
 
 x = symbols("x", real=True)
 a, b = symbols("a b", real=True)

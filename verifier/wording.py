@@ -16,9 +16,22 @@ from .engine.numeric import RECHECK_DIGITS
 from .model import Status
 from .report import ClaimReport, Result
 
-__all__ = ["PRECISION", "Verdict", "verdict", "scope_words", "scope_text", "caveat", "expectation_text",
-           "erratum_text", "how", "closing_tactics", "relations_by_text", "CORRECTION_LABEL",
-           "CorrectionWords", "correction_words"]
+__all__ = [
+    "CORRECTION_LABEL",
+    "PRECISION",
+    "CorrectionWords",
+    "Verdict",
+    "caveat",
+    "closing_tactics",
+    "correction_words",
+    "erratum_text",
+    "expectation_text",
+    "how",
+    "relations_by_text",
+    "scope_text",
+    "scope_words",
+    "verdict",
+]
 
 #: How every renderer labels a suggested correction: it is the engine's computation.
 CORRECTION_LABEL = "the engine's computation"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["named", "instances", "definitions"]
+__all__ = ["definitions", "instances", "named"]
 
 #: At most this many index values per indexed name (x̂_1, x̂_i, x̂_r, ...).
 MAX_INSTANCES = 24

@@ -15,7 +15,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import pretty_symbol, sub, sup
 from sympy.printing.str import StrPrinter
 
-__all__ = ["UnicodePrinter", "one_line", "matrix_lines"]
+__all__ = ["UnicodePrinter", "matrix_lines", "one_line"]
 
 _ENTRY_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*)\[([0-9, ]+)\]")
 _RELATIONS = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}

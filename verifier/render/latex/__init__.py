@@ -18,20 +18,26 @@ from __future__ import annotations
 
 from ... import wording
 from .blocks import verdict_sentence
-from .document import appendix, derivation_fragment, fragment_filename, standalone_document, write_appendix
+from .document import (
+    appendix,
+    derivation_fragment,
+    fragment_filename,
+    standalone_document,
+    write_appendix,
+)
 from .layout import abbreviate
 from .printer import math
 from .text import escape
 
 __all__ = [
-    "escape",
-    "math",
     "abbreviate",
-    "derivation_fragment",
     "appendix",
-    "standalone_document",
+    "derivation_fragment",
+    "escape",
     "fragment_filename",
+    "math",
     "scope_words",
+    "standalone_document",
     "verdict_sentence",
     "write_appendix",
 ]

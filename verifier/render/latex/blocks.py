@@ -13,11 +13,13 @@ from ... import wording
 from ...model import Derivation, Status, symbol_domains, title_parts
 from ...report import ClaimReport, DerivationReport, Result
 from ..names import definitions, named
-from .layout import FULL_UNITS, LINE_UNITS, _index, _matrix_width, _sum_lines, _width, abbreviate, layout as _layout
+from .layout import FULL_UNITS, LINE_UNITS, _index, _matrix_width, _width, abbreviate
+from .layout import layout as _layout
+from .layout import sum_lines as _sum_lines
 from .printer import math
 from .text import escape
 
-__all__ = ["claim_block", "assumptions", "notation", "shared_abbreviations", "title_tex", "MACROS", "TEX_RELATION"]
+__all__ = ["MACROS", "TEX_RELATION", "assumptions", "claim_block", "notation", "shared_abbreviations", "title_tex"]
 
 MACROS = r"""\makeatletter
 \ifx\verifierfit\@undefined

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from ... import wording
 from ...model import Status
 from ...report import DerivationReport
-from .blocks import MACROS, assumptions, claim_block, notation, shared_abbreviations, title_tex
+from .blocks import (
+    MACROS,
+    assumptions,
+    claim_block,
+    notation,
+    shared_abbreviations,
+    title_tex,
+)
 from .printer import math
 from .text import escape
 
-__all__ = ["derivation_fragment", "fragment_filename", "appendix", "standalone_document", "write_appendix"]
+__all__ = ["appendix", "derivation_fragment", "fragment_filename", "standalone_document", "write_appendix"]
 
 
 def derivation_fragment(report: DerivationReport) -> str:
@@ -94,7 +102,7 @@ def standalone_document(reports, title: str = "Verified derivations") -> str:
             "Each claim below was decided by the verifier: \\emph{proved} means the difference of the "
             "two sides was reduced to exactly zero by the transforms named on the right, under the stated "
             "assumptions; \\emph{refuted} means a point satisfying every assumption was found where the sides "
-            "differ (shown, re-checked at 60 digits); \\emph{undecided} gives the reason. A verdict stated "
+            "differ (shown, " + escape(wording.PRECISION) + "); \\emph{undecided} gives the reason. A verdict stated "
             "at a size (such as $k = 3$) holds at that size only. Every expression is printed from the "
             "objects that were checked.",
             "",

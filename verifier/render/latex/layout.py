@@ -21,7 +21,7 @@ import sympy as sp
 
 from .printer import math
 
-__all__ = ["abbreviate", "layout", "sum_lines", "LINE_UNITS", "FULL_UNITS"]
+__all__ = ["FULL_UNITS", "LINE_UNITS", "abbreviate", "layout", "sum_lines"]
 
 
 #: Width of the expression column, in the rough units of :func:`_width`
@@ -291,5 +291,3 @@ def layout(expr, name: str, budget: float) -> _Layout:
             label = rf"\left({name}\right)_{{{_index(i, j, expr.shape)}}}"
             listing.append((label, sum_lines(expr[i, j], FULL_UNITS)))
     return _Layout([name], listing, symmetric)
-
-_sum_lines = sum_lines
