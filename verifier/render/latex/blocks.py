@@ -368,9 +368,18 @@ def notation(derivation: Derivation, shared=()) -> list[str]:
     """The named subexpressions and the sums abbreviated for the whole section, each defined once."""
     if not derivation.names and not shared:
         return []
-    rows = []
-    for key, value in definitions(derivation.names):
+    inline, rows = [], []
+    for key, value in definitions(derivation.names):  # the derivation's own names: displayed
         rows += _definition_rows(math(key), _sum_lines(value, FULL_UNITS))
-    for symbol, value in shared:
-        rows += _definition_rows(math(symbol), _sum_lines(value, FULL_UNITS))
-    return [r"\paragraph{Notation.} Throughout this section:"] + _display(rows) + [""]
+    for key, value in shared:
+        lines = _sum_lines(value, FULL_UNITS)
+        if len(lines) == 1 and _width(lines[0]) <= SHORT_DEFINITION:  # a short sum: in the running text
+            inline.append(f"${math(key)} = {lines[0]}$")
+        else:
+            rows += _definition_rows(math(key), lines)
+    out = [r"\paragraph{Notation.} Throughout this section" + (": " + "; \enspace ".join(inline) + "." if inline else ":")]
+    return out + (_display(rows) if rows else []) + [""]
+
+
+#: A definition at most this wide (in the units of the layout) is set in the running text.
+SHORT_DEFINITION = 0.45 * LINE_UNITS

@@ -82,7 +82,8 @@ def standalone_document(reports, title: str = "Verified derivations") -> str:
             r"\usepackage[margin=1.5cm,top=1.4cm,bottom=1.8cm]{geometry}",
             r"\usepackage{amsmath,amssymb,graphicx}",
             r"\setlength{\parindent}{0pt}",
-            r"\setlength{\parskip}{0.5ex}",
+            r"\setlength{\parskip}{0.3ex}",
+            r"\allowdisplaybreaks[1]  % long chains may break across pages instead of leaving gaps",
             r"\makeatletter  % ragged section titles: long derivation titles are not hyphenated",
             r"\renewcommand\section{\@startsection{section}{1}{\z@}{-3.5ex \@plus -1ex \@minus -.2ex}"
             r"{2.3ex \@plus.2ex}{\normalfont\Large\bfseries\raggedright}}",
@@ -93,12 +94,9 @@ def standalone_document(reports, title: str = "Verified derivations") -> str:
             r"\AtBeginDocument{\setlength\abovedisplayskip{4pt plus 2pt}\setlength\belowdisplayskip{4pt plus 2pt}}",
             r"\everydisplay\expandafter{\the\everydisplay\setlength\abovedisplayskip{4pt plus 2pt}"
             r"\setlength\belowdisplayskip{4pt plus 2pt}\setlength\abovedisplayshortskip{2pt}\setlength\belowdisplayshortskip{2pt}}",
-            rf"\title{{{escape(title)}}}",
-            rf"\author{{checked by verifier {escape(__version__)}}}",
-            r"\date{}",
             r"\begin{document}",
             r"\small  % an appendix: 9 pt on 10 pt leading",
-            r"\maketitle",
+            rf"\begin{{center}}{{\Large\bfseries {escape(title)}}}\\[0.5ex] checked by verifier {escape(__version__)}\end{{center}}",
             "Each claim below was decided by the verifier: \\emph{proved} means the difference of the "
             "two sides was reduced to exactly zero by the transforms named on the right, under the stated "
             "assumptions; \\emph{refuted} means a point satisfying every assumption was found where the sides "
