@@ -58,7 +58,8 @@ def _forms(expr, sizes=(), indices=(), context=None, given=()) -> list:
         done = normalise(differentiate(expr), known, 0, Proof())
         facts = {g.lhs: g.rhs for g in given if isinstance(g, sp.Equality) and isinstance(g.lhs, sp.Sum)}
         done = done.xreplace(facts) if facts else done  # a given fact about a sum, such as sum_c y_c = 1
-        return [sp.simplify(done) if not done.has(sp.Sum) else sp.factor_terms(done)]
+        forms = [done, sp.simplify(done) if not done.has(sp.Sum) else sp.factor_terms(done)]
+        return sorted(dict.fromkeys(forms), key=sp.count_ops)
     return _entry_forms(expr, context)
 
 
