@@ -377,7 +377,7 @@ def notation(derivation: Derivation, shared=()) -> list[str]:
             inline.append(f"${math(key)} = {lines[0]}$")
         else:
             rows += _definition_rows(math(key), lines)
-    out = [r"\paragraph{Notation.} Throughout this section" + (": " + "; \enspace ".join(inline) + "." if inline else ":")]
+    out = [r"\paragraph{Notation.} Throughout this section" + (": " + r"; \enspace ".join(inline) + "." if inline else ":")]
     return out + (_display(rows) if rows else []) + [""]
 
 
