@@ -9,7 +9,7 @@ Claims with a symbolic n are proved for all n >= 1 and cross-checked numerically
 n = 1, 2, 3, 7, 50; 2.4 is about n = 1 only and 2.5 about the limit n -> oo.
 """
 
-from sympy import Derivative, IndexedBase, KroneckerDelta, Limit, Sum, Symbol, oo, sqrt, symbols
+from sympy import Derivative, Eq, IndexedBase, KroneckerDelta, Limit, Sum, Symbol, oo, sqrt, symbols
 
 from verifier import Claim, Derivation, Status, Step
 
@@ -44,10 +44,23 @@ def xhat_full(a):
     return (x[a] - mu) / s
 
 
+# Names for printing only: the trace and the appendix write mu, sigma^2, s and xhat_a
+# for these subexpressions and define each once. The engine never sees them.
+MU, VAR, S, L = Symbol("mu"), Symbol("sigma^2"), Symbol("s"), Symbol("L")
+XH, YH = IndexedBase("xhat"), IndexedBase("yhat")
+a = Symbol("a", integer=True)
+names = {MU: mu, VAR: variance, S: s, XH[a]: xhat_full(a)}
+
+
+def title(lhs, rhs, words=""):
+    """A maths title: the claim as an equation (printed by each renderer's printer), then words."""
+    return (Eq(lhs, rhs, evaluate=False),) + ((words,) if words else ())
+
+
 claims = [
     Claim(
         "2.1 centring Jacobian",
-        title="d xhat_j / d x_i = delta_ij - 1/n",
+        title=title(Derivative(XH[j], x[i]), delta(i, j) - 1 / n, " for the centring layer"),
         source="seed 2.1",
         lhs=Derivative(xhat(j), x[i]),
         rhs=delta(i, j) - 1 / n,
@@ -56,7 +69,7 @@ claims = [
     ),
     Claim(
         "2.2 through the affine map",
-        title="dL/d xhat_i = gamma dL/d yhat_i",
+        title=title(Derivative(L, XH[i]), gamma * Derivative(L, YH[i])),
         source="seed 2.2",
         lhs=Sum(g[r] * Derivative(gamma * xh[r] + beta, xh[i]), (r, 1, n)),
         steps=[
@@ -68,7 +81,7 @@ claims = [
     ),
     Claim(
         "2.3 backward pass",
-        title="dL/dx_i = gamma g_i - (gamma/n) sum_j g_j",
+        title=title(Derivative(L, x[i]), gamma * g[i] - gamma / n * Sum(g[j], (j, 1, n))),
         source="seed 2.3",
         lhs=dL_dx(i),
         steps=[
@@ -80,7 +93,7 @@ claims = [
     ),
     Claim(
         "2.4 one example",
-        title="n = 1: xhat_1 = 0, so dL/dx_1 = 0",
+        title=("n = 1: ", Eq(XH[1], 0, evaluate=False), ", so ", Eq(Derivative(L, x[1]), 0, evaluate=False)),
         source="seed 2.4",
         lhs=dL_dx(1).subs(n, 1),
         steps=[
@@ -91,7 +104,7 @@ claims = [
     ),
     Claim(
         "2.5 large batch",
-        title="d xhat_j / d x_i = delta_ij - 1/n tends to delta_ij as n -> oo",
+        title=(Eq(Limit(delta(i, j) - 1 / n, n, oo), delta(i, j), evaluate=False), ": the Jacobian 2.1 for a large batch"),
         source="seed 2.5",
         lhs=Limit(delta(i, j) - 1 / n, n, oo),
         rhs=delta(i, j),
@@ -99,7 +112,7 @@ claims = [
     ),
     Claim(
         "2.5e correction with g_j = 1",
-        title="with g_j = 1 for every j the correction (gamma/n) sum_j g_j is gamma for every n",
+        title=("with g_j = 1 for every j the correction ", Eq(gamma / n * Sum(g[j], (j, 1, n)), gamma, evaluate=False), " for every n"),
         source="seed 2.5e (support: the arithmetic behind the counterexample)",
         lhs=gamma / n * Sum(1, (r, 1, n)),
         rhs=gamma,
@@ -107,7 +120,7 @@ claims = [
     ),
     Claim(
         "2.5e conclusion as written, g_j = 1",
-        title="erratum: dL/dx_i -> gamma g_i; with g_j = 1, dL/dx_i = gamma - gamma = 0 for every n, not gamma",
+        title=("erratum: ", Eq(Derivative(L, x[i]), gamma * g[i], evaluate=False), " for a large batch; with g_j = 1, dL/dx_i = 0 for every n, not gamma"),
         source="seed 2.5e",
         lhs=Sum(Derivative(gamma * xhat(r) + beta, x[i]), (r, 1, n)),
         rhs=gamma,
@@ -117,7 +130,7 @@ claims = [
     ),
     Claim(
         "2.6 full batch norm",
-        title="dL/dx_i = gamma / (n sqrt(var + eps)) (n g_i - sum_j g_j - xhat_i sum_j g_j xhat_j)",
+        title=title(Derivative(L, x[i]), gamma / (n * S) * (n * g[i] - Sum(g[j], (j, 1, n)) - XH[i] * Sum(g[j] * XH[j], (j, 1, n))), " for the full layer"),
         source="seed 2.6",
         lhs=dL_dx(i, centred=xhat_full),
         rhs=gamma / (n * s) * (n * g[i] - Sum(g[r], (r, 1, n)) - xhat_full(i) * Sum(g[r] * xhat_full(r), (r, 1, n))),
@@ -131,6 +144,7 @@ derivation = Derivation(
     title="Batch normalisation: the backward pass for every batch size",
     source="seed 2",
     claims=tuple(claims),
+    names=names,
     assumptions=(
         "centring layer: xhat_j = x_j - (1/n) sum_m x_m, yhat_j = gamma xhat_j + beta",
         "full layer (2.6): xhat_j = (x_j - mu) / sqrt(var + epsilon), var = (1/n) sum_m (x_m - mu)^2, epsilon > 0",

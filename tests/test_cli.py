@@ -40,10 +40,21 @@ def test_softmax_hessian_trace_exits_0(capsys):
     out = capsys.readouterr().out
     assert code == 0
     for text in ("7.1 gradient", "7.2 Hessian", "3.2e gradient as written", "7.3e Cauchy-Schwarz chain as written [k=3]",
-                 "seed 7.1, 3.2", "for all k >= 1", "at k = 3 only", "by=given",
-                 "refuted as expected"):
+                 "seed 7.1, 3.2", "for all k >= 1", "at k = 3 only", "by=given", "refuted as expected",
+                 "Suggested correction (the engine's computation)"):
         assert text in out, text
     assert "NOT as expected" not in out
+
+
+def test_softmax_hessian_piped_at_80_columns_fits_and_shows_no_constructor_text(capsys, monkeypatch):
+    monkeypatch.delenv("COLUMNS")  # a pipe into a CI log: not a terminal, no $COLUMNS
+    assert main(["softmax_hessian", "--dir", str(DERIVATIONS)]) == 0
+    out = capsys.readouterr().out
+    long = [line for line in out.splitlines() if len(line) > 80]
+    assert not long, long[:3]
+    for constructor in ("Derivative(", "Sum(", "KroneckerDelta(", "Matrix("):
+        assert constructor not in out, constructor
+    assert "Σ[" in out and "∂/∂z_j(" in out and "entry by entry" in out
 
 
 def test_unknown_name_exits_2_with_did_you_mean(capsys):

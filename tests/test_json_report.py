@@ -51,13 +51,14 @@ TYPES = {
                  "summary": dict, "errors": list, "derivations": list},
     "derivation": {"name": str, "title": str, "source": str, "file": (str, type(None)), "line": (int, type(None)),
                    "assumptions": list, "given": list, "where": list, "ok": bool, "cached": bool,
-                   "seconds": float, "counts": dict, "claims": list},
+                   "seconds": float, "counts": dict, "claims": list, "names": dict},
     "claim": {"derivation": str, "name": str, "title": str, "source": str, "line": (int, type(None)),
               "expected": str, "status": str, "meets_expectation": bool, "scope": str, "scope_text": str,
               "decided_by": str, "tactic": (str, type(None)), "used": list, "domains": list, "given": list,
               "where": list, "lhs": str, "rhs": str, "reason": str, "refuted_steps": list, "seconds": float,
               "counterexample": (dict, type(None)), "entry": (list, type(None)), "lhs_value": (str, type(None)),
-              "rhs_value": (str, type(None)), "steps": list},
+              "rhs_value": (str, type(None)), "steps": list, "verdict_text": str, "caveat": str,
+              "open_steps": list, "correction": (dict, type(None))},
     "step": {"index": int, "by": str, "note": str, "line": (int, type(None)), "rhs": str, "status": str,
              "tactic": (str, type(None)), "used": list, "domains": list, "reason": str, "seconds": float,
              "counterexample": (dict, type(None)), "entry": (list, type(None)), "lhs_value": (str, type(None)),
@@ -76,7 +77,7 @@ def assert_shape(obj, kind):
 def validate(doc):
     """Every field present with its documented type, and the cross-field rules."""
     assert_shape(doc, "document")
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert set(doc["options"]) == {"timeout", "seed"}
     assert all(isinstance(v, int) for v in doc["summary"].values())
     for d in doc["derivations"]:

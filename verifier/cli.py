@@ -7,6 +7,7 @@ Exit codes: 0 when every claim meets its expectation, 1 when one does not,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -53,8 +54,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    out = Console()
-    err = Console(stderr=True)
+    out = Console(width=_width(sys.stdout))
+    err = Console(stderr=True, width=_width(sys.stderr))
 
     def usage(message: str) -> int:
         err.print(f"verify: {message}", style="red", markup=False, highlight=False, soft_wrap=True)
@@ -102,7 +103,7 @@ def main(argv=None) -> int:
     reports, cached = [], []
     total = sum(len(d.claims) for d in loaded.derivations)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}", style="bold"), BarColumn(bar_width=20), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("verifying", total=total)
@@ -113,8 +114,11 @@ def main(argv=None) -> int:
             progress.update(task, completed=sum(len(r.claims) for r in reports), description=outcome.report.derivation.name)
             out.print(derivation_trace(outcome.report, detail=args.trace or not args.all))
 
+        def starting(derivation, claim) -> None:  # the claim in progress, by name
+            progress.update(task, description=f"{derivation.name}: {claim.name}")
+
         run(loaded.derivations, timeout=args.timeout, seed=args.seed, jobs=args.jobs,
-            cache=cache, on_claim=lambda _: progress.advance(task), on_report=show)
+            cache=cache, on_claim=lambda _: progress.advance(task), on_report=show, on_start=starting)
     if args.all:
         out.print(summary_table(reports, loaded.errors))
         undecided = undecided_table(reports)
@@ -137,6 +141,17 @@ def main(argv=None) -> int:
     if loaded.errors:
         return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
+
+
+def _width(stream) -> int | None:
+    """The console width: the terminal's, else $COLUMNS, else 80 (a CI log, a pipe)."""
+    try:
+        if stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        pass
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 40 else 80
 
 
 def written_latex(reports, folder: Path, standalone: bool, pdf: bool, out: Console) -> None:

@@ -25,7 +25,14 @@ if hasattr(sys, "set_int_max_str_digits"):
 
 from .notation import check_shapes, shape_of
 
-__all__ = ["Status", "Step", "Claim", "Derivation", "RELATIONS", "symbol_domains"]
+__all__ = ["Status", "Step", "Claim", "Derivation", "RELATIONS", "ModelError", "symbol_domains", "title_parts", "title_text"]
+
+
+class ModelError(ValueError):
+    """A derivation that is not well formed (an undeclared index, a sum bounded by an undeclared size).
+
+    Raised at construction, naming the file and line of the claim.
+    """
 
 
 class Status(str, enum.Enum):
@@ -108,6 +115,35 @@ def as_sympy(value, what: str):
     raise TypeError(f"{what} must be a SymPy expression or Matrix, not {type(value).__name__}")
 
 
+def _check_title(title, what: str):
+    """A title: text, a SymPy expression (or relation), or a tuple mixing both.
+
+    Text is printed literally everywhere (escaped in LaTeX); expressions are printed
+    as maths by each renderer's printer, so a title never carries raw TeX.
+    """
+    if isinstance(title, (list, tuple)):
+        parts = tuple(title)
+    else:
+        parts = (title,)
+    for part in parts:
+        if not isinstance(part, (str, sp.Basic)):
+            raise TypeError(f"{what}: a title holds text and SymPy expressions, not {type(part).__name__}")
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], str) else parts  # a tuple is always truthy
+
+
+def title_parts(title) -> tuple:
+    """A title as a tuple of text and SymPy expressions (empty for no title)."""
+    if isinstance(title, tuple):
+        return title
+    return () if title in ("", None) else (title,)
+
+
+def title_text(title, printer=None) -> str:
+    """A title as plain text; expressions through ``printer`` (default ``sympy.sstr``)."""
+    printer = printer or sp.sstr
+    return "".join(part if isinstance(part, str) else printer(part) for part in title_parts(title))
+
+
 def _shape(expr) -> tuple[int, int] | None:
     return expr.shape if isinstance(expr, sp.MatrixBase) else None
 
@@ -178,7 +214,7 @@ class Claim:
     rhs: sp.Basic | None = None
     by: str = "auto"
     steps: tuple[Step, ...] = ()
-    title: str = ""
+    title: object = ""  # text, a SymPy expression, or a tuple of both (see _check_title)
     source: str = ""
     expect: Status = Status.PROVED
     given: tuple = ()
@@ -200,8 +236,10 @@ class Claim:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
         if not isinstance(self.name, str) or not self.name.strip():
             raise ValueError("a claim needs a non-empty name")
+        file, line = _caller_location()
         if self.line is None:
-            set_("line", _caller_line())
+            set_("line", line)
+        set_("title", _check_title(self.title, f"claim {self.name!r}"))
         set_("lhs", as_sympy(self.lhs, f"claim {self.name!r}: lhs"))
         steps = tuple(s if isinstance(s, Step) else Step(s, line=self.line) for s in self.steps)
         if self.rhs is not None:
@@ -231,8 +269,14 @@ class Claim:
                              "sizes= with a proof for all sizes can establish; give the sizes checked, e.g. 'k = 3'")
         if self.sizes and self.scope:
             raise ValueError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
-        _check_sum_limits([self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where), self)
         _check_matrix_sides(self.lhs, steps, self.name)
+        try:
+            exprs = [self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where)
+            _check_sum_limits(exprs, self)
+            _check_entries(exprs, self)
+        except ModelError as exc:
+            at = f"{file}:{self.line}: " if file else ""
+            raise ModelError(f"{at}{exc}") from None
         shape = _shape(self.lhs)
         for i, step in enumerate(steps, 1):
             if _shape(step.rhs) != shape:
@@ -334,7 +378,30 @@ def _check_sum_limits(exprs, claim) -> None:
                     stray = (lo.free_symbols | hi.free_symbols) - known - bound
                     if stray:
                         names = ", ".join(sorted(map(str, stray)))
-                        raise ValueError(f"claim {claim.name!r}: {names} bounds a sum but is not declared; give sizes=[{names}] (and indices= for free indices)")
+                        raise ModelError(f"claim {claim.name!r}: {names} bounds a sum but is not declared; give sizes=[{names}] (and indices= for free indices)")
+
+
+def _check_entries(exprs, claim) -> None:
+    """Every symbol in the index of an entry (z[j]) is a declared index or size, or bound by a sum.
+
+    Without ``indices={j: (1, k)}`` the engine cannot know which values j takes, so
+    the claim is refused here rather than reported as a verdict.
+    """
+    known = {s for s, _ in claim.sizes} | {i for i, _, _ in claim.indices}
+    for expr in exprs:
+        entries = expr if isinstance(expr, sp.MatrixBase) else [expr]
+        for entry in entries:
+            bound = set()
+            for node in sp.preorder_traversal(entry):
+                if isinstance(node, (sp.Sum, sp.Product)):
+                    bound |= set(node.variables)
+            for node in sp.preorder_traversal(entry):
+                if isinstance(node, sp.Indexed):
+                    stray = {s for i in node.indices for s in i.free_symbols} - known - bound
+                    if stray:
+                        names = ", ".join(sorted(map(str, stray)))
+                        raise ModelError(f"claim {claim.name!r}: the entry {node} has the index {names}, which is not declared; "
+                                         f"give indices={{{names}: (lo, hi)}} (and sizes= for the sizes in its range)")
 
 
 def _shape_text(shape) -> str:
@@ -351,7 +418,7 @@ class Derivation:
     """
 
     name: str
-    title: str
+    title: object  # text, a SymPy expression, or a tuple of both
     claims: tuple[Claim, ...]
     source: str = ""
     given: tuple = ()
@@ -360,11 +427,17 @@ class Derivation:
     note: str = ""
     file: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
+    #: Named subexpressions, for printing only: {Symbol("mu"): Sum(x[m], (m, 1, n)) / n,
+    #: IndexedBase("xhat")[a]: (x[a] - mu) / s, ...}. Every renderer prints a definition
+    #: under its name and lists the definitions once; the engine never sees them.
+    names: tuple = ()
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         if not isinstance(self.name, str) or not self.name.isidentifier():
             raise ValueError(f"derivation name {self.name!r} must be an identifier such as softmax_hessian")
+        set_("title", _check_title(self.title, f"derivation {self.name!r}"))
+        set_("names", _check_names(self.names, self.name))
         if self.line is None:
             file, line = _caller_location()
             set_("file", self.file or file)
@@ -384,6 +457,24 @@ class Derivation:
         set_("given", _check_relations(self.given, (sp.Equality,), f"derivation {self.name!r}: given"))
         set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"derivation {self.name!r}: where"))
         set_("assumptions", tuple(self.assumptions))
+
+
+def _check_names(names, derivation: str) -> tuple:
+    """((name, definition), ...): a name is a Symbol, or an entry x̂[a] of one free index a."""
+    items = names.items() if isinstance(names, dict) else names
+    out = []
+    for item in items:
+        key, definition = tuple(item)
+        definition = as_sympy(definition, f"derivation {derivation!r}: the definition of {key}")
+        if isinstance(key, sp.Indexed):
+            if len(key.indices) != 1 or not isinstance(key.indices[0], sp.Symbol):
+                raise ModelError(f"derivation {derivation!r}: a named entry has one index symbol, such as xhat[a], not {key}")
+        elif not isinstance(key, sp.Symbol):
+            raise TypeError(f"derivation {derivation!r}: a name is a Symbol or an entry such as xhat[a], not {key!r}")
+        if definition.has(key):
+            raise ModelError(f"derivation {derivation!r}: the definition of {key} uses {key} itself")
+        out.append((key, definition))
+    return tuple(out)
 
 
 def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:

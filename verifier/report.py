@@ -12,7 +12,7 @@ import sympy as sp
 
 from .model import Claim, Derivation, Status, Step
 
-__all__ = ["Outcome", "Attempt", "Result", "StepReport", "ClaimReport", "DerivationReport", "scope_text"]
+__all__ = ["Outcome", "Attempt", "Result", "StepReport", "ClaimReport", "DerivationReport", "Correction", "scope_text"]
 
 
 class Outcome(str, enum.Enum):
@@ -94,6 +94,23 @@ class StepReport:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """The engine's own computation for a refuted claim: what the left side is.
+
+    ``lhs`` is the engine's simplified form of the left side (for a derivative, the
+    derivative it computed, ``doit()`` then simplified); ``residual`` is the simplified
+    ``lhs - rhs``. ``status`` is the verdict of ``check(lhs, claim.lhs)`` under the
+    claim's assumptions: only a PROVED correction is stated as equal to the left side.
+    """
+
+    lhs: sp.Basic
+    residual: sp.Basic
+    status: Status
+    tactic: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class ClaimReport:
     """A claim's verdict: its statement ``lhs == rhs`` and each step's.
 
@@ -108,6 +125,18 @@ class ClaimReport:
     steps: tuple[StepReport, ...]
     conclusion: Result | None
     seconds: float
+    #: For a refuted claim: the engine's simplified left side and the residual.
+    correction: Correction | None = None
+
+    @property
+    def open_steps(self) -> tuple[StepReport, ...]:
+        """Steps not proved (undecided or refuted), whatever the verdict on the statement."""
+        return tuple(s for s in self.steps if s.result.status is not Status.PROVED)
+
+    @property
+    def proved_directly(self) -> bool:
+        """Proved through the statement itself, not through the chain of steps."""
+        return self.status is Status.PROVED and self.conclusion is not None
 
     @property
     def broken_steps(self) -> tuple[StepReport, ...]:
@@ -143,19 +172,7 @@ class DerivationReport:
 
 
 def scope_text(report: ClaimReport) -> str:
-    """In words, what a verdict covers: 'for all k >= 1' only for a proof over symbolic sizes."""
-    claim = report.claim
-    if claim.sizes:
-        if report.status is Status.PROVED:
-            return f"for all {claim.size_text}"
-        if report.status is Status.REFUTED:
-            point = report.witness.counterexample if report.witness is not None else {}
-            at = ", ".join(f"{s} = {point[s]}" for s, _ in claim.sizes if s in point)
-            return f"refuted at {at}" if at else "refuted"
-        return f"not proved for all {claim.size_text}"
-    scope = report.claim.scope
-    if report.status is Status.REFUTED:
-        return f"refuted at {scope}" if scope else "refuted"
-    if not scope:
-        return "for all values allowed by the assumptions" if report.status is Status.PROVED else ""
-    return f"at {scope} only" if report.status is Status.PROVED else f"at {scope}"
+    """What a verdict covers, in words (decided in :mod:`verifier.wording`)."""
+    from .wording import scope_text as words
+
+    return words(report)

@@ -46,14 +46,15 @@ def _decide_forked(index: int, timeout, seed) -> DerivationReport:
 
 
 def run(derivations, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, jobs: int = 1, cache=None,
-        on_claim=None, on_report=None) -> list[Outcome]:
+        on_claim=None, on_report=None, on_start=None) -> list[Outcome]:
     """Decide every derivation; outcomes come back in the input order.
 
     ``cache`` is a :class:`verifier.cache.ResultCache` or None. ``jobs`` > 1 decides
     the derivations that are not cached in that many worker processes.
     ``on_report(outcome)`` is called for each derivation in the input order, as
     soon as it and every derivation before it are done; ``on_claim(claim_report)``
-    after each claim, for derivations decided in this process only.
+    after each claim and ``on_start(derivation, claim)`` before it, for derivations
+    decided in this process only.
     """
     derivations = tuple(derivations)
     outcomes: list[Outcome | None] = [None] * len(derivations)
@@ -87,7 +88,7 @@ def run(derivations, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, job
         here = [i for i in todo if i not in parallel]
         todo = here + _in_workers(derivations, parallel, timeout, seed, min(jobs, len(parallel)), done)
     for index in todo:
-        done(index, decide(derivations[index], timeout=timeout, seed=seed, on_claim=on_claim))
+        done(index, decide(derivations[index], timeout=timeout, seed=seed, on_claim=on_claim, on_start=on_start))
     return list(outcomes)
 
 

@@ -95,14 +95,22 @@ def decide_claim(claim: Claim, given=(), where=(), timeout: float | None = DEFAU
             conclusion = with_witness(conclusion, claim.witness)
             if len(reports) == 1:
                 reports[0] = replace(reports[0], result=conclusion)
-    return ClaimReport(claim, status, tuple(reports), conclusion, time.perf_counter() - started)
+    suggested = None
+    if status is Status.REFUTED and claim.relation == "==":  # what the left side is, for the reader
+        from .correction import correction
+
+        suggested = correction(claim.lhs, claim.rhs, given, where, timeout, claim.sizes, claim.indices, seed)
+    return ClaimReport(claim, status, tuple(reports), conclusion, time.perf_counter() - started, suggested)
 
 
-def decide(derivation: Derivation, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, on_claim=None) -> DerivationReport:
-    """Decide every claim of a derivation; ``on_claim(report)`` is called after each."""
+def decide(derivation: Derivation, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, on_claim=None,
+           on_start=None) -> DerivationReport:
+    """Decide every claim of a derivation; ``on_start(claim)`` before each, ``on_claim(report)`` after."""
     started = time.perf_counter()
     reports = []
     for claim in derivation.claims:
+        if on_start is not None:
+            on_start(derivation, claim)
         report = decide_claim(claim, derivation.given, derivation.where, timeout=timeout, seed=seed)
         reports.append(report)
         if on_claim is not None:

@@ -14,12 +14,14 @@ import os
 import sympy as sp
 
 from .. import __version__
-from ..model import Status
-from ..report import Attempt, ClaimReport, DerivationReport, Result, StepReport, scope_text
+from .. import wording
+from ..model import Status, title_text
+from ..report import Attempt, ClaimReport, Correction, DerivationReport, Result, StepReport
+from ..wording import scope_text
 
 __all__ = ["SCHEMA_VERSION", "document", "dumps"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _text(expr) -> str | None:
@@ -70,6 +72,20 @@ def _step(step_report: StepReport) -> dict:
     }
 
 
+def _correction(correction: Correction | None) -> dict | None:
+    """A refuted claim's suggested correction: the engine's computation, labelled as such."""
+    if correction is None:
+        return None
+    return {
+        "label": wording.CORRECTION_LABEL,
+        "lhs": _text(correction.lhs),
+        "residual": _text(correction.residual),
+        "lhs_checked": correction.status.value,
+        "tactic": correction.tactic,
+        "reason": correction.reason,
+    }
+
+
 def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
@@ -77,6 +93,7 @@ def _unique(items) -> list:
 def claim(report: ClaimReport, derivation_name: str) -> dict:
     """One claim: its statement, expectation, verdict and each step's verdict."""
     c = report.claim
+    said = wording.verdict(report)
     by_steps = report.conclusion is None
     if by_steps:
         tactic = "+".join(_unique(s.result.tactic for s in report.steps if s.result.tactic))
@@ -88,7 +105,7 @@ def claim(report: ClaimReport, derivation_name: str) -> dict:
     return {
         "derivation": derivation_name,
         "name": c.name,
-        "title": c.title,
+        "title": title_text(c.title),
         "source": c.source,
         "line": c.line,
         "expected": c.expect.value,
@@ -96,6 +113,9 @@ def claim(report: ClaimReport, derivation_name: str) -> dict:
         "meets_expectation": report.meets_expectation,
         "scope": c.scope,
         "scope_text": scope_text(report),
+        "verdict_text": said.sentence,
+        "caveat": said.caveat,
+        "open_steps": [s.index for s in report.open_steps],
         "decided_by": "steps" if by_steps else "statement",
         "tactic": tactic or None,
         "used": used,
@@ -108,6 +128,7 @@ def claim(report: ClaimReport, derivation_name: str) -> dict:
         "refuted_steps": [s.index for s in report.broken_steps],
         "seconds": _seconds(report.seconds),
         **_witness_fields(report.witness),
+        "correction": _correction(report.correction),
         "steps": [_step(s) for s in report.steps],
     }
 
@@ -125,7 +146,8 @@ def derivation(report: DerivationReport, cached: bool = False) -> dict:
     d = report.derivation
     return {
         "name": d.name,
-        "title": d.title,
+        "title": title_text(d.title),
+        "names": {sp.sstr(k): sp.sstr(v) for k, v in d.names},
         "source": d.source,
         "file": _relative(d.file),
         "line": d.line,

@@ -6,18 +6,27 @@ tactic trace and the counterexample with both sides' values.
 
 from __future__ import annotations
 
-import sympy as sp
-
+from .. import wording
 from ..model import Status
 from ..report import ClaimReport, Result, StepReport
-from .json import scope_text
+from .unicode import one_line
 
-__all__ = ["failure_text"]
+__all__ = ["failure_text", "verdict_line"]
 
 
-def _short(expr, width: int = 200) -> str:
-    text = sp.sstr(expr)
-    return text if len(text) <= width else text[: width - 3] + "..."
+def _short(expr) -> str:
+    return one_line(expr)
+
+
+def verdict_line(report: ClaimReport) -> str:
+    """One line per claim: 'claim 7.1: proved directly for all k >= 1, by cancel; step 2 undecided'."""
+    said = wording.verdict(report)
+    line = f"claim {report.claim.name!r}: {said.sentence}"
+    if said.expectation:
+        line += f" (not as expected: {said.expectation})"
+    elif said.erratum:
+        line += f" ({said.erratum})"
+    return line
 
 
 def _failing_step(report: ClaimReport) -> StepReport | None:
@@ -36,13 +45,13 @@ def _verdict_lines(result: Result, indent: str, tail: int) -> list[str]:
     elif result.status is Status.UNDECIDED:
         lines.append(f"{indent}undecided: {result.reason}")
     else:
-        lines.append(f"{indent}refuted: counterexample re-checked at 60 digits")
+        lines.append(f"{indent}refuted: counterexample {wording.PRECISION}")
         entry = f"[{result.entry[0]}, {result.entry[1]}]" if result.entry is not None else ""
         lines.append(f"{indent}counterexample:")
-        for symbol, value in result.counterexample.items():
-            lines.append(f"{indent}    {sp.sstr(symbol)} = {sp.sstr(value)}")
-        lines.append(f"{indent}    lhs{entry} = {sp.sstr(result.lhs_value)}")
-        lines.append(f"{indent}    rhs{entry} = {sp.sstr(result.rhs_value)}")
+        for symbol, value in (result.counterexample or {}).items():
+            lines.append(f"{indent}    {one_line(symbol)} = {one_line(value)}")
+        lines.append(f"{indent}    lhs{entry} = {one_line(result.lhs_value)}")
+        lines.append(f"{indent}    rhs{entry} = {one_line(result.rhs_value)}")
     if result.used:
         lines.append(f"{indent}assumptions used: {'; '.join(result.used)}")
     attempts = result.steps[-tail:] if tail > 0 else ()
@@ -60,8 +69,9 @@ def failure_text(report: ClaimReport, file: str | None = None, tail: int = 6) ->
     where = f"{file}:{claim.line}" if file and claim.line else (file or "")
     lines = [
         f"claim {claim.name!r}: expected {claim.expect.value}, got {report.status.value}"
-        + (f" ({scope_text(report)})" if claim.scope else ""),
+        + (f" ({wording.scope_text(report)})" if claim.scope else ""),
         "at " + (where or "?") + (f", source {claim.source}" if claim.source else ""),
+        "verdict: " + wording.verdict(report).sentence,
     ]
     if report.status is claim.expect and report.broken_steps:
         lines.append("the statement holds, but a step of the chain is false")
@@ -79,4 +89,9 @@ def failure_text(report: ClaimReport, file: str | None = None, tail: int = 6) ->
     if conclusion is not None and (step is None or conclusion is not step.result):
         lines.append("the statement lhs = rhs, checked directly:")
         lines += _verdict_lines(conclusion, "    ", tail=0 if step is not None else tail)
+    if report.correction is not None:
+        words = wording.correction_words(report)
+        lines.append(f"{words.heading}:")
+        lines.append(f"    {words.lhs} ({words.checked})" + (f": {one_line(report.correction.lhs)}" if words.show_lhs else ""))
+        lines.append(f"    {words.residual}: {one_line(report.correction.residual)}")
     return "\n".join(lines)
