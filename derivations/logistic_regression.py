@@ -9,9 +9,9 @@ The sigmoid is written out with exp, so its derivative is derived, not assumed.
 The seed states 1.2 to 1.6 for any number of examples n and features p: they are
 stated here for symbolic n and p, entry by entry (x[i, m], w[m], sums up to n and p),
 proved for all n >= 1, p >= 1 and cross-checked numerically at n = p = 1, 2, 3, 7, 50.
-The PSD conclusion of 1.5 is an inequality over symbolic sizes, written with its
-sum-of-squares certificate; until the engine decides those it is also stated at n = p = 2
-(where the seed's definiteness erratum 1.5e is refuted by a rank-deficient X). For 1.6
+The PSD conclusion of 1.5 is an inequality over symbolic sizes, proved for all n, p
+with its sum-of-squares certificate; the seed's definiteness erratum 1.5e is refuted at
+n = p = 2 by a rank-deficient X. For 1.6
 the all-size claim is the slope along any direction (u, u_0); putting u = dE/dw turns
 it into -|grad E|^2 only after exchanging the sums over examples and features, which
 the index calculus does not do yet, so that last step is stated at n = 1, p = 2.
@@ -201,30 +201,16 @@ def network(n: int, p: int):
 
 
 def convexity_claims_at(n: int, p: int) -> list[Claim]:
-    """1.5 (H = A^T A is PSD) and 1.5e (the seed's 'positive definite') at n examples, p features.
+    """1.5e (the seed's 'positive definite') at n examples, p features (1.5 itself is proved for all sizes).
 
     H is taken in the form 1.4 proves for all sizes, X^T diag(a) X, so the Hessian is not
     differentiated again here.
     """
     X, w, b, y, z, E, a = network(n, p)
-    A = diag(*[sqrt(ai) for ai in a]) * X
     H = X.T * diag(*a) * X
     scope = f"n = {n}, p = {p}"
     tag = f"[n={n}, p={p}]"
     return [
-        Claim(
-            f"1.5 Hessian is PSD {tag}",
-            title="H = A^T A with A = diag(sqrt(a)) X, so H >= 0 and E is convex in w",
-            source="seed 1.5",
-            lhs=H,
-            steps=[
-                Step(A.T * A, by="expand", note="H = X^T diag(a) X (1.4); sqrt(a_i)^2 = a_i"),
-                Step(zeros(p, p), relation=">=", certificate=A,
-                     note="Gram factor: v^T A^T A v = |A v|^2; A is real as a_i = z_i (1 - z_i) > 0"),
-            ],
-            scope=scope,
-            note="also stated for all sizes above; the engine does not decide inequalities over symbolic sizes yet",
-        ),
         Claim(
             f"1.5e Hessian positive definite as written {tag}",
             title="erratum: H = X^T diag(a) X is positive definite (so E has a unique minimum)",

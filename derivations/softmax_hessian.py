@@ -9,10 +9,9 @@ y[j] and sums up to k: they are proved for every k >= 1, and each is cross-check
 numerically at k = 1, 2, 3, 7, 50. The derivatives are left as ``Derivative`` objects,
 so the proof takes them with the index calculus and the cross-check takes them again,
 with ordinary calculus, on the written-out instance. Each erratum is the seed's line as
-written. 7.3 (an inequality) is stated for all k with its sum-of-squares certificate;
-the engine does not decide inequalities over symbolic sizes yet, so 7.3 and the
-erratum 7.3e are also stated at k = 3 with explicit entries (that verdict holds at
-k = 3 only).
+written. 7.3 (an inequality) is proved for all k with its sum-of-squares certificate;
+the erratum 7.3e, a link of the seed's Cauchy-Schwarz chain, is refuted at k = 3 with
+explicit entries.
 """
 
 from sympy import Derivative, Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, diag, exp, log, symbols
@@ -149,28 +148,12 @@ def all_sizes_claims() -> list[Claim]:
 
 
 def psd_claims_at(k: int) -> list[Claim]:
-    """7.3: v^T H v is a variance, with the sum-of-squares certificate 1/2 sum_ij yhat_i yhat_j (v_i - v_j)^2."""
+    """7.3e at k classes: the last link of the seed's Cauchy-Schwarz chain (7.3 itself is proved for all k)."""
     z = symbols(f"z1:{k + 1}", real=True)
     v = Matrix(symbols(f"v1:{k + 1}", real=True))
     S = sum(exp(zi) for zi in z)
     yhat = Matrix([exp(zi) / S for zi in z])
-    H = diag(*yhat) - yhat * yhat.T  # 7.2, proved for all k: not differentiated again here
     return [
-        Claim(
-            f"7.3 Hessian is PSD [k={k}]",
-            title="v^T H v = sum_i yhat_i v_i^2 - (sum_i yhat_i v_i)^2 >= 0: H is PSD, L is convex in z",
-            source="seed 7.3",
-            lhs=(v.T * H * v)[0, 0],
-            steps=[
-                Step(sum(yhat[i] * v[i] ** 2 for i in range(k)) - sum(yhat[i] * v[i] for i in range(k)) ** 2,
-                     by="expand", note="the seed's variance form, H = diag(yhat) - yhat yhat^T by 7.2"),
-                Step(Rational(1, 2) * sum(yhat[i] * yhat[j] * (v[i] - v[j]) ** 2 for i in range(k) for j in range(k)),
-                     by="cancel", note="uses sum_i yhat_i = 1 (the seed argues by Cauchy-Schwarz)"),
-                Step(0, relation=">=", note="certificate: yhat_i = exp(z_i)/S > 0 and squares of reals"),
-            ],
-            scope=f"k = {k}",
-            note="also stated for all k above; the engine does not decide inequalities over symbolic sizes yet",
-        ),
         Claim(
             f"7.3e Cauchy-Schwarz chain as written [k={k}]",
             title="erratum: sum_i v_i^2 yhat_i <= yhat_1 (the last link of the seed's chain; false for large v)",
