@@ -14,7 +14,7 @@ the erratum 7.3e, a link of the seed's Cauchy-Schwarz chain, is refuted at k = 3
 explicit entries.
 """
 
-from sympy import Derivative, Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, diag, exp, log, symbols
+from sympy import Derivative, Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, log, symbols
 
 from verifier import Claim, Derivation, Status, Step
 
