@@ -25,9 +25,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy import (Abs, Derivative, Eq, I, IndexedBase, KroneckerDelta, Matrix, Max, Min, Rational, Sum, Symbol,
-                   acos, acosh, acot, asin, asinh, atan, atanh, cos, cosh, coth, exp, eye, factorial, log, pi, sign,
-                   sin, sinh, sqrt, symbols, tan, tanh, zeros)
+from sympy import (
+    Abs,
+    Derivative,
+    Eq,
+    I,
+    IndexedBase,
+    KroneckerDelta,
+    Matrix,
+    Max,
+    Min,
+    Rational,
+    Sum,
+    Symbol,
+    acos,
+    acosh,
+    acot,
+    asin,
+    asinh,
+    atan,
+    atanh,
+    cos,
+    cosh,
+    coth,
+    exp,
+    eye,
+    factorial,
+    log,
+    pi,
+    sign,
+    sin,
+    sinh,
+    sqrt,
+    symbols,
+    tan,
+    tanh,
+    zeros,
+)
 
 __all__ = ["Identity", "CORPUS", "FAMILIES", "quick"]
 

@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from verifier import Status, decide_claim  # noqa: E402
-from verifier.engine.at_size import prove_at_size  # noqa: E402
-from verifier.engine.context import build_context  # noqa: E402
-from verifier.engine.indexed import Known, differentiate, prove_zero, rename_bound  # noqa: E402
-from verifier.engine.instances import agree_fast, index_values  # noqa: E402
-from verifier.engine.instances import concrete as written_out  # noqa: E402
+from verifier.engine.assumptions import build_context  # noqa: E402
+from verifier.engine.sized.at_size import prove_at_size  # noqa: E402
+from verifier.engine.sized.indexed import Known, differentiate, prove_zero, rename_bound  # noqa: E402
+from verifier.engine.sized.instances import agree_fast, index_values  # noqa: E402
+from verifier.engine.sized.instances import concrete as written_out  # noqa: E402
 from verifier.engine.timeout import TimeLimit, WorkerError, call_with_time_limit  # noqa: E402
 from verifier.load import discover, load_all  # noqa: E402
 

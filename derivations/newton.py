@@ -17,7 +17,7 @@ f(x*) = 0, f'(x*) != 0, f in C^2; x_{k+1} = x_k - f(x_k)/f'(x_k); e_k = x_k - x*
 from sympy import Abs, Derivative, Eq, Limit, Ne, Rational, Symbol, cbrt, exp, log, sqrt, symbols
 
 from verifier import Claim, Derivation, Status, Step
-from verifier.engine.witness import smooth_function
+from verifier.engine.theories.limits import smooth_function
 
 x, xs = symbols("x_k x*", real=True)  # the iterate and the root
 f = smooth_function("f", 2)  # f, f', f'' exist and are continuous near x*: the seed's hypothesis

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-from sympy.core.parameters import global_parameters
 from conftest import ROOT
+from sympy.core.parameters import global_parameters
 
 import verifier.cache
 import verifier.runner

@@ -5,8 +5,8 @@ import pytest
 from sympy import Eq, Function, I, Matrix, Rational, Symbol, exp, symbols, zeros
 
 from verifier import Claim, Status, Step, check_relation, decide_claim
-from verifier.engine.certificates import is_nonnegative, is_positive, is_real
-from verifier.engine.context import satisfies_domain
+from verifier.engine.assumptions import satisfies_domain
+from verifier.engine.theories.certificates import is_nonnegative, is_positive, is_real
 
 a, b = symbols("a b", real=True)
 p = Symbol("p", positive=True)

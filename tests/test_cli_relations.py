@@ -28,6 +28,6 @@ def test_relations_render_and_meet_expectations(derivation_dir, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "≥" in out
-    assert "v^T lhs v" in out and "fails" in out
-    assert "v[1]" in out
+    assert "vᵀ lhs v" in out and "fails" in out
+    assert "v₁" in out
     assert "undecided: why" in out and "limit" in out

@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from sympy import (Eq, Matrix, Max, Symbol, cos, diff, exp, log, sin, sqrt, symbols)
+from sympy import Eq, Matrix, Max, Symbol, cos, diff, exp, log, sin, sqrt, symbols
 
 from verifier import Status, check
-from verifier.engine.context import build_context, satisfies_domain
+from verifier.engine.assumptions import build_context, satisfies_domain
 
 x = Symbol("x")  # complex
 r = Symbol("r", real=True)

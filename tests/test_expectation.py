@@ -4,7 +4,11 @@ import pytest
 from sympy import Rational, Symbol, exp, expand, symbols
 
 from verifier import Status, check, independent
-from verifier.engine.expectation import Expectation, NotReducible, reduce_expectations
+from verifier.engine.theories.expectation import (
+    Expectation,
+    NotReducible,
+    reduce_expectations,
+)
 
 d = symbols("d1:4", real=True)
 w = symbols("w1:4", real=True)
@@ -48,7 +52,8 @@ def test_trace_names_the_moments_used():
 
 
 def test_agrees_with_sympy_stats_for_normal_noise():
-    from sympy.stats import E as stats_E, Normal
+    from sympy.stats import E as stats_E
+    from sympy.stats import Normal
 
     n = 3
     J = Rational(1, 2) * (y - sum(d[k] * w[k] * x[k] for k in range(n))) ** 2

@@ -6,12 +6,25 @@ a counterexample naming the size, or at least never proved).
 """
 
 import pytest
-from sympy import (Derivative, Eq, IndexedBase, KroneckerDelta, Piecewise, Sum, Symbol, diff, exp, log, sqrt,
-                   symbols)
+from sympy import (
+    Derivative,
+    Eq,
+    IndexedBase,
+    KroneckerDelta,
+    Piecewise,
+    Sum,
+    Symbol,
+    diff,
+    exp,
+    log,
+    sqrt,
+    symbols,
+)
 
 from verifier import Claim, Status, check, decide_claim
-from verifier.engine import indexed, sized
-from verifier.engine.instances import concrete, entry_symbol
+from verifier.engine import sized
+from verifier.engine.sized import indexed
+from verifier.engine.sized.instances import concrete, entry_symbol
 from verifier.render.terminal import scope_text
 
 k = Symbol("k", integer=True, positive=True)
@@ -229,8 +242,8 @@ def test_an_index_range_may_only_use_declared_sizes():
 
 # --- exact checking at one concrete size, shared sums as atoms -------------------------------------
 
-from verifier.engine.at_size import prove_at_size  # noqa: E402
-from verifier.engine.instances import DefinedAtom, builder  # noqa: E402
+from verifier.engine.sized.at_size import prove_at_size  # noqa: E402
+from verifier.engine.sized.instances import DefinedAtom, builder  # noqa: E402
 
 
 def test_at_size_proves_the_softmax_hessian_at_that_size_only():

@@ -15,7 +15,7 @@ import random
 import sympy as sp
 
 from verifier.engine import tactics
-from verifier.engine.context import satisfies_domain
+from verifier.engine.assumptions import satisfies_domain
 
 x, y = sp.symbols("x y")
 r, s = sp.symbols("r s", real=True)

@@ -43,14 +43,15 @@ def tex_tools():
 
 
 def pdf_text(pdf) -> str:
-    """The PDF's text with ligatures undone and whitespace removed, for substring checks."""
+    """The PDF's text with ligatures undone, whitespace and hyphens removed, for substring checks."""
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "`")
-    return "".join(text.split())
+    return squeeze(text)
 
 
 def squeeze(text: str) -> str:
-    return "".join(text.split())
+    """Text without blanks and hyphens: pdftotext joins a word hyphenated at a line end."""
+    return "".join(text.split()).replace("-", "")
 
 
 def small_derivation(title="Three probabilities", note="sum is one"):

@@ -2,11 +2,26 @@
 L'Hopital, each hypothesis checked; anything else stays undecided."""
 
 import pytest
-from sympy import (Abs, Derivative, Eq, Function, KroneckerDelta, Limit, Ne, Rational, Symbol, cos, exp, oo, sin, sqrt,
-                   symbols)
+from sympy import (
+    Abs,
+    Derivative,
+    Eq,
+    Function,
+    KroneckerDelta,
+    Limit,
+    Ne,
+    Rational,
+    Symbol,
+    cos,
+    exp,
+    oo,
+    sin,
+    sqrt,
+    symbols,
+)
 
 from verifier import Status, check
-from verifier.engine.witness import evaluate_limits, smooth_function
+from verifier.engine.theories.limits import evaluate_limits, smooth_function
 
 n = Symbol("n", integer=True, positive=True)
 i, j = symbols("i j", integer=True)

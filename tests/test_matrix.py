@@ -40,7 +40,7 @@ from verifier import (
     gradient,
     matrix_symbol,
 )
-from verifier.engine.matrix import as_matrices, translate
+from verifier.engine.sized.matrix import as_matrices, translate
 
 n, m, p = symbols("n m p", integer=True, positive=True)
 A, B, C = MatrixSymbol("A", n, m), MatrixSymbol("B", m, p), MatrixSymbol("C", m, p)
@@ -263,7 +263,7 @@ def test_false_sized_inequality_is_refuted_at_a_concrete_size():
 
 
 def test_a_sum_that_may_run_backwards_is_not_nonnegative_by_form():
-    from verifier.engine.certificates import is_nonnegative
+    from verifier.engine.theories.certificates import is_nonnegative
 
     assert is_nonnegative(Sum(pr[i], (i, 1, k)))
     assert not is_nonnegative(Sum(pr[i], (i, 1, Symbol("h", integer=True))))  # h < 0: minus a sum
@@ -343,7 +343,7 @@ def test_a_gradient_inside_a_scalar_expression_is_not_read_as_its_first_entry():
 
 
 def test_inverse_powers_and_a_singular_inverse_is_no_counterexample():
-    from verifier.engine.matrix import singular_inverse
+    from verifier.engine.sized.matrix import singular_inverse
 
     S = MatrixSymbol("S", p, p)
     assert check(S.I * S.I * S * w, S.I * w).status is Status.PROVED

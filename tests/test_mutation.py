@@ -6,15 +6,32 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
-from sympy import Eq, IndexedBase, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, symbols
+from conftest import DERIVATIONS
+from sympy import (
+    Eq,
+    IndexedBase,
+    KroneckerDelta,
+    Matrix,
+    Rational,
+    Sum,
+    Symbol,
+    exp,
+    symbols,
+)
 from sympy.logic.boolalg import BooleanTrue
 
-from conftest import DERIVATIONS
 from verifier import Claim, Derivation, Status
 from verifier.cli import main
-from verifier.engine import expectation
+from verifier.engine.theories import expectation
 from verifier.load import discover, load_all
-from verifier.mutate import Mutant, _equivalent, compare, mutants_of, mutate_derivation, report_lines
+from verifier.mutate import (
+    Mutant,
+    _equivalent,
+    compare,
+    mutants_of,
+    mutate_derivation,
+    report_lines,
+)
 from verifier.report import Result
 
 r, s, t = symbols("r s t", real=True)

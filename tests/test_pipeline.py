@@ -5,13 +5,26 @@ from __future__ import annotations
 import time
 
 import pytest
-from sympy import (Eq, Function, Heaviside, IndexedBase, KroneckerDelta, Rational, Subs, Sum, Symbol, cos, exp,
-                   sin, symbols)
+from sympy import (
+    Eq,
+    Function,
+    Heaviside,
+    IndexedBase,
+    KroneckerDelta,
+    Rational,
+    Subs,
+    Sum,
+    Symbol,
+    cos,
+    exp,
+    sin,
+    symbols,
+)
 
 from verifier import Status, check
 from verifier.engine import pipeline, tactics
-from verifier.engine.context import replace_symbols
-from verifier.engine.expectation import independent
+from verifier.engine.assumptions import replace_symbols
+from verifier.engine.theories.expectation import independent
 from verifier.report import Outcome
 
 x = Symbol("x", real=True)
@@ -173,7 +186,7 @@ def test_check_rejects_a_sum_over_an_undeclared_size_as_a_claim_does():
 def test_a_value_evalf_cannot_resolve_is_no_counterexample():
     from sympy import diff, log
 
-    from verifier.engine.context import build_context
+    from verifier.engine.assumptions import build_context
     from verifier.engine.numeric import Sampler, recheck
 
     h, y = symbols("h y", real=True)

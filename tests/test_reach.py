@@ -14,11 +14,31 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-from sympy import (Abs, Derivative, IndexedBase, Interval, KroneckerDelta, Rational, Sum, Symbol, acos, acosh, asin,
-                   atan, exp, log, pi, sqrt, symbols, tanh)
+from sympy import (
+    Abs,
+    Derivative,
+    IndexedBase,
+    Interval,
+    KroneckerDelta,
+    Rational,
+    Sum,
+    Symbol,
+    acos,
+    acosh,
+    asin,
+    atan,
+    exp,
+    log,
+    pi,
+    sqrt,
+    symbols,
+    tanh,
+)
 
 from verifier import Status, check
-from verifier.engine import calculus, indexed, tactics
+from verifier.engine import tactics
+from verifier.engine.sized import indexed
+from verifier.engine.theories import calculus
 
 x, u = symbols("x u", real=True)
 p, q = symbols("p q", positive=True)
@@ -253,7 +273,7 @@ def _random_expression(rng, depth):
 
 
 def _differ(a, b, rng):
-    from verifier.engine.context import satisfies_domain
+    from verifier.engine.assumptions import satisfies_domain
 
     symbols_ = sorted(a.free_symbols | b.free_symbols, key=str)
     for _ in range(30):

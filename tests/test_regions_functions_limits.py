@@ -1,10 +1,23 @@
 """Regions on expressions (ReLU), generic functions (refuted through polynomial
 stand-ins), and limits (undecided, with a numerical witness, never proved)."""
 
-from sympy import Derivative, Eq, Function, Heaviside, Limit, Max, Piecewise, Rational, Symbol, exp, sin, symbols
+from sympy import (
+    Derivative,
+    Eq,
+    Function,
+    Heaviside,
+    Limit,
+    Max,
+    Piecewise,
+    Rational,
+    Symbol,
+    exp,
+    sin,
+    symbols,
+)
 
 from verifier import Claim, Status, check, decide_claim
-from verifier.engine.functions import polynomial_stand_ins
+from verifier.engine.theories.functions import polynomial_stand_ins
 
 a, b, u, v = symbols("a b u v", real=True)
 e = a * u + b * v

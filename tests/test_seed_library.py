@@ -4,9 +4,9 @@ for symbolic sizes (verdicts of the whole library: test_cli runs verify --all)."
 
 import re
 
+from conftest import DERIVATIONS
 from sympy import Matrix
 
-from conftest import DERIVATIONS
 from verifier import Status, decide_claim
 from verifier.load import discover, load_all
 

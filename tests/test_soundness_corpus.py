@@ -22,13 +22,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sympy import (Abs, Eq, Function, Heaviside, Integer, Matrix, Max, Min, Piecewise, Rational, Sum,
-                   Symbol, atan, cbrt, conjugate, cos, exp, factorial, floor, log, oo, pi, re, sign, sin, sqrt,
-                   symbols, sympify, tan, true, zoo, nan, Float, asin, Subs, Derivative)
+from sympy import (
+    Abs,
+    Derivative,
+    Eq,
+    Float,
+    Function,
+    Heaviside,
+    Integer,
+    Matrix,
+    Max,
+    Min,
+    Piecewise,
+    Rational,
+    Subs,
+    Sum,
+    Symbol,
+    asin,
+    atan,
+    cbrt,
+    conjugate,
+    cos,
+    exp,
+    factorial,
+    floor,
+    log,
+    nan,
+    oo,
+    pi,
+    re,
+    sign,
+    sin,
+    sqrt,
+    symbols,
+    sympify,
+    tan,
+    true,
+    zoo,
+)
 from sympy.logic.boolalg import BooleanTrue
 
-from verifier.engine.confirm import counterexample_problem
 from verifier import Status, check
+from verifier.engine.recheck import counterexample_problem
 
 PROVED, TRUE, REFUTED, NOT_PROVED, UNSAT = "proved", "true", "refuted", "not proved", "unsat"
 

@@ -13,8 +13,20 @@ where they are now refuted or undecided; each was written first as a strict xfai
 from __future__ import annotations
 
 import pytest
-from sympy import (Abs, Eq, Function, Heaviside, IndexedBase, Integral, KroneckerDelta, Max, Subs, Sum,
-                   Symbol, symbols)
+from sympy import (
+    Abs,
+    Eq,
+    Function,
+    Heaviside,
+    IndexedBase,
+    Integral,
+    KroneckerDelta,
+    Max,
+    Subs,
+    Sum,
+    Symbol,
+    symbols,
+)
 
 from verifier import Status, check, independent
 

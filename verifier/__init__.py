@@ -5,13 +5,12 @@
     r.status, r.counterexample, r.steps
 """
 
-from .engine import check, decide, decide_claim
+from .engine import check, check_relation, decide, decide_claim
+from .engine.sized.matrix import as_matrices
+from .engine.theories.expectation import Expectation, independent, independent_with
 from .model import Claim, Derivation, Status, Step
-from .report import Attempt, ClaimReport, DerivationReport, Result
-from .engine import check_relation
-from .engine.expectation import Expectation, independent, independent_with
-from .engine.matrix import as_matrices
 from .notation import diag, elementwise, gradient, matrix_symbol
+from .report import Attempt, ClaimReport, DerivationReport, Result
 
 __all__ = [
     "check",

@@ -45,7 +45,7 @@ import mpmath
 import sympy
 
 from . import __version__
-from .load import LoadError, Loaded, add_unique, load_file
+from .load import Loaded, LoadError, add_unique, load_file
 from .model import Derivation
 from .report import DerivationReport, Outcome
 from .runner import rebind

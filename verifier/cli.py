@@ -13,12 +13,18 @@ import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from . import __version__
 from .cache import ResultCache
 from .engine import DEFAULT_TIMEOUT
-from .load import DEFAULT_DIR, LoadError, Loaded, discover, load_all, resolve
+from .load import DEFAULT_DIR, Loaded, LoadError, discover, load_all, resolve
 from .render import json as json_report
 from .render.pdf import LatexError
 from .render.terminal import derivation_trace, listing, summary_table, undecided_table

@@ -180,7 +180,9 @@ class Step:
         _check_relation(self.relation, "a step")
         if self.certificate is not None:
             object.__setattr__(self, "certificate", as_sympy(self.certificate, "a step's certificate"))
-        from .engine.tactics import TACTICS  # the ladder's registry; imported here, the engine imports the model
+        from .engine.tactics import (
+            TACTICS,  # the ladder's registry; imported here, the engine imports the model
+        )
 
         if self.by not in TACTICS:
             import difflib
@@ -337,7 +339,7 @@ def _matrix_dimensions(exprs, sizes, name: str) -> tuple:
     for expr in exprs:
         for matrix in sorted(expr.atoms(sp.MatrixSymbol), key=sp.default_sort_key):
             for dim in matrix.shape:
-                for s in sorted(sp.sympify(dim).free_symbols, key=sp.default_sort_key):
+                for s in sorted(as_sympy(dim, "an expression").free_symbols, key=sp.default_sort_key):
                     if s not in declared and s not in found:
                         found.append(s)
     return _check_sizes(found, name)

@@ -31,11 +31,11 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .engine import check
-from .engine.context import build_context
+from .engine.assumptions import build_context
 from .engine.tactics import cancel
-from .model import Claim, Derivation, Status
-from .report import Result
+from .model import Claim, Derivation, Status, as_sympy
 from .notation import check_shapes, shape_of
+from .report import Result
 
 __all__ = ["Mutant", "MutantOutcome", "DerivationMutation", "mutants_of", "mutate_derivation", "report_lines",
            "MAX_PER_TARGET"]
@@ -87,6 +87,11 @@ class DerivationMutation:
 
 # --- operators: each yields (operator name, mutated expression) ---------------------------------
 
+
+
+def _basic(value):
+    """A SymPy object (relations included) for a value of a claim: numbers become SymPy numbers."""
+    return value if isinstance(value, sp.Basic) else as_sympy(value, "a value")
 
 def _terms(expr) -> list:
     """(Add node, term) pairs: the terms of every sum in ``expr``, outermost first."""
@@ -186,7 +191,7 @@ def _instances(sizes, indices, rng: random.Random):
         at = {s: least + (shift + k) % 3 for k, (s, least) in enumerate(sizes)}
         choices = [{}]
         for index, lo, hi in indices:
-            lo_v, hi_v = int(sp.sympify(lo).subs(at)), int(sp.sympify(hi).subs(at))
+            lo_v, hi_v = int(as_sympy(lo, "an expression").subs(at)), int(as_sympy(hi, "an expression").subs(at))
             choices = [{**c, index: v} for c in choices for v in range(lo_v, hi_v + 1)]
         for choice in rng.sample(choices, min(3, len(choices))) if choices else []:
             yield {**at, **choice}
@@ -197,7 +202,8 @@ def _written_out(expr, at: dict):
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(lambda e: _written_out(e, at))
     # xreplace, not subs: subs leaves the variable of Derivative(f, x[i]) alone
-    return sp.sympify(expr).xreplace(at).doit() if at else sp.sympify(expr).doit()
+    expr = _basic(expr)
+    return expr.xreplace(at).doit() if at else expr.doit()
 
 
 def _unknowns(*exprs) -> list:
@@ -273,7 +279,7 @@ def compare(lhs, rhs, given=(), where=(), sizes=(), indices=(), seed: int = 0, p
     """
     rng = random.Random(seed)
     facts = [g for g in given if isinstance(g, sp.Equality)]
-    exprs = [sp.sympify(e) for e in (lhs, rhs, *facts)]
+    exprs = [_basic(e) for e in (lhs, rhs, *facts)]
     if any(e.has(AppliedUndef, sp.Limit) or any(type(a).__name__ == "Expectation" for a in sp.preorder_traversal(e))
            for e in exprs):
         return Comparison(None, 0)  # undefined functions, limits, E[...]: nothing to evaluate here

@@ -123,7 +123,7 @@ def relations_by_text(derivation, claim) -> dict:
 
     A renderer prints a used fact from its relation, with its own printer.
     """
-    from .engine.context import relation_text
+    from .engine.assumptions import relation_text
 
     found: dict = {}
     for rel in tuple(derivation.given) + tuple(claim.given) + tuple(derivation.where) + tuple(claim.where):

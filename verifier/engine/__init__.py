@@ -15,10 +15,10 @@ import sympy as sp
 
 from ..model import Claim, Derivation, Status, as_sympy
 from ..report import Attempt, ClaimReport, DerivationReport, Outcome, Result, StepReport
-from . import matrix
 from .pipeline import Problem, decide_problem
+from .sized import matrix
+from .theories.limits import with_witness
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
-from .witness import with_witness
 
 __all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT"]
 

@@ -52,7 +52,7 @@ def _forms(expr, sizes=(), indices=(), context=None, given=()) -> list:
         other = sp.ImmutableMatrix(expr.rows, expr.cols, [f[1] if len(f) > 1 else f[0] for f in per_entry])
         return [best] if other == best else [best, other]
     if sizes or expr.has(sp.Indexed):
-        from .indexed import Known, Proof, differentiate, normalise
+        from .sized.indexed import Known, Proof, differentiate, normalise
 
         known = Known(tuple(sizes), tuple(indices), frozenset(i for i, _, _ in indices))
         done = normalise(differentiate(expr), known, 0, Proof())
@@ -66,7 +66,7 @@ def _forms(expr, sizes=(), indices=(), context=None, given=()) -> list:
 def _compute(lhs, rhs, given, where, sizes, indices):
     context = None
     if given or where:
-        from .context import build_context
+        from .assumptions import build_context
 
         context = build_context(given, where)
         context = None if context.unsatisfiable else context

@@ -20,13 +20,20 @@ from dataclasses import replace
 
 import sympy as sp
 
-from . import functions, sized_relations
-from .certificates import matrix_counterexample, orient, scalar_counterexample
-from .context import build_context
-from .interpret import interpreted_counterexample
-from .numeric import NotNumeric, Sampler, find_counterexample, in_exponents, special_values
+from .assumptions import build_context
+from .numeric import (
+    NotNumeric,
+    Sampler,
+    find_counterexample,
+    in_exponents,
+    special_values,
+)
 from .problem import Evidence, Found, Kind
 from .sized import cross_check_evidence
+from .sized import relations as sized_relations
+from .theories import functions
+from .theories.certificates import matrix_counterexample, orient, scalar_counterexample
+from .theories.interpret import interpreted_counterexample
 
 __all__ = ["search", "feasible_point"]
 

@@ -13,11 +13,11 @@ import time
 
 import sympy as sp
 
+from ..model import Status, relation_text
 from ..report import Attempt, Outcome, Result
-from ..model import Status
-from ..model import relation_text
-from . import calculus, tactics
+from . import tactics
 from .problem import Proof
+from .theories import calculus
 from .timeout import TimeLimit, time_box
 
 __all__ = ["run_ladder", "prove_by_calculus"]

@@ -18,7 +18,7 @@ import mpmath
 import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 
-from .context import Context, fact_holds, replace_symbols, satisfies_domain
+from .assumptions import Context, fact_holds, replace_symbols, satisfies_domain
 
 __all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck", "special_values", "in_exponents"]
 

@@ -31,15 +31,16 @@ from sympy.logic.boolalg import BooleanFalse
 
 from ..model import Status, domain_text
 from ..report import Attempt, Outcome, Result
-from . import expectation, sized_relations
-from .confirm import counterexample_problem
-from .context import Context, build_context, relation_text, relevant_assumptions
-from .certificates import prove_with_certificate
+from .assumptions import build_context, relation_text, relevant_assumptions
 from .gate import feasible_point, search
 from .ladder import prove_by_calculus, run_ladder
 from .problem import Kind, Problem, Proof, Run
+from .recheck import counterexample_problem
 from .sized import prove_for_all_sizes
-from .witness import beyond_engine, evaluate_limits
+from .sized import relations as sized_relations
+from .theories import expectation
+from .theories.certificates import prove_with_certificate
+from .theories.limits import beyond_engine, evaluate_limits
 
 __all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem", "tactic_names"]
 

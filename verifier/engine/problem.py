@@ -15,6 +15,7 @@ import sympy as sp
 
 from ..model import Status
 from ..report import Attempt, Outcome, Result
+from .assumptions import Context
 
 __all__ = ["Kind", "Problem", "Run", "Proof", "Evidence", "Found"]
 

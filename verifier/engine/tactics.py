@@ -20,8 +20,8 @@ Outline:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import sympy as sp
 

@@ -13,10 +13,16 @@ import os
 
 import sympy as sp
 
-from .. import __version__
-from .. import wording
+from .. import __version__, wording
 from ..model import Status, title_text
-from ..report import Attempt, ClaimReport, Correction, DerivationReport, Result, StepReport
+from ..report import (
+    Attempt,
+    ClaimReport,
+    Correction,
+    DerivationReport,
+    Result,
+    StepReport,
+)
 from ..wording import scope_text
 
 __all__ = ["SCHEMA_VERSION", "document", "dumps"]

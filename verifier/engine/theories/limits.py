@@ -33,7 +33,7 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ..report import Attempt, Outcome, Result
+from ...report import Attempt, Outcome, Result
 
 __all__ = ["beyond_engine", "evaluate_limits", "rational_limits", "smooth_function", "witness_text", "with_witness"]
 

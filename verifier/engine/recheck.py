@@ -14,7 +14,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 
 from ..model import domain_text
-from .context import replace_symbols
+from .assumptions import replace_symbols
 
 __all__ = ["counterexample_problem"]
 
@@ -46,7 +46,7 @@ def _value(expr, point: dict):
 
 def _interpreted(expr, interpretation):
     """``expr`` with each undefined function replaced by its concrete Lambda."""
-    from .functions import apply_interpretation
+    from .theories.functions import apply_interpretation
 
     expr = apply_interpretation(expr, interpretation)
     return _derivatives_taken(expr) if expr.has(sp.Derivative, sp.Subs) else expr
@@ -68,8 +68,8 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
             lhs, rhs = _interpreted(lhs, interpretation), _interpreted(rhs, interpretation)
             # the functions' bodies are listed in the point for the reader; they are not values
             point = {k: v for k, v in point.items() if getattr(v, "is_number", False)}
-        from . import expectation
-        from .witness import evaluate_limits
+        from .theories import expectation
+        from .theories.limits import evaluate_limits
 
         if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
             lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)

@@ -20,11 +20,10 @@ import time
 
 import sympy as sp
 
-
-from ..model import Status, as_sympy
-from ..report import Attempt, Outcome, Result
-from . import tactics
-from .context import build_context
+from ...model import Status, as_sympy
+from ...report import Attempt, Outcome, Result
+from .. import tactics
+from ..assumptions import build_context
 from .indexed import Atoms, Known, Proof, differentiate, normalise, rename_bound
 from .instances import builder
 

@@ -27,20 +27,19 @@ import random
 
 import sympy as sp
 
-from ..model import Status, relation_text
-from ..report import Attempt, Outcome
-from . import matrix
-from .certificates import is_nonnegative, is_positive, is_real
-from .certificates import matrix_counterexample as _matrix_counterexample
-from .certificates import orient as _orient
-from .certificates import scalar_counterexample as _scalar_counterexample
-from .context import build_context
+from ...model import Status, as_sympy, relation_text
+from ...report import Attempt, Outcome
+from ..assumptions import build_context
+from ..numeric import NotNumeric, Sampler
+from ..problem import Evidence, Found, Problem, Proof
+from ..theories.certificates import is_nonnegative, is_positive, is_real
+from ..theories.certificates import matrix_counterexample as _matrix_counterexample
+from ..theories.certificates import orient as _orient
+from ..theories.certificates import scalar_counterexample as _scalar_counterexample
+from . import CONCRETE_DERIVATIVES_UP_TO, matrix
+from . import size_assignments as _size_values
 from .indexed import rename_bound
 from .instances import builder, index_values, instance
-from .numeric import NotNumeric, Sampler
-from .problem import Evidence, Found, Problem, Proof
-from .sized import CONCRETE_DERIVATIVES_UP_TO
-from .sized import size_assignments as _size_values
 
 __all__ = ["search", "prove"]
 
@@ -89,7 +88,7 @@ def _refute_matrix(lhs_entry, rhs_entry, free, relation, given, where, sizes, se
     checked = []
     for values in _checked_sizes(sizes, MATRIX_SIZES_UP_TO):
         build = builder()
-        n = int(sp.sympify(row[2]).xreplace(values))
+        n = int(as_sympy(row[2], "an expression").xreplace(values))
         at = [[{**values, row[0]: a + 1, col[0]: b + 1} for b in range(n)] for a in range(n)]
         left = sp.Matrix([[build(lhs_entry, point) for point in line] for line in at])
         right = sp.Matrix([[build(rhs_entry, point) for point in line] for line in at])

@@ -21,8 +21,8 @@ import random
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .context import build_context
-from .numeric import NotNumeric, Sampler, find_counterexample, in_exponents
+from ..assumptions import build_context
+from ..numeric import NotNumeric, Sampler, find_counterexample, in_exponents
 
 __all__ = ["interpreted_counterexample"]
 

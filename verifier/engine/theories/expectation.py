@@ -21,7 +21,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
-from ..model import as_sympy
+from ...model import as_sympy
 
 __all__ = ["Expectation", "independent", "independent_with", "NotReducible", "has_expectation", "reduce_expectations", "reduce_pair"]
 

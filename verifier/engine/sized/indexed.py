@@ -36,12 +36,11 @@ import itertools
 from dataclasses import dataclass, field
 
 import sympy as sp
-
-from ..model import as_sympy
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
-from . import tactics
-from .context import _eliminate
+from ...model import as_sympy
+from .. import tactics
+from ..assumptions import _eliminate
 
 __all__ = ["Known", "Proof", "prove_zero", "smallest_leftover", "rename_bound", "differentiate", "nonnegative"]
 

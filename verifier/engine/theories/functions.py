@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from ..model import Status
-from ..report import Result
+from ...model import Status
+from ...report import Result
+from ..assumptions import build_context
+from ..numeric import NotNumeric, Sampler, find_counterexample, in_exponents
 from .certificates import is_real
-from .context import build_context
-from .numeric import NotNumeric, Sampler, find_counterexample, in_exponents
 
 __all__ = ["polynomial_stand_ins", "refute_with_polynomials", "Concrete"]
 

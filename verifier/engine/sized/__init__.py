@@ -1,16 +1,18 @@
-"""Deciding a claim over symbolic sizes: a proof for every size, cross-checked at concrete ones.
+"""Claims over symbolic sizes: the gate at concrete sizes, the proof for every size.
 
-Order of work (the same as for ordinary claims, sizes added):
+For the pipeline (``engine/pipeline.py``), a claim with ``sizes=`` or indexed entries
+is of kind SIZED (or SIZED_RELATION, see ``relations``):
 
-1. The claim is instantiated at concrete sizes (k = 1, 2, 3, 7 and a large one)
-   and at values of its free indices, and each instance is searched numerically
-   for a counterexample that satisfies the instantiated assumptions. A re-checked
-   difference refutes the claim; the counterexample names the size, the indices
-   and the point.
-2. The index calculus (``indexed``) tries to reduce ``lhs - rhs`` to zero for every
-   size in range.
-3. A proof together with a counterexample is an engine bug: reported loudly, and
-   the claim is left undecided (never proved).
+* the gate (``cross_check_evidence``): the claim is instantiated at concrete sizes
+  (each size from its least value up, odd and even, a large one, and different values
+  for different size symbols) and at values of its free indices; each instance is
+  searched for a counterexample that satisfies the instantiated assumptions, re-checked
+  at high precision. Undefined functions get concrete stand-ins, or the gate says it
+  could not run (and then nothing is proved);
+* the prover (``prove_for_all_sizes``): the index calculus (``indexed``) reduces
+  ``lhs - rhs`` to zero for every size in range.
+
+Matrix notation (``matrix``) is translated into this index form before either runs.
 """
 
 from __future__ import annotations
@@ -22,15 +24,15 @@ from dataclasses import replace
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from ..model import as_sympy
-from ..report import Attempt, Outcome
-from .context import relation_text
-from .functions import apply_interpretation, polynomial_stand_ins
+from ...model import as_sympy
+from ...report import Attempt, Outcome
+from ..assumptions import relation_text
+from ..numeric import NotNumeric, recheck
+from ..problem import Evidence, Found, Proof
+from ..theories.functions import apply_interpretation, polynomial_stand_ins
+from ..timeout import TimeLimit, time_box
 from .indexed import Known, differentiate, prove_zero, rename_bound
 from .instances import agree, agree_fast, builder, index_values, instance, scaled_value
-from .numeric import NotNumeric, recheck
-from .problem import Evidence, Found, Proof
-from .timeout import TimeLimit, time_box
 
 __all__ = ["cross_check_evidence", "prove_for_all_sizes", "has_indexed", "size_assignments"]
 

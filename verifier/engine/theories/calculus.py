@@ -26,10 +26,12 @@ Everything that matters for soundness is checked here, conservatively:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import sympy as sp
+
+from ...model import as_sympy
 
 __all__ = ["CalculusProof", "constant_difference", "declared_interval", "intervals_from", "smoothness_conditions"]
 
@@ -168,7 +170,7 @@ def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | No
             return need(_positive(at.args[0] - 1), f"{e.args[0]} > 1")
         return False  # Abs, sign, Piecewise, floor, Max, undefined functions, ...
 
-    return conditions if visit(sp.sympify(expr)) else None
+    return conditions if visit(as_sympy(expr, "an expression")) else None
 
 
 def _points(box: dict):
@@ -216,7 +218,7 @@ def constant_difference(diff, interval_of: dict, is_zero: Callable[[sp.Expr], bo
     (the conditions are shown for all of them, and ``is_zero`` proves the value at the
     point for all of them).
     """
-    diff = sp.sympify(diff)
+    diff = as_sympy(diff, "an expression")
     box = {s: i for s, i in interval_of.items() if s in diff.free_symbols}
     if not box:
         return None

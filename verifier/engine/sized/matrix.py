@@ -42,8 +42,8 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..model import _matrix_dimensions
-from ..notation import (
+from ...model import _matrix_dimensions, as_sympy
+from ...notation import (
     DomainMatrixSymbol,
     MatrixNotationError,
     check_shapes,
@@ -116,7 +116,7 @@ class _Translator:
                 return sp.Symbol(name, integer=True)
 
     def _sum(self, body, index, upper):
-        upper = sp.sympify(upper)
+        upper = as_sympy(upper, "an expression")
         if upper == 1:
             return body.xreplace({index: sp.Integer(1)})
         return sp.Sum(body, (index, 1, upper))
@@ -126,7 +126,7 @@ class _Translator:
         if isinstance(e, sp.MatrixSymbol):
             return _entry_of_base(_base(e), e, a, b)
         if isinstance(e, sp.MatrixBase):  # an explicit matrix among symbolic ones
-            if sp.sympify(a).is_Integer and sp.sympify(b).is_Integer:
+            if as_sympy(a, "an expression").is_Integer and as_sympy(b, "an expression").is_Integer:
                 return e[int(a) - 1, int(b) - 1]
             return sp.Add(*[sp.KroneckerDelta(a, r + 1) * sp.KroneckerDelta(b, c + 1) * e[r, c]
                             for r in range(e.rows) for c in range(e.cols)])
@@ -335,7 +335,7 @@ def translate(lhs, rhs, sizes=(), indices=(), given=()) -> IndexClaim:
     everything = sides + [side for fact in facts for side in fact.args]
     taken = {s.name for side in everything for s in side.free_symbols if isinstance(s, sp.Symbol)}
     taken |= {m.name for side in everything for m in side.atoms(sp.MatrixSymbol)}
-    rows, cols = (sp.sympify(d) for d in shape)
+    rows, cols = (as_sympy(d, "an expression") for d in shape)
     free = []
     a = _free_index("i", taken) if rows != 1 else sp.Integer(1)
     b = _free_index("j", taken) if cols != 1 else sp.Integer(1)
@@ -387,7 +387,7 @@ def as_matrices(point: dict, *sides) -> dict:
     symbols = sorted({m for side in sides for m in side.atoms(sp.MatrixSymbol)}, key=sp.default_sort_key)
     inverses = sorted({i.arg for side in sides for i in _simplify_inverses(side).atoms(sp.Inverse)}, key=sp.default_sort_key)
     for m, base in [(m, _base(m)) for m in symbols] + [(m, _inverse_base(m)) for m in inverses]:
-        rows, cols = (int(sp.sympify(d).xreplace(sizes)) for d in m.shape)
+        rows, cols = (int(as_sympy(d, "an expression").xreplace(sizes)) for d in m.shape)
         values = sp.zeros(rows, cols)
         for r, c in itertools.product(range(1, rows + 1), range(1, cols + 1)):
             key = [r] if m.shape[1] == 1 else ([c] if m.shape[0] == 1 else [r, c])  # as _entry_of_base: by the symbolic shape

@@ -21,10 +21,9 @@ import random
 import mpmath
 import sympy as sp
 
-from ..model import as_sympy
-
-from .context import build_context, satisfies_domain
-from .numeric import Sampler
+from ...model import as_sympy
+from ..assumptions import build_context, satisfies_domain
+from ..numeric import Sampler
 
 __all__ = ["concrete", "entry_symbol", "index_values", "ScaledSampler", "evaluate_fast", "instance"]
 
@@ -444,7 +443,7 @@ def agree(left, right, sampler: Sampler, count: int, digits: int = 30):
     scratch by ``numeric.recheck`` at 60 digits before it counts. Expressions the
     fast evaluator does not know fall back to ``numeric.find_counterexample``.
     """
-    from .numeric import _simplest, _tolerance, find_counterexample, recheck
+    from ..numeric import _simplest, _tolerance, find_counterexample, recheck
 
     agreed = 0
     for point in sampler.points(count):
@@ -509,7 +508,7 @@ def agree_fast(lhs, rhs, given, where, values: dict, seed: int, count: int, digi
                 continue
             if not (mpmath.isfinite(left) and mpmath.isfinite(right)):
                 continue
-            from .numeric import _tolerance
+            from ..numeric import _tolerance
 
             if abs(complex(left - right)) <= _tolerance(digits, complex(left), complex(right)):
                 agreed += 1

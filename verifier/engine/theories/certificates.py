@@ -32,10 +32,10 @@ import random
 import mpmath
 import sympy as sp
 
-from ..model import Status
-from ..report import Attempt, Outcome
-from .numeric import DIGITS, RECHECK_DIGITS, evaluate
-from .problem import Problem, Proof
+from ...model import Status
+from ...report import Attempt, Outcome
+from ..numeric import DIGITS, RECHECK_DIGITS, evaluate
+from ..problem import Problem, Proof
 
 __all__ = ["is_real", "is_nonnegative", "is_positive", "prove_with_certificate", "zero_at_point", "orient", "scalar_counterexample", "matrix_counterexample"]
 
