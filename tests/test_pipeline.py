@@ -195,3 +195,13 @@ def test_a_value_evalf_cannot_resolve_is_no_counterexample():
     # At h = 10201 plain evalf gives d loss/dh = 7e-4283 instead of 1: a false witness.
     assert recheck(diff(loss, h), sigma - y, {h: 10201, y: 0}, Sampler(build_context(), {h, y})) is None
     assert check(diff(loss, h), sigma - y, timeout=60).status is not Status.REFUTED
+
+
+def test_a_false_claim_about_an_unrestricted_function_is_refuted_with_the_function_named():
+    from sympy import Derivative
+
+    y = Function("y")
+    u, v, w = symbols("u v w", real=True)
+    result = check(Derivative(y(u, v, w), u, v), Derivative(y(u, v, w), u, w), timeout=60)
+    assert result.status is Status.REFUTED
+    assert result.interpretation  # the concrete y that the counterexample uses

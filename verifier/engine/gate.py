@@ -80,8 +80,10 @@ def _equality(problem, context) -> Evidence:
         if concrete is not None and concrete.agreed:
             return Evidence("numeric", True, concrete.agreed, concrete.agreed, None, concrete.detail)
         false_for = interpreted_counterexample(lhs, rhs, problem.given, problem.where, problem.seed)
-        if false_for:
-            return Evidence("numeric", True, 1, 0, Found({}, None, None, interpretation_only=True), false_for)
+        if false_for is not None:
+            found = Found(false_for.point, false_for.lhs_value, false_for.rhs_value, false_for.entry,
+                          interpretation=false_for.interpretation, interpretation_only=not false_for.faithful)
+            return Evidence("numeric", True, 1, 0, found, false_for.text)
         if concrete is not None:
             gap = f"{gap}; {concrete.detail}"
         return Evidence("numeric", False, detail=gap)

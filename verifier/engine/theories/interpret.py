@@ -17,6 +17,7 @@ says nothing (the ladder decides, as before).
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -24,7 +25,7 @@ from sympy.core.function import AppliedUndef
 from ..assumptions import build_context
 from ..numeric import NotNumeric, Sampler, find_counterexample, in_exponents
 
-__all__ = ["interpreted_counterexample"]
+__all__ = ["interpreted_counterexample", "Interpreted"]
 
 R = sp.Rational
 
@@ -55,8 +56,29 @@ def _apply(expr, interpretation: dict):
     return expr.doit() if expr.has(sp.Derivative, sp.Subs) else expr
 
 
-def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int = 2) -> str | None:
-    """In words, a concrete interpretation of the undefined functions and a point where the sides differ."""
+@dataclass(frozen=True)
+class Interpreted:
+    """A point where the sides differ under concrete functions standing in for the undefined ones.
+
+    ``faithful``: the functions carry no stated property (sign, reality, integrality) the
+    concrete ones might lack, so the claim, stated for every function, is false.
+    """
+
+    text: str
+    point: dict
+    lhs_value: sp.Basic
+    rhs_value: sp.Basic
+    entry: tuple | None
+    interpretation: tuple
+    faithful: bool
+
+
+def _unrestricted(func) -> bool:
+    return all(key == "commutative" for key in func.default_assumptions) if hasattr(func, "default_assumptions") else True
+
+
+def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int = 2) -> Interpreted | None:
+    """A concrete interpretation of the undefined functions and a point where the sides differ."""
     functions = _functions(lhs, rhs)
     if not functions or any(a is None or a == 0 for a in functions.values()):
         return None
@@ -80,5 +102,7 @@ def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int
                               f" = {sp.sstr(lam.expr)}" for f, lam in interpretation.items())
             point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
             where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
-            return f"false for {named}: the sides differ{where_text} at {point}"
+            faithful = all(_unrestricted(f) for f in interpretation)
+            return Interpreted(f"false for {named}: the sides differ{where_text} at {point}", dict(witness.point),
+                               witness.lhs_value, witness.rhs_value, witness.entry, tuple(interpretation.items()), faithful)
     return None
