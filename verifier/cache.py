@@ -7,6 +7,8 @@ Reports are stored as pickles under ``.verifier_cache/`` in the current folder (
 hashes everything a verdict depends on:
 
 - the derivation file's source bytes, and those of the ``_*.py`` helpers beside it;
+- every other file its load read (a module it imported, a helper it ran by path, a
+  data file), seen by an audit hook in the process that loaded it;
 - the derivation itself as built (its pickle: every expression with its symbols'
   domains, the tactics, given facts, regions, expectations), which also covers
   code imported from elsewhere that builds it;
@@ -35,9 +37,7 @@ import functools
 import hashlib
 import os
 import pickle
-import site
 import sys
-import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -45,7 +45,7 @@ import mpmath
 import sympy
 
 from . import __version__
-from .load import LoadError, Loaded, add_unique, load_file
+from .load import LOAD_TIMEOUT, Loaded, load_all, load_isolated
 from .model import Derivation
 from .report import DerivationReport, Outcome
 from .runner import rebind
@@ -74,9 +74,6 @@ def _package_dir(module) -> str:
 # Code whose version is already in the key: never listed as a derivation's dependency.
 _VERSIONED = tuple(_package_dir(m) for m in (sympy, mpmath, sys.modules[__package__]))
 _STDLIB = _package_dir(os)  # fixed by the Python version, also in the key
-# Installed packages: a dependency only when loading derivations imported them.
-_INSTALLED = tuple(p.rstrip(os.sep) + os.sep for p in {*site.getsitepackages(), site.getusersitepackages(),
-                                                    sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
 
 
 def _digest(path) -> str | None:
@@ -86,25 +83,19 @@ def _digest(path) -> str | None:
         return None
 
 
-def _user_code(derivation_file: Path, baseline: set) -> dict[str, str]:
+def _user_code(derivation_file: Path, read: tuple[str, ...]) -> dict[str, str | None]:
     """Files whose change may change what ``derivation_file`` builds, with their hashes.
 
-    The ``_*.py`` helpers beside it and every imported module outside the standard
-    library, SymPy, mpmath and the verifier, except installed packages that were
-    already imported before any derivation ran (the CLI's own rich, say). Listing too
-    much only costs a miss; listing too little could serve a stale verdict.
+    ``read`` lists every file the load opened or imported (:func:`verifier.load.load_isolated`);
+    kept are the ``_*.py`` helpers beside it and those files, except the standard
+    library, SymPy, mpmath and the verifier, whose versions are in the key already.
+    Listing too much only costs a miss; listing too little could serve a stale verdict.
     """
     files = {str(p.resolve()) for p in derivation_file.parent.glob("_*.py")}
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if not file:
+    for file in map(os.path.abspath, read):
+        if file.startswith(_VERSIONED) or file.endswith(".pyc"):  # a .pyc follows its .py
             continue
-        file = os.path.abspath(file)
-        if file.startswith(_VERSIONED):
-            continue
-        if file.startswith(_STDLIB) and not file[len(_STDLIB):].startswith(("site-packages", "dist-packages")):
-            continue
-        if file.startswith(_INSTALLED) and name in baseline:
+        if file.startswith(_STDLIB) and not file[len(_STDLIB) :].startswith(("site-packages", "dist-packages")):
             continue
         files.add(file)
     return {file: _digest(file) for file in sorted(files)}
@@ -153,31 +144,39 @@ class ResultCache:
         self.folder = Path(folder or os.environ.get("VERIFIER_CACHE_DIR") or DEFAULT_FOLDER)
         self._preloaded: dict[int, tuple[Derivation, DerivationReport]] = {}  # file-level hits, by id
         self._pending: list[_PendingFile] = []
-        self._baseline = set(sys.modules)  # what was imported before any derivation ran
+        # The files each derivation's load read, with their hashes: part of its key.
+        self._dependencies: dict[int, tuple[Derivation, dict[str, str | None]]] = {}
 
     # -- whole files, before running them ---------------------------------------------
 
-    def load_all(self, paths, timeout, seed) -> Loaded:
+    def load_all(self, paths, timeout, seed, load_timeout: float | None = LOAD_TIMEOUT) -> Loaded:
         """Like :func:`verifier.load.load_all`, but files unchanged since a cached run are not run.
 
         Their derivations are the stored ones, and :meth:`load` returns their reports.
         """
-        derivations: list[Derivation] = []
-        errors: list[str] = []
-        names: dict[str, str] = {}
-        for path in map(Path, paths):
-            found = self._load_file_entry(path, timeout, seed)
-            if found is None:
-                try:
-                    found = load_file(path)
-                except LoadError as exc:
-                    errors.append(str(exc))
-                    continue
-                key = self._file_key(path, timeout, seed)
-                if key is not None:
-                    self._pending.append(_PendingFile(key, _user_code(path, self._baseline), found))
-            add_unique(found, path, names, derivations, errors)
-        return Loaded(tuple(derivations), tuple(errors))
+        return load_all(paths, loader=self.loader(timeout, seed, load_timeout))
+
+    def loader(self, timeout, seed, load_timeout: float | None = LOAD_TIMEOUT):
+        """:meth:`load_file` with these options, for :func:`verifier.load.load_all` and ``resolve``."""
+        return functools.partial(self.load_file, timeout=timeout, seed=seed, load_timeout=load_timeout)
+
+    def load_file(self, path, timeout, seed, load_timeout: float | None = LOAD_TIMEOUT) -> list[Derivation]:
+        """One file's derivations: the stored ones when it is unchanged, else it runs (isolated).
+
+        Raises LoadError. The files it read become part of its derivations' keys.
+        """
+        path = Path(path)
+        found = self._load_file_entry(path, timeout, seed)
+        if found is not None:
+            return found
+        loaded = load_isolated(path, load_timeout)
+        dependencies = _user_code(path, loaded.imported)
+        for derivation in loaded.derivations:
+            self._dependencies[id(derivation)] = (derivation, dependencies)
+        key = self._file_key(path, timeout, seed)
+        if key is not None:
+            self._pending.append(_PendingFile(key, dependencies, loaded.derivations))
+        return list(loaded.derivations)
 
     def _file_key(self, path: Path, timeout, seed) -> str | None:
         try:
@@ -229,6 +228,10 @@ class ResultCache:
         ):
             digest.update(part.encode() + b"\0")
         digest.update(_source_bytes(derivation) + b"\0")
+        known = self._dependencies.get(id(derivation))
+        if known is not None and known[0] is derivation:
+            for file, file_digest in known[1].items():
+                digest.update(f"read {file} {file_digest}".encode() + b"\0")
         digest.update(built)
         return digest.hexdigest()
 

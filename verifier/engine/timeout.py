@@ -11,14 +11,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+from ..errors import EngineError
+
 __all__ = ["TimeLimit", "WorkerError", "call_with_time_limit"]
 
 
-class TimeLimit(Exception):
+class TimeLimit(EngineError):
     """The computation did not finish within its time limit."""
 
 
-class WorkerError(Exception):
+class WorkerError(EngineError):
     """The computation raised, or its process died; the message says how."""
 
 
@@ -49,6 +51,7 @@ def call_with_time_limit(fn, args=(), seconds: float | None = None):
         try:
             ok, payload = receiver.recv()
         except EOFError:
+            process.join()  # the exit code is known only once it is reaped
             raise WorkerError(f"worker process died (exit code {process.exitcode})") from None
     finally:
         if process.is_alive():
