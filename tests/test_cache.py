@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import sympy as sp
 from sympy.core.parameters import global_parameters
-from conftest import ROOT
 
 import verifier.cache
 import verifier.runner
@@ -20,6 +19,8 @@ from verifier.cache import ResultCache
 from verifier.cli import main
 from verifier.load import discover, load_file
 from verifier.model import Status
+
+from conftest import ROOT
 
 SQUARE = textwrap.dedent(
     """

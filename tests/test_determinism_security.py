@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from conftest import DERIVATIONS, ROOT
 
 MIXED = textwrap.dedent(
@@ -153,14 +154,14 @@ GOOD = textwrap.dedent(
 )
 
 HOSTILE = {
-    "spins": ("while True:\n    pass\n", "time limit of 3 s"),
+    "spins": ("while True:\n    pass\n", "time limit of 5 s"),
     "escapes": ("class Escape(BaseException):\n    pass\n\nraise Escape('out')\n", "Escape (a BaseException)"),
     "exits": ("import os\nos._exit(0)\n", "ended early: worker process died (exit code 0)"),
     "exits_nonzero": ("import os\nos._exit(3)\n", "exit code 3"),
 }
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.parametrize("name", sorted(HOSTILE))  # a step's limit of 3 s; loading gets at least 5 s
 def test_a_hostile_file_is_one_line_and_the_others_are_still_checked(name, derivation_dir, capsys):
     from verifier.cli import main
 

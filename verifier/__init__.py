@@ -5,11 +5,10 @@
     r.status, r.counterexample, r.steps
 """
 
-from .engine import check, decide, decide_claim
+from .engine import check, check_relation, decide, decide_claim
+from .engine.expectation import Expectation, independent, independent_with
 from .model import Claim, Derivation, Status, Step
 from .report import Attempt, ClaimReport, DerivationReport, Result
-from .engine import check_relation
-from .engine.expectation import Expectation, independent, independent_with
 
 __all__ = [
     "check",

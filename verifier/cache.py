@@ -39,6 +39,7 @@ import os
 import pickle
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import mpmath
@@ -47,7 +48,7 @@ import sympy
 from . import __version__
 from .load import LOAD_TIMEOUT, Loaded, load_all, load_isolated
 from .model import Derivation
-from .report import DerivationReport, Outcome
+from .report import ClaimReport, DerivationReport, Outcome
 from .runner import rebind
 
 __all__ = ["DEFAULT_FOLDER", "ResultCache"]
@@ -119,14 +120,24 @@ def _source_bytes(derivation: Derivation) -> bytes:
     return b"\0".join(parts)
 
 
-def _depends_on_the_machine(report: DerivationReport) -> bool:
+def _claim_depends_on_the_machine(claim: ClaimReport) -> bool:
     """A check stopped at its time limit, or whose process died (the engine's own attempts)."""
-    for claim in report.claims:
-        results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
-        for result in results:
-            if any(a.tactic == "engine" or a.outcome is Outcome.TIME_LIMIT for a in result.steps):
-                return True
+    results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
+    for result in results:
+        if any(a.tactic == "engine" or a.outcome is Outcome.TIME_LIMIT for a in result.steps):
+            return True
     return False
+
+
+def _depends_on_the_machine(report: DerivationReport) -> bool:
+    return any(_claim_depends_on_the_machine(claim) for claim in report.claims)
+
+
+def _fits(report: DerivationReport, derivation: Derivation) -> bool:
+    """The stored report is about this derivation: same name, same claims in the same order."""
+    return report.derivation.name == derivation.name and [c.claim.name for c in report.claims] == [
+        c.name for c in derivation.claims
+    ]
 
 
 class _PendingFile:
@@ -146,6 +157,7 @@ class ResultCache:
         self._pending: list[_PendingFile] = []
         # The files each derivation's load read, with their hashes: part of its key.
         self._dependencies: dict[int, tuple[Derivation, dict[str, str | None]]] = {}
+        self._keys: dict[tuple[int, float | None, int], tuple[Derivation, str | None]] = {}
 
     # -- whole files, before running them ---------------------------------------------
 
@@ -212,8 +224,16 @@ class ResultCache:
 
     # -- one derivation, after its file ran ----------------------------------------
 
-    def key(self, derivation: Derivation, timeout, seed) -> str | None:
+    def key(self, derivation: Derivation, timeout: float | None, seed: int) -> str | None:
         """The entry's name, or None when the derivation cannot be fingerprinted."""
+        remembered = self._keys.get((id(derivation), timeout, seed))
+        if remembered is not None and remembered[0] is derivation:
+            return remembered[1]
+        key = self._key(derivation, timeout, seed)
+        self._keys[(id(derivation), timeout, seed)] = (derivation, key)
+        return key
+
+    def _key(self, derivation: Derivation, timeout: float | None, seed: int) -> str | None:
         try:
             built = pickle.dumps(derivation, protocol=4)
         except Exception:
@@ -235,18 +255,59 @@ class ResultCache:
         digest.update(built)
         return digest.hexdigest()
 
-    def load(self, derivation: Derivation, timeout, seed) -> DerivationReport | None:
-        """The stored report for this derivation and these options, or None."""
+    def load(self, derivation: Derivation, timeout: float | None, seed: int) -> DerivationReport | None:
+        """The stored report for this derivation and these options, or None.
+
+        Made up from the claims' own entries (written by the pytest plugin) when every
+        claim has one.
+        """
         preloaded = self._preloaded.get(id(derivation))
         if preloaded is not None and preloaded[0] is derivation:
             return preloaded[1]
         key = self.key(derivation, timeout, seed)
-        report = self._read(key) if key is not None else None
-        if not isinstance(report, DerivationReport) or report.derivation.name != derivation.name:
+        if key is None:
             return None
-        if [c.claim.name for c in report.claims] != [c.name for c in derivation.claims]:
+        report = self._read(key)
+        if isinstance(report, DerivationReport) and _fits(report, derivation):
+            return rebind(report, derivation)
+        claims = [self._read_claim(key, derivation, index) for index in range(len(derivation.claims))]
+        if any(c is None for c in claims):
             return None
-        return rebind(report, derivation)
+        whole = DerivationReport(derivation, tuple(claims), sum(c.seconds for c in claims))  # type: ignore[union-attr]
+        self._preloaded[id(derivation)] = (derivation, whole)
+        return whole
+
+    def _read_claim(self, key: str, derivation: Derivation, index: int) -> ClaimReport | None:
+        report = self._read(f"{key}.claim{index}")
+        if not isinstance(report, ClaimReport) or report.claim.name != derivation.claims[index].name:
+            return None
+        return replace(report, claim=derivation.claims[index])
+
+    # -- one claim: the pytest plugin's items --------------------------------------
+
+    def load_claim(self, derivation: Derivation, index: int, timeout: float | None, seed: int) -> ClaimReport | None:
+        """The stored report of the derivation's claim number ``index``, or None."""
+        whole = self.load(derivation, timeout, seed)
+        if whole is not None:
+            return whole.claims[index]
+        key = self.key(derivation, timeout, seed)
+        return self._read_claim(key, derivation, index) if key is not None else None
+
+    def store_claim(self, derivation: Derivation, index: int, timeout: float | None, seed: int,
+                    report: ClaimReport) -> bool:
+        """Store one claim's report; once every claim has one, the derivation's entry too.
+
+        Claims of one derivation may be decided in different pytest-xdist workers: whichever
+        stores the last one writes the whole entry (or a later :meth:`load` makes it up).
+        """
+        key = self.key(derivation, timeout, seed)
+        if key is None or _claim_depends_on_the_machine(report) or not self._write(f"{key}.claim{index}", report):
+            return False
+        claims = [self._read_claim(key, derivation, i) for i in range(len(derivation.claims))]
+        if all(c is not None for c in claims):
+            whole = DerivationReport(derivation, tuple(claims), sum(c.seconds for c in claims))  # type: ignore[union-attr]
+            self.store(derivation, timeout, seed, whole)
+        return True
 
     def store(self, derivation: Derivation, timeout, seed, report: DerivationReport) -> bool:
         """Store the report; False (and nothing written) when it cannot or should not be."""

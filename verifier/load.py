@@ -25,6 +25,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .engine.timeout import TimeLimit, WorkerError, call_with_time_limit
 from .errors import LoadError
@@ -46,6 +47,8 @@ __all__ = [
 DEFAULT_DIR = Path("derivations")
 Loader = Callable[[Path], "list[Derivation]"]
 LOAD_TIMEOUT = 60.0  # seconds to run one derivation file, as the engine's default per step
+#: A file's imports (SymPy's included) need a moment even when the steps' limit is tiny.
+LEAST_LOAD_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,15 @@ def _imported_since(before: set[str], opened: set[str]) -> tuple[str, ...]:
     return tuple(sorted(files))
 
 
+def _reads(mode: object, flags: object) -> bool:
+    """An ``open`` audit event that may read the file (a log it only writes is no input)."""
+    if isinstance(mode, str):
+        return "r" in mode or "+" in mode
+    if isinstance(flags, int):
+        return flags & os.O_ACCMODE != os.O_WRONLY
+    return True
+
+
 def _load_in_child(path: Path) -> tuple[str, object, tuple[str, ...]]:
     """In the forked child: ("ok", pickled derivations, files read), ("error", message, ())
     or ("local", None, files read) when the derivations do not pickle.
@@ -142,8 +154,8 @@ def _load_in_child(path: Path) -> tuple[str, object, tuple[str, ...]]:
     """
     before, opened = set(sys.modules), set()
 
-    def record(event: str, args: tuple) -> None:
-        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+    def record(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)) and _reads(*args[1:3]):
             opened.add(os.fsdecode(args[0]))
 
     sys.addaudithook(record)
@@ -161,7 +173,8 @@ def _load_in_child(path: Path) -> tuple[str, object, tuple[str, ...]]:
 def load_isolated(path, timeout: float | None = LOAD_TIMEOUT) -> LoadedFile:
     """Run one derivation file in a child process stopped after ``timeout`` seconds.
 
-    ``timeout=None`` (or a system without fork) runs it in this process. Raises
+    The limit is at least LEAST_LOAD_TIMEOUT seconds. ``timeout=None`` (or a
+    system without fork) runs it in this process. Raises
     LoadError, with one line naming the file, for every way the file can fail.
     """
     path = Path(path)
@@ -171,6 +184,7 @@ def load_isolated(path, timeout: float | None = LOAD_TIMEOUT) -> LoadedFile:
         before = set(sys.modules)
         found = _run_file(path)
         return LoadedFile(tuple(found), _imported_since(before, {str(path)}))
+    timeout = max(timeout, LEAST_LOAD_TIMEOUT)
     try:
         kind, payload, imported = call_with_time_limit(_load_in_child, (path,), timeout)
     except TimeLimit:
