@@ -39,14 +39,17 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import mpmath
 import sympy
 
 from . import __version__
-from .load import LOAD_TIMEOUT, Loaded, load_all, load_isolated
+from .load import LOAD_TIMEOUT, Loaded, Loader, load_all, load_isolated
 from .model import Derivation
 from .report import ClaimReport, DerivationReport, Outcome
 from .runner import rebind
@@ -68,8 +71,8 @@ def _verifier_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _package_dir(module) -> str:
-    return os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+def _package_dir(module: ModuleType) -> str:
+    return os.path.dirname(os.path.abspath(str(module.__file__))) + os.sep
 
 
 # Code whose version is already in the key: never listed as a derivation's dependency.
@@ -77,7 +80,7 @@ _VERSIONED = tuple(_package_dir(m) for m in (sympy, mpmath, sys.modules[__packag
 _STDLIB = _package_dir(os)  # fixed by the Python version, also in the key
 
 
-def _digest(path) -> str | None:
+def _digest(path: str | Path) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -102,7 +105,7 @@ def _user_code(derivation_file: Path, read: tuple[str, ...]) -> dict[str, str | 
     return {file: _digest(file) for file in sorted(files)}
 
 
-def _file_bytes(path) -> bytes:
+def _file_bytes(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except (OSError, TypeError):
@@ -143,7 +146,7 @@ def _fits(report: DerivationReport, derivation: Derivation) -> bool:
 class _PendingFile:
     """A derivation file that ran in this process: its entry is written once all its reports are in."""
 
-    def __init__(self, key: str, dependencies: dict, derivations):
+    def __init__(self, key: str, dependencies: dict[str, str | None], derivations: tuple[Derivation, ...]) -> None:
         self.key, self.dependencies, self.derivations = key, dependencies, tuple(derivations)
         self.reports: dict[int, DerivationReport] = {}
 
@@ -151,7 +154,7 @@ class _PendingFile:
 class ResultCache:
     """Reports stored by key in ``folder`` (default ``./.verifier_cache``)."""
 
-    def __init__(self, folder=None):
+    def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = Path(folder or os.environ.get("VERIFIER_CACHE_DIR") or DEFAULT_FOLDER)
         self._preloaded: dict[int, tuple[Derivation, DerivationReport]] = {}  # file-level hits, by id
         self._pending: list[_PendingFile] = []
@@ -161,18 +164,22 @@ class ResultCache:
 
     # -- whole files, before running them ---------------------------------------------
 
-    def load_all(self, paths, timeout, seed, load_timeout: float | None = LOAD_TIMEOUT) -> Loaded:
+    def load_all(
+        self, paths: Iterable[Path], timeout: float | None, seed: int, load_timeout: float | None = LOAD_TIMEOUT
+    ) -> Loaded:
         """Like :func:`verifier.load.load_all`, but files unchanged since a cached run are not run.
 
         Their derivations are the stored ones, and :meth:`load` returns their reports.
         """
         return load_all(paths, loader=self.loader(timeout, seed, load_timeout))
 
-    def loader(self, timeout, seed, load_timeout: float | None = LOAD_TIMEOUT):
+    def loader(self, timeout: float | None, seed: int, load_timeout: float | None = LOAD_TIMEOUT) -> Loader:
         """:meth:`load_file` with these options, for :func:`verifier.load.load_all` and ``resolve``."""
         return functools.partial(self.load_file, timeout=timeout, seed=seed, load_timeout=load_timeout)
 
-    def load_file(self, path, timeout, seed, load_timeout: float | None = LOAD_TIMEOUT) -> list[Derivation]:
+    def load_file(
+        self, path: str | Path, timeout: float | None, seed: int, load_timeout: float | None = LOAD_TIMEOUT
+    ) -> list[Derivation]:
         """One file's derivations: the stored ones when it is unchanged, else it runs (isolated).
 
         Raises LoadError. The files it read become part of its derivations' keys.
@@ -190,7 +197,7 @@ class ResultCache:
             self._pending.append(_PendingFile(key, dependencies, loaded.derivations))
         return list(loaded.derivations)
 
-    def _file_key(self, path: Path, timeout, seed) -> str | None:
+    def _file_key(self, path: Path, timeout: float | None, seed: int) -> str | None:
         try:
             source = path.read_bytes()
         except OSError:
@@ -207,9 +214,11 @@ class ResultCache:
         digest.update(source)
         return digest.hexdigest()
 
-    def _load_file_entry(self, path: Path, timeout, seed) -> list[Derivation] | None:
+    def _load_file_entry(self, path: Path, timeout: float | None, seed: int) -> list[Derivation] | None:
         key = self._file_key(path, timeout, seed)
         entry = self._read(f"{key}.file") if key is not None else None
+        if not isinstance(entry, dict):
+            return None
         try:
             dependencies, reports = entry["dependencies"], entry["reports"]
             if not reports or not all(isinstance(r, DerivationReport) for r in reports):
@@ -270,12 +279,20 @@ class ResultCache:
         report = self._read(key)
         if isinstance(report, DerivationReport) and _fits(report, derivation):
             return rebind(report, derivation)
-        claims = [self._read_claim(key, derivation, index) for index in range(len(derivation.claims))]
-        if any(c is None for c in claims):
-            return None
-        whole = DerivationReport(derivation, tuple(claims), sum(c.seconds for c in claims))  # type: ignore[union-attr]
-        self._preloaded[id(derivation)] = (derivation, whole)
+        whole = self._from_claims(key, derivation)
+        if whole is not None:
+            self._preloaded[id(derivation)] = (derivation, whole)
         return whole
+
+    def _from_claims(self, key: str, derivation: Derivation) -> DerivationReport | None:
+        """The derivation's report made up from its claims' entries, when every claim has one."""
+        claims = []
+        for index in range(len(derivation.claims)):
+            claim = self._read_claim(key, derivation, index)
+            if claim is None:
+                return None
+            claims.append(claim)
+        return DerivationReport(derivation, tuple(claims), sum(c.seconds for c in claims))
 
     def _read_claim(self, key: str, derivation: Derivation, index: int) -> ClaimReport | None:
         report = self._read(f"{key}.claim{index}")
@@ -293,8 +310,9 @@ class ResultCache:
         key = self.key(derivation, timeout, seed)
         return self._read_claim(key, derivation, index) if key is not None else None
 
-    def store_claim(self, derivation: Derivation, index: int, timeout: float | None, seed: int,
-                    report: ClaimReport) -> bool:
+    def store_claim(
+        self, derivation: Derivation, index: int, timeout: float | None, seed: int, report: ClaimReport
+    ) -> bool:
         """Store one claim's report; once every claim has one, the derivation's entry too.
 
         Claims of one derivation may be decided in different pytest-xdist workers: whichever
@@ -303,13 +321,12 @@ class ResultCache:
         key = self.key(derivation, timeout, seed)
         if key is None or _claim_depends_on_the_machine(report) or not self._write(f"{key}.claim{index}", report):
             return False
-        claims = [self._read_claim(key, derivation, i) for i in range(len(derivation.claims))]
-        if all(c is not None for c in claims):
-            whole = DerivationReport(derivation, tuple(claims), sum(c.seconds for c in claims))  # type: ignore[union-attr]
+        whole = self._from_claims(key, derivation)
+        if whole is not None:
             self.store(derivation, timeout, seed, whole)
         return True
 
-    def store(self, derivation: Derivation, timeout, seed, report: DerivationReport) -> bool:
+    def store(self, derivation: Derivation, timeout: float | None, seed: int, report: DerivationReport) -> bool:
         """Store the report; False (and nothing written) when it cannot or should not be."""
         key = self.key(derivation, timeout, seed)
         stored = key is not None and not _depends_on_the_machine(report) and self._write(key, report)
@@ -328,7 +345,7 @@ class ResultCache:
 
     # -- files ---------------------------------------------------------------------
 
-    def _read(self, name: str):
+    def _read(self, name: str) -> Any:
         """The unpickled entry, or None: missing, truncated, garbage or foreign entries are misses."""
         try:
             with open(self.folder / f"{name}.pickle", "rb") as handle:
@@ -338,7 +355,7 @@ class ResultCache:
         except Exception:
             return None
 
-    def _write(self, name: str, value) -> bool:
+    def _write(self, name: str, value: object) -> bool:
         try:
             data = pickle.dumps(value, protocol=4)
         except Exception:

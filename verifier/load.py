@@ -22,7 +22,7 @@ import os
 import pickle
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,7 +170,7 @@ def _load_in_child(path: Path) -> tuple[str, object, tuple[str, ...]]:
         return "local", None, imported
 
 
-def load_isolated(path, timeout: float | None = LOAD_TIMEOUT) -> LoadedFile:
+def load_isolated(path: str | Path, timeout: float | None = LOAD_TIMEOUT) -> LoadedFile:
     """Run one derivation file in a child process stopped after ``timeout`` seconds.
 
     The limit is at least LEAST_LOAD_TIMEOUT seconds. ``timeout=None`` (or a
@@ -188,26 +188,28 @@ def load_isolated(path, timeout: float | None = LOAD_TIMEOUT) -> LoadedFile:
     try:
         kind, payload, imported = call_with_time_limit(_load_in_child, (path,), timeout)
     except TimeLimit:
-        raise LoadError(f"{path}: still running after the time limit of {timeout:g} s while building the derivation") from None
+        raise LoadError(
+            f"{path}: still running after the time limit of {timeout:g} s while building the derivation"
+        ) from None
     except WorkerError as exc:
         raise LoadError(f"{path}: the process building the derivation ended early: {_first_line(exc)}") from None
     if kind == "error":
         raise LoadError(str(payload))
     try:
         if kind == "ok":
-            return LoadedFile(pickle.loads(payload), imported)  # type: ignore[arg-type]
+            return LoadedFile(pickle.loads(payload), imported)
     except Exception:
         pass
     # It ran to the end in the child, but its objects only live in a process that ran it.
     return LoadedFile(tuple(_run_file(path)), imported)
 
 
-def load_file(path, timeout: float | None = LOAD_TIMEOUT) -> list[Derivation]:
+def load_file(path: str | Path, timeout: float | None = LOAD_TIMEOUT) -> list[Derivation]:
     """Run one derivation file (isolated, see :func:`load_isolated`) and return its derivations."""
     return list(load_isolated(path, timeout).derivations)
 
 
-def load_all(paths, timeout: float | None = LOAD_TIMEOUT, loader: Loader | None = None) -> Loaded:
+def load_all(paths: Iterable[str | Path], timeout: float | None = LOAD_TIMEOUT, loader: Loader | None = None) -> Loaded:
     """Load every file; a broken file or a duplicate name becomes an error line.
 
     ``loader(path)`` loads one file (default :func:`load_file` with ``timeout``; the
@@ -218,7 +220,7 @@ def load_all(paths, timeout: float | None = LOAD_TIMEOUT, loader: Loader | None 
     names: dict[str, str] = {}
     for path in paths:
         try:
-            loaded = loader(path) if loader is not None else load_file(path, timeout)
+            loaded = loader(Path(path)) if loader is not None else load_file(path, timeout)
         except LoadError as exc:
             errors.append(str(exc))
             continue
@@ -226,7 +228,13 @@ def load_all(paths, timeout: float | None = LOAD_TIMEOUT, loader: Loader | None 
     return Loaded(tuple(derivations), tuple(errors))
 
 
-def add_unique(found, path, names: dict, derivations: list, errors: list) -> None:
+def add_unique(
+    found: Iterable[Derivation],
+    path: str | Path,
+    names: dict[str, str],
+    derivations: list[Derivation],
+    errors: list[str],
+) -> None:
     """Append ``found`` to ``derivations``; a name already taken becomes an error line."""
     for d in found:
         if d.name in names:
@@ -236,8 +244,9 @@ def add_unique(found, path, names: dict, derivations: list, errors: list) -> Non
         derivations.append(d)
 
 
-def resolve(name: str, folder: Path = DEFAULT_DIR, timeout: float | None = LOAD_TIMEOUT,
-            loader: Loader | None = None) -> Loaded:
+def resolve(
+    name: str, folder: Path = DEFAULT_DIR, timeout: float | None = LOAD_TIMEOUT, loader: Loader | None = None
+) -> Loaded:
     """The derivation called ``name`` (or defined in the file ``name``).
 
     Tries a path first, then ``folder/name.py``, then every file in ``folder``.

@@ -39,21 +39,33 @@ class ClaimFailed(Exception):
     """A claim did not meet its expectation; carries its report."""
 
     def __init__(self, report: ClaimReport) -> None:
-        super().__init__(f"claim {report.claim.name!r}: expected {report.claim.expect.value}, got {report.status.value}")
+        super().__init__(
+            f"claim {report.claim.name!r}: expected {report.claim.expect.value}, got {report.status.value}"
+        )
         self.report = report
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
-        "derivation_dirs", type="args", default=["derivations"],
+        "derivation_dirs",
+        type="args",
+        default=["derivations"],
         help="names of the folders whose .py files are derivations, not test modules (default: derivations)",
     )
     group = parser.getgroup("verifier", "derivations as tests (verifier)")
-    group.addoption("--verifier-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                    help=f"time limit per step of a claim, in seconds (default: {DEFAULT_TIMEOUT:g})")
+    group.addoption(
+        "--verifier-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"time limit per step of a claim, in seconds (default: {DEFAULT_TIMEOUT:g})",
+    )
     group.addoption("--verifier-seed", type=int, default=0, metavar="N", help="seed for the random points (default: 0)")
-    group.addoption("--verifier-no-cache", action="store_true",
-                    help="decide every claim again: neither read nor write the result cache (.verifier_cache)")
+    group.addoption(
+        "--verifier-no-cache",
+        action="store_true",
+        help="decide every claim again: neither read nor write the result cache (.verifier_cache)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
