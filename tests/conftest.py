@@ -42,3 +42,21 @@ def derivation_dir(tmp_path):
 
     write.folder = folder
     return write
+
+
+#: Fixtures that make a test slow (they decide the whole bundled library) or need TeX.
+SLOW_FIXTURES = {"bundled_reports", "bundled_mutation"}
+LATEX_FIXTURES = {"tex_tools"}
+#: Other slow tests (seconds each on 2 cores, from `pytest --durations`), by node id prefix.
+SLOW_TESTS: tuple[str, ...] = ()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the slow and LaTeX tests in one place: plain `pytest` skips them (pyproject's
+    addopts), `pytest -m "slow or latex"` runs them (.ci/run runs both)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & LATEX_FIXTURES:
+            item.add_marker(pytest.mark.latex)
+        if fixtures & SLOW_FIXTURES or item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)

@@ -205,6 +205,7 @@ def test_derivations_that_do_not_pickle_are_loaded_here(derivation_dir):
     assert [d.name for d in loaded.derivations] == ["good"]
 
 
+@pytest.mark.slow
 def test_bundled_derivations_survive_the_trip_back_unchanged():
     """Loaded in a child and unpickled here, every claim equals the one built in this process."""
     from verifier.load import discover, load_isolated

@@ -27,4 +27,4 @@ __all__ = [
     "independent",
     "independent_with",
 ]
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the only place the version is written: pyproject reads it (dynamic)
