@@ -47,8 +47,15 @@ def derivation_dir(tmp_path):
 #: Fixtures that make a test slow (they decide the whole bundled library) or need TeX.
 SLOW_FIXTURES = {"bundled_reports", "bundled_mutation"}
 LATEX_FIXTURES = {"tex_tools"}
-#: Other slow tests (seconds each on 2 cores, from `pytest --durations`), by node id prefix.
-SLOW_TESTS: tuple[str, ...] = ()
+#: Other slow tests, by node id prefix: each runs the whole bundled library, or the
+#: CLI in subprocesses (`verify --all` alone takes over a minute cold on 2 cores).
+SLOW_TESTS = (
+    "tests/test_cli.py::test_every_bundled_derivation_meets_its_expectations",
+    "tests/test_cli.py::test_softmax_hessian_trace_exits_0",
+    "tests/test_determinism_security.py::test_same_report_across_runs_and_hash_seeds",
+    "tests/test_determinism_security.py::test_bundled_report_is_the_same_under_two_hash_seeds",
+    "tests/test_determinism_security.py::test_nothing_is_written_outside_the_named_folders",
+)
 
 
 def pytest_collection_modifyitems(items):

@@ -7,6 +7,8 @@ The inner pytest runs (pytester) get the plugin the way users do, through the
 import importlib.metadata
 import textwrap
 
+import pytest
+
 import verifier.pytest_plugin
 
 pytest_plugins = ["pytester"]
@@ -218,6 +220,7 @@ def test_no_cache_option_decides_again(pytester, monkeypatch):
     assert len(calls) == 3
 
 
+@pytest.mark.slow  # two pytest processes, each starting two workers
 def test_xdist_workers_pass_and_fill_the_cache(pytester):
     """`pytest -n 2 derivations/`: claims spread over two workers; the second run is served."""
     path = write(pytester, "derivations/algebra.py", LOGGED)
