@@ -356,3 +356,21 @@ def test_a_data_file_read_while_loading_is_part_of_the_key(derivation_dir, engin
     (tmp_path / "cross.txt").write_text("3")
     assert verify(derivation_dir.folder) == 1
     assert engine_calls == ["square", "square"]
+
+
+LIMIT = """
+from sympy import Limit, Symbol, sin
+from verifier import Claim, Derivation, Status
+x = Symbol("x", real=True)
+derivation = Derivation(name="limit", title="a limit: beyond what the engine decides", claims=[
+    Claim("sinc", lhs=Limit(sin(x) / x, x, 0), rhs=1, expect=Status.UNDECIDED),
+])
+"""
+
+
+def test_a_claim_beyond_the_engine_is_stored_like_any_verdict(derivation_dir, engine_calls):
+    """Undecided because it is a limit is not a machine's time limit: a warm run serves it."""
+    derivation_dir("limit", LIMIT)
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder) == 0
+    assert engine_calls == ["limit"]

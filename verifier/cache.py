@@ -124,11 +124,18 @@ def _source_bytes(derivation: Derivation) -> bytes:
 
 
 def _claim_depends_on_the_machine(claim: ClaimReport) -> bool:
-    """A check stopped at its time limit, or whose process died (the engine's own attempts)."""
+    """A check stopped at its time limit, or whose process died (the engine's own error attempt).
+
+    The engine's other attempts (a limit is BEYOND what it decides) are verdicts like any
+    other: storing them keeps a warm run from deciding such a derivation every time.
+    """
     results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
     for result in results:
-        if any(a.tactic == "engine" or a.outcome is Outcome.TIME_LIMIT for a in result.steps):
-            return True
+        for attempt in result.steps:
+            if attempt.outcome is Outcome.TIME_LIMIT or (
+                attempt.tactic == "engine" and attempt.outcome is Outcome.ERROR
+            ):
+                return True
     return False
 
 
