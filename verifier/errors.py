@@ -5,8 +5,8 @@ Verdicts (proved, refuted, undecided) are values in the report, never exceptions
 these are for broken input and for faults of the verifier itself.
 
     VerifierError
-    ├── ModelError        a Derivation, Claim or Step built wrongly (model.py)
-    │   ├── ModelValueError   also a ValueError: a bad value (unknown tactic, no claims)
+    ├── ModelError        a Derivation, Claim or Step built wrongly (model.py); also a
+    │   │                 ValueError, so ``except ValueError`` and old tests still catch it
     │   └── ModelTypeError    also a TypeError: a bad type (a string where SymPy is needed)
     ├── LoadError         a derivation file that cannot be loaded (load.py)
     └── EngineError       the engine could not decide, for a reason not in the claim
@@ -14,19 +14,15 @@ these are for broken input and for faults of the verifier itself.
 
 from __future__ import annotations
 
-__all__ = ["EngineError", "LoadError", "ModelError", "ModelTypeError", "ModelValueError", "VerifierError"]
+__all__ = ["EngineError", "LoadError", "ModelError", "ModelTypeError", "VerifierError"]
 
 
 class VerifierError(Exception):
     """Base of every error the verifier raises on purpose."""
 
 
-class ModelError(VerifierError):
-    """A derivation, claim or step that is not well formed."""
-
-
-class ModelValueError(ModelError, ValueError):
-    """A model value that is not allowed (``except ValueError`` still catches it)."""
+class ModelError(VerifierError, ValueError):
+    """A derivation, claim or step that is not well formed (a value that is not allowed)."""
 
 
 class ModelTypeError(ModelError, TypeError):

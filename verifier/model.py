@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .errors import ModelTypeError, ModelValueError
+from .errors import ModelError, ModelTypeError
 
 __all__ = ["Status", "Step", "Claim", "Derivation", "TACTICS", "RELATIONS", "symbol_domains"]
 
@@ -52,12 +52,12 @@ def compose_relations(relations, what: str) -> str:
         return ">" if ">" in kinds else ">="
     if kinds <= {"<=", "<"}:
         return "<" if "<" in kinds else "<="
-    raise ModelValueError(f"{what}: a chain cannot mix {' and '.join(sorted(kinds))}")
+    raise ModelError(f"{what}: a chain cannot mix {' and '.join(sorted(kinds))}")
 
 
 def _check_relation(relation, what: str) -> str:
     if relation not in RELATIONS:
-        raise ModelValueError(f"{what}: unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
+        raise ModelError(f"{what}: unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
     return relation
 
 
@@ -146,7 +146,7 @@ class Step:
 
             close = difflib.get_close_matches(self.by, TACTICS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ModelValueError(f"unknown tactic by={self.by!r}{hint} (known: {', '.join(TACTICS)})")
+            raise ModelError(f"unknown tactic by={self.by!r}{hint} (known: {', '.join(TACTICS)})")
         if self.line is None:
             object.__setattr__(self, "line", _caller_line())
 
@@ -194,24 +194,24 @@ class Claim:
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ModelValueError("a claim needs a non-empty name")
+            raise ModelError("a claim needs a non-empty name")
         if self.line is None:
             set_("line", _caller_line())
         set_("lhs", as_sympy(self.lhs, f"claim {self.name!r}: lhs"))
         steps = tuple(s if isinstance(s, Step) else Step(s, line=self.line) for s in self.steps)
         if self.rhs is not None:
             if steps:
-                raise ModelValueError(f"claim {self.name!r}: give rhs= or steps=, not both")
+                raise ModelError(f"claim {self.name!r}: give rhs= or steps=, not both")
             steps = (Step(self.rhs, by=self.by, line=self.line, relation=self.relation, certificate=self.certificate),)
         elif self.certificate is not None:
-            raise ModelValueError(f"claim {self.name!r}: with steps=, give each step its own certificate")
+            raise ModelError(f"claim {self.name!r}: with steps=, give each step its own certificate")
         if not steps:
-            raise ModelValueError(f"claim {self.name!r} has no rhs and no steps")
+            raise ModelError(f"claim {self.name!r} has no rhs and no steps")
         set_("steps", steps)
         _check_relation(self.relation, f"claim {self.name!r}")
         composed = compose_relations([s.relation for s in steps], f"claim {self.name!r}")
         if self.relation != "==" and self.relation != composed:
-            raise ModelValueError(f"claim {self.name!r}: relation {self.relation!r} but its steps give {composed!r}")
+            raise ModelError(f"claim {self.name!r}: relation {self.relation!r} but its steps give {composed!r}")
         set_("relation", composed)
         set_("witness", tuple((as_sympy(t, f"claim {self.name!r}: witness"), as_sympy(v, f"claim {self.name!r}: witness")) for t, v in self.witness))
         set_("rhs", steps[-1].rhs)
@@ -221,15 +221,15 @@ class Claim:
         set_("sizes", _check_sizes(self.sizes, self.name))
         set_("indices", _check_indices(self.indices, self.sizes, self.name))
         if not self.sizes and self.scope.strip().lower().startswith(("for all", "all ")):
-            raise ModelValueError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
+            raise ModelError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
                              "sizes= with a proof for all sizes can establish; give the sizes checked, e.g. 'k = 3'")
         if self.sizes and self.scope:
-            raise ModelValueError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
+            raise ModelError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
         _check_sum_limits([self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where), self)
         shape = _shape(self.lhs)
         for i, step in enumerate(steps, 1):
             if _shape(step.rhs) != shape:
-                raise ModelValueError(
+                raise ModelError(
                     f"claim {self.name!r}: shapes differ: lhs is {_shape_text(shape)} "
                     f"but step {i} is {_shape_text(_shape(step.rhs))}"
                 )
@@ -250,7 +250,7 @@ def _check_sizes(sizes, name: str) -> tuple:
             raise ModelTypeError(f"claim {name!r}: a size must be an integer Symbol such as Symbol('k', integer=True, positive=True), not {symbol!r}")
         least = as_sympy(least, "a bound or expression")
         if not least.is_Integer:
-            raise ModelValueError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
+            raise ModelError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
         out.append((symbol, least))
     return tuple(out)
 
@@ -262,13 +262,13 @@ def _check_indices(indices, sizes, name: str) -> tuple:
     out = []
     for item in items:
         if len(item) != 3:
-            raise ModelValueError(f"claim {name!r}: an index is given as {{j: (lo, hi)}}, not {item!r}")
+            raise ModelError(f"claim {name!r}: an index is given as {{j: (lo, hi)}}, not {item!r}")
         index, lo, hi = item[0], as_sympy(item[1], "a bound or expression"), as_sympy(item[2], "a bound or expression")
         if not isinstance(index, sp.Symbol) or index.is_integer is not True:
             raise ModelTypeError(f"claim {name!r}: an index must be an integer Symbol, not {index!r}")
         stray = (lo.free_symbols | hi.free_symbols) - size_symbols
         if stray:
-            raise ModelValueError(f"claim {name!r}: the range of index {index} uses {', '.join(map(str, stray))}, which is not a declared size")
+            raise ModelError(f"claim {name!r}: the range of index {index} uses {', '.join(map(str, stray))}, which is not a declared size")
         out.append((index, lo, hi))
     return tuple(out)
 
@@ -290,7 +290,7 @@ def _check_sum_limits(exprs, claim) -> None:
                     stray = (lo.free_symbols | hi.free_symbols) - known - bound
                     if stray:
                         names = ", ".join(sorted(map(str, stray)))
-                        raise ModelValueError(f"claim {claim.name!r}: {names} bounds a sum but is not declared; give sizes=[{names}] (and indices= for free indices)")
+                        raise ModelError(f"claim {claim.name!r}: {names} bounds a sum but is not declared; give sizes=[{names}] (and indices= for free indices)")
 
 
 def _shape_text(shape) -> str:
@@ -320,21 +320,21 @@ class Derivation:
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         if not isinstance(self.name, str) or not self.name.isidentifier():
-            raise ModelValueError(f"derivation name {self.name!r} must be an identifier such as softmax_hessian")
+            raise ModelError(f"derivation name {self.name!r} must be an identifier such as softmax_hessian")
         if self.line is None:
             file, line = _caller_location()
             set_("file", self.file or file)
             set_("line", line)
         claims = tuple(self.claims)
         if not claims:
-            raise ModelValueError(f"derivation {self.name!r} has no claims")
+            raise ModelError(f"derivation {self.name!r} has no claims")
         for c in claims:
             if not isinstance(c, Claim):
                 raise ModelTypeError(f"derivation {self.name!r}: claims must be Claim objects, not {type(c).__name__}")
         seen = set()
         for c in claims:
             if c.name in seen:
-                raise ModelValueError(f"derivation {self.name!r}: two claims are named {c.name!r}")
+                raise ModelError(f"derivation {self.name!r}: two claims are named {c.name!r}")
             seen.add(c.name)
         set_("claims", claims)
         set_("given", _check_relations(self.given, (sp.Equality,), f"derivation {self.name!r}: given"))
