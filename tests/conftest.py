@@ -42,3 +42,28 @@ def derivation_dir(tmp_path):
 
     write.folder = folder
     return write
+
+
+#: Fixtures that make a test slow (they decide the whole bundled library) or need TeX.
+SLOW_FIXTURES = {"bundled_reports", "bundled_mutation"}
+LATEX_FIXTURES = {"tex_tools"}
+#: Other slow tests, by node id prefix: each runs the whole bundled library, or the
+#: CLI in subprocesses (`verify --all` alone takes over a minute cold on 2 cores).
+SLOW_TESTS = (
+    "tests/test_cli.py::test_every_bundled_derivation_meets_its_expectations",
+    "tests/test_cli.py::test_softmax_hessian_trace_exits_0",
+    "tests/test_determinism_security.py::test_same_report_across_runs_and_hash_seeds",
+    "tests/test_determinism_security.py::test_bundled_report_is_the_same_under_two_hash_seeds",
+    "tests/test_determinism_security.py::test_nothing_is_written_outside_the_named_folders",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the slow and LaTeX tests in one place: plain `pytest` skips them (pyproject's
+    addopts), `pytest -m "slow or latex"` runs them (.ci/run runs both)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & LATEX_FIXTURES:
+            item.add_marker(pytest.mark.latex)
+        if fixtures & SLOW_FIXTURES or item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-from conftest import ROOT
 from sympy.core.parameters import global_parameters
 
 import verifier.cache
@@ -20,6 +19,8 @@ from verifier.cache import ResultCache
 from verifier.cli import main
 from verifier.load import discover, load_file
 from verifier.model import Status
+
+from conftest import ROOT
 
 SQUARE = textwrap.dedent(
     """
@@ -143,8 +144,8 @@ def test_changed_helper_module_is_decided_again(derivation_dir, engine_calls, mo
     helper = derivation_dir("_shared", "CROSS = 2\n")
     derivation_dir("square", "from _shared import CROSS\n" + SQUARE.replace("2*a*b", "CROSS*a*b"))
     assert verify(derivation_dir.folder) == 0
+    assert "_shared" not in sys.modules  # the file ran in a child process
     helper.write_text("CROSS = 3\n")
-    monkeypatch.delitem(sys.modules, "_shared")  # as in a new `verify` process
     assert verify(derivation_dir.folder) == 1
     assert engine_calls == ["square", "square"]
 
@@ -279,23 +280,26 @@ def test_warm_all_does_not_even_run_unchanged_files(derivation_dir, engine_calls
     assert [c["status"] for c in doc["derivations"][0]["claims"]] == ["proved", "refuted"]
 
 
-def test_changed_module_imported_from_elsewhere_runs_the_file_again(derivation_dir, engine_calls, tmp_path,
-                                                                    monkeypatch):
+def test_changed_module_imported_from_elsewhere_is_decided_again(derivation_dir, engine_calls, tmp_path,
+                                                                  monkeypatch):
     library = tmp_path / "library"
     library.mkdir()
     (library / "model.py").write_text("CROSS = 2\n")
     monkeypatch.syspath_prepend(str(library))
     path = derivation_dir("square", "from model import CROSS\n" + LOGGED.replace("2*a*b", "CROSS*a*b"))
     assert verify(derivation_dir.folder) == 0
+    assert "model" not in sys.modules  # the file ran in a child process
     (library / "model.py").write_text("CROSS = 2  # same value, new bytes\n")
-    monkeypatch.delitem(sys.modules, "model")  # as in a new `verify` process
     assert verify(derivation_dir.folder) == 0
     assert runs_of(path) == 2  # the file ran again: an imported module changed...
-    assert engine_calls == ["square"]  # ...but it built the same derivation: no new decision
+    # ...and its code may run inside the engine (a Function's own derivative), which the
+    # derivation's pickle does not show: decided again.
+    assert engine_calls == ["square", "square"]
     (library / "model.py").write_text("CROSS = 3\n")
-    monkeypatch.delitem(sys.modules, "model")
     assert verify(derivation_dir.folder) == 1
-    assert runs_of(path) == 3 and engine_calls == ["square", "square"]
+    assert runs_of(path) == 3 and engine_calls == ["square", "square", "square"]
+    assert verify(derivation_dir.folder) == 1
+    assert runs_of(path) == 3 and engine_calls == ["square", "square", "square"]  # unchanged: a hit
 
 
 def test_verify_by_name_uses_the_derivation_entries(derivation_dir, engine_calls, capsys):
@@ -321,3 +325,52 @@ def test_reading_an_entry_leaves_evaluation_on(derivation_dir):
     assert verify(derivation_dir.folder) == 0  # read back from the cache
     assert sp.Pow(sp.Integer(3), sp.Integer(2)) == 9 and sp.Pow(sp.Integer(3), sp.Integer(2)).is_Integer
     assert global_parameters.evaluate is True
+
+
+HELPER_BY_PATH = """
+import runpy
+from pathlib import Path
+CROSS = runpy.run_path(str(Path(__file__).parent.parent / "lib" / "cross.py"))["CROSS"]
+"""
+
+
+def test_a_helper_run_by_path_is_part_of_the_key(derivation_dir, engine_calls, tmp_path):
+    """A module run by file path never reaches sys.modules; the audit hook still sees it read."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "cross.py").write_text("CROSS = 2\n")
+    derivation_dir("square", HELPER_BY_PATH + SQUARE.replace("2*a*b", "CROSS*a*b"))
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder) == 0
+    assert engine_calls == ["square"]
+    (lib / "cross.py").write_text("CROSS = 3\n")
+    assert verify(derivation_dir.folder) == 1  # a stale entry would say 0
+    assert engine_calls == ["square", "square"]
+
+
+def test_a_data_file_read_while_loading_is_part_of_the_key(derivation_dir, engine_calls, tmp_path):
+    (tmp_path / "cross.txt").write_text("2")
+    reads = 'CROSS = int((Path(__file__).parent.parent / "cross.txt").read_text())\nfrom pathlib import Path\n'
+    derivation_dir("square", "from pathlib import Path\n" + reads + SQUARE.replace("2*a*b", "CROSS*a*b"))
+    assert verify(derivation_dir.folder) == 0
+    (tmp_path / "cross.txt").write_text("3")
+    assert verify(derivation_dir.folder) == 1
+    assert engine_calls == ["square", "square"]
+
+
+LIMIT = """
+from sympy import Limit, Symbol, sin
+from verifier import Claim, Derivation, Status
+x = Symbol("x", real=True)
+derivation = Derivation(name="limit", title="a limit: beyond what the engine decides", claims=[
+    Claim("sinc", lhs=Limit(sin(x) / x, x, 0), rhs=1, expect=Status.UNDECIDED),
+])
+"""
+
+
+def test_a_claim_beyond_the_engine_is_stored_like_any_verdict(derivation_dir, engine_calls):
+    """Undecided because it is a limit is not a machine's time limit: a warm run serves it."""
+    derivation_dir("limit", LIMIT)
+    assert verify(derivation_dir.folder) == 0
+    assert verify(derivation_dir.folder) == 0
+    assert engine_calls == ["limit"]

@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from conftest import DERIVATIONS, ROOT
 
 MIXED = textwrap.dedent(
@@ -139,3 +141,80 @@ def test_nothing_is_written_outside_the_named_folders(tmp_path):
         assert done.returncode == 0 and "mixed" in done.stdout, (args, done.stdout[-2000:], done.stderr[-2000:])
     assert _snapshot(work) == before_work
     assert _snapshot(folder) == before_folder  # not even __pycache__
+
+
+# -- loading a derivation file runs under the time limit, in a child process ----------------
+
+GOOD = textwrap.dedent(
+    """
+    from sympy import symbols
+    from verifier import Claim, Derivation
+    a, b = symbols("a b", real=True)
+    derivation = Derivation(name="good", title="still checked",
+                            claims=[Claim("expand", lhs=(a + b) ** 2, rhs=a**2 + 2*a*b + b**2)])
+    """
+)
+
+HOSTILE = {
+    "spins": ("while True:\n    pass\n", "time limit of 5 s"),
+    "escapes": ("class Escape(BaseException):\n    pass\n\nraise Escape('out')\n", "Escape (a BaseException)"),
+    "exits": ("import os\nos._exit(0)\n", "ended early: worker process died (exit code 0)"),
+    "exits_nonzero": ("import os\nos._exit(3)\n", "exit code 3"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))  # a step's limit of 3 s; loading gets at least 5 s
+def test_a_hostile_file_is_one_line_and_the_others_are_still_checked(name, derivation_dir, capsys):
+    from verifier.cli import main
+
+    source, says = HOSTILE[name]
+    bad = derivation_dir(name, source)
+    derivation_dir("good", GOOD)
+    assert main(["--all", "--dir", str(derivation_dir.folder), "--timeout", "3", "--no-cache"]) == 2
+    out, err = capsys.readouterr()
+    errors = [line for line in err.splitlines() if line.startswith("verify:")]
+    assert len(errors) == 1 and str(bad) in errors[0] and says in errors[0], err
+    assert "good" in out and "1/1" in out  # the good derivation was decided, as expected
+
+
+def test_a_hostile_file_named_alone_exits_2(derivation_dir, capsys):
+    from verifier.cli import main
+
+    bad = derivation_dir("exits", HOSTILE["exits"][0])
+    assert main([str(bad), "--timeout", "3"]) == 2
+    assert str(bad) in capsys.readouterr().err
+
+
+def test_loading_leaves_this_process_alone(derivation_dir):
+    """The file's imports and module-level state stay in the child that ran it."""
+    from verifier.load import load_isolated
+
+    derivation_dir("_side", "import sys\nsys.flags_from_helper = True\n")
+    path = derivation_dir("good", "import _side\n" + GOOD)
+    loaded = load_isolated(path, timeout=30)
+    assert [d.name for d in loaded.derivations] == ["good"]
+    assert "_side" not in sys.modules and not hasattr(sys, "flags_from_helper")
+    assert str(derivation_dir.folder / "_side.py") in loaded.imported
+
+
+def test_derivations_that_do_not_pickle_are_loaded_here(derivation_dir):
+    """A Function subclass of the file's own cannot travel back by pickle: it is run again here."""
+    from verifier.load import load_isolated
+
+    own_function = "from sympy import Function\nclass f(Function):\n    pass\n"
+    path = derivation_dir("own", own_function + GOOD.replace("lhs=(a + b) ** 2", "lhs=(a + b) ** 2 + f(a) - f(a)"))
+    loaded = load_isolated(path, timeout=30)
+    assert [d.name for d in loaded.derivations] == ["good"]
+
+
+@pytest.mark.slow
+def test_bundled_derivations_survive_the_trip_back_unchanged():
+    """Loaded in a child and unpickled here, every claim equals the one built in this process."""
+    from verifier.load import discover, load_isolated
+
+    for path in discover(DERIVATIONS):
+        isolated, here = load_isolated(path, timeout=120).derivations, load_isolated(path, timeout=None).derivations
+        assert isolated == here
+        for a, b in zip(isolated, here, strict=True):
+            assert [(c.lhs, c.rhs, c.given, c.where) for c in a.claims] == [(c.lhs, c.rhs, c.given, c.where) for c in b.claims]
+            assert [(c.line, a.file) for c in a.claims] == [(c.line, b.file) for c in b.claims]

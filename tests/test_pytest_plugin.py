@@ -7,6 +7,8 @@ The inner pytest runs (pytester) get the plugin the way users do, through the
 import importlib.metadata
 import textwrap
 
+import pytest
+
 import verifier.pytest_plugin
 
 pytest_plugins = ["pytester"]
@@ -168,3 +170,64 @@ def test_options_reach_the_engine(pytester):
     result = pytester.runpytest("derivations", "--verifier-timeout", "0.5")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["claim 'same': expected proved, got undecided", "*time limit 0.5 s*"])
+
+
+# -- the result cache: the same one as `verify` ------------------------------------------
+
+LOGGED = ALGEBRA.replace("from sympy import symbols", (
+    "from pathlib import Path\n"
+    "with open(Path(__file__).with_suffix('.log'), 'a') as log:\n"
+    "    log.write('ran\\n')\n"
+    "from sympy import symbols"))
+
+
+def runs_of(path) -> int:
+    log = path.with_suffix(".log")
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_a_warm_run_is_served_from_the_cache(pytester, monkeypatch):
+    path = write(pytester, "derivations/algebra.py", LOGGED)
+    pytester.runpytest("derivations").assert_outcomes(passed=2, failed=1)
+    assert runs_of(path) == 1
+
+    def engine_must_not_run(*args, **kwargs):
+        raise AssertionError("the engine ran on a warm cache")
+
+    monkeypatch.setattr(verifier.pytest_plugin, "decide_claim", engine_must_not_run)
+    result = pytester.runpytest("derivations")
+    result.assert_outcomes(passed=2, failed=1)  # the same verdicts, and the failure still explained
+    result.stdout.fnmatch_lines(["*claim 'freshman': expected proved, got *"])
+    assert runs_of(path) == 1  # the unchanged file was not even run
+
+
+def test_verify_and_pytest_share_the_cache(pytester, monkeypatch):
+    from verifier.cli import main
+
+    write(pytester, "derivations/algebra.py", ALGEBRA)
+    pytester.runpytest("derivations").assert_outcomes(passed=2, failed=1)
+    monkeypatch.setattr("verifier.runner.decide", lambda *a, **k: (_ for _ in ()).throw(AssertionError("decided")))
+    assert main(["--all", "--dir", str(pytester.path / "derivations")]) == 1  # freshman fails, from the cache
+
+
+def test_no_cache_option_decides_again(pytester, monkeypatch):
+    write(pytester, "derivations/algebra.py", ALGEBRA)
+    pytester.runpytest("derivations").assert_outcomes(passed=2, failed=1)
+    calls = []
+    real = verifier.pytest_plugin.decide_claim
+    monkeypatch.setattr(verifier.pytest_plugin, "decide_claim", lambda *a, **k: calls.append(1) or real(*a, **k))
+    pytester.runpytest("derivations", "--verifier-no-cache").assert_outcomes(passed=2, failed=1)
+    assert len(calls) == 3
+
+
+@pytest.mark.slow  # two pytest processes, each starting two workers
+def test_xdist_workers_pass_and_fill_the_cache(pytester):
+    """`pytest -n 2 derivations/`: claims spread over two workers; the second run is served."""
+    path = write(pytester, "derivations/algebra.py", LOGGED)
+    write(pytester, "derivations/other.py", ALGEBRA.replace('name="algebra"', 'name="other"'))
+    cold = pytester.runpytest_subprocess("-n", "2", "derivations")
+    cold.assert_outcomes(passed=4, failed=2)
+    ran = runs_of(path)  # each worker collects (runs) the file once
+    warm = pytester.runpytest_subprocess("-n", "2", "derivations")
+    warm.assert_outcomes(passed=4, failed=2)
+    assert runs_of(path) == ran  # not run again: every worker found the file's entry

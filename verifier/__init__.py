@@ -34,4 +34,4 @@ __all__ = [
     "gradient",
     "matrix_symbol",
 ]
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the only place the version is written: pyproject reads it (dynamic)

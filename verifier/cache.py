@@ -7,6 +7,8 @@ Reports are stored as pickles under ``.verifier_cache/`` in the current folder (
 hashes everything a verdict depends on:
 
 - the derivation file's source bytes, and those of the ``_*.py`` helpers beside it;
+- every other file its load read (a module it imported, a helper it ran by path, a
+  data file), seen by an audit hook in the process that loaded it;
 - the derivation itself as built (its pickle: every expression with its symbols'
   domains, the tactics, given facts, regions, expectations), which also covers
   code imported from elsewhere that builds it;
@@ -35,19 +37,21 @@ import functools
 import hashlib
 import os
 import pickle
-import site
 import sys
-import sysconfig
 import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import mpmath
 import sympy
 
 from . import __version__
-from .load import Loaded, LoadError, add_unique, load_file
+from .load import LOAD_TIMEOUT, Loaded, Loader, load_all, load_isolated
 from .model import Derivation
-from .report import DerivationReport, Outcome
+from .report import ClaimReport, DerivationReport, Outcome
 from .runner import rebind
 
 __all__ = ["DEFAULT_FOLDER", "ResultCache"]
@@ -67,50 +71,41 @@ def _verifier_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _package_dir(module) -> str:
-    return os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+def _package_dir(module: ModuleType) -> str:
+    return os.path.dirname(os.path.abspath(str(module.__file__))) + os.sep
 
 
 # Code whose version is already in the key: never listed as a derivation's dependency.
 _VERSIONED = tuple(_package_dir(m) for m in (sympy, mpmath, sys.modules[__package__]))
 _STDLIB = _package_dir(os)  # fixed by the Python version, also in the key
-# Installed packages: a dependency only when loading derivations imported them.
-_INSTALLED = tuple(p.rstrip(os.sep) + os.sep for p in {*site.getsitepackages(), site.getusersitepackages(),
-                                                    sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
 
 
-def _digest(path) -> str | None:
+def _digest(path: str | Path) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
 
 
-def _user_code(derivation_file: Path, baseline: set) -> dict[str, str]:
+def _user_code(derivation_file: Path, read: tuple[str, ...]) -> dict[str, str | None]:
     """Files whose change may change what ``derivation_file`` builds, with their hashes.
 
-    The ``_*.py`` helpers beside it and every imported module outside the standard
-    library, SymPy, mpmath and the verifier, except installed packages that were
-    already imported before any derivation ran (the CLI's own rich, say). Listing too
-    much only costs a miss; listing too little could serve a stale verdict.
+    ``read`` lists every file the load opened or imported (:func:`verifier.load.load_isolated`);
+    kept are the ``_*.py`` helpers beside it and those files, except the standard
+    library, SymPy, mpmath and the verifier, whose versions are in the key already.
+    Listing too much only costs a miss; listing too little could serve a stale verdict.
     """
     files = {str(p.resolve()) for p in derivation_file.parent.glob("_*.py")}
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if not file:
+    for file in map(os.path.abspath, read):
+        if file.startswith(_VERSIONED) or file.endswith(".pyc"):  # a .pyc follows its .py
             continue
-        file = os.path.abspath(file)
-        if file.startswith(_VERSIONED):
-            continue
-        if file.startswith(_STDLIB) and not file[len(_STDLIB):].startswith(("site-packages", "dist-packages")):
-            continue
-        if file.startswith(_INSTALLED) and name in baseline:
+        if file.startswith(_STDLIB) and not file[len(_STDLIB) :].startswith(("site-packages", "dist-packages")):
             continue
         files.add(file)
     return {file: _digest(file) for file in sorted(files)}
 
 
-def _file_bytes(path) -> bytes:
+def _file_bytes(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except (OSError, TypeError):
@@ -128,20 +123,37 @@ def _source_bytes(derivation: Derivation) -> bytes:
     return b"\0".join(parts)
 
 
-def _depends_on_the_machine(report: DerivationReport) -> bool:
-    """A check stopped at its time limit, or whose process died (the engine's own attempts)."""
-    for claim in report.claims:
-        results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
-        for result in results:
-            if any(a.tactic == "engine" or a.outcome is Outcome.TIME_LIMIT for a in result.steps):
+def _claim_depends_on_the_machine(claim: ClaimReport) -> bool:
+    """A check stopped at its time limit, or whose process died (the engine's own error attempt).
+
+    The engine's other attempts (a limit is BEYOND what it decides) are verdicts like any
+    other: storing them keeps a warm run from deciding such a derivation every time.
+    """
+    results = [s.result for s in claim.steps] + ([claim.conclusion] if claim.conclusion else [])
+    for result in results:
+        for attempt in result.steps:
+            if attempt.outcome is Outcome.TIME_LIMIT or (
+                attempt.tactic == "engine" and attempt.outcome is Outcome.ERROR
+            ):
                 return True
     return False
+
+
+def _depends_on_the_machine(report: DerivationReport) -> bool:
+    return any(_claim_depends_on_the_machine(claim) for claim in report.claims)
+
+
+def _fits(report: DerivationReport, derivation: Derivation) -> bool:
+    """The stored report is about this derivation: same name, same claims in the same order."""
+    return report.derivation.name == derivation.name and [c.claim.name for c in report.claims] == [
+        c.name for c in derivation.claims
+    ]
 
 
 class _PendingFile:
     """A derivation file that ran in this process: its entry is written once all its reports are in."""
 
-    def __init__(self, key: str, dependencies: dict, derivations):
+    def __init__(self, key: str, dependencies: dict[str, str | None], derivations: tuple[Derivation, ...]) -> None:
         self.key, self.dependencies, self.derivations = key, dependencies, tuple(derivations)
         self.reports: dict[int, DerivationReport] = {}
 
@@ -149,37 +161,50 @@ class _PendingFile:
 class ResultCache:
     """Reports stored by key in ``folder`` (default ``./.verifier_cache``)."""
 
-    def __init__(self, folder=None):
+    def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = Path(folder or os.environ.get("VERIFIER_CACHE_DIR") or DEFAULT_FOLDER)
         self._preloaded: dict[int, tuple[Derivation, DerivationReport]] = {}  # file-level hits, by id
         self._pending: list[_PendingFile] = []
-        self._baseline = set(sys.modules)  # what was imported before any derivation ran
+        # The files each derivation's load read, with their hashes: part of its key.
+        self._dependencies: dict[int, tuple[Derivation, dict[str, str | None]]] = {}
+        self._keys: dict[tuple[int, float | None, int], tuple[Derivation, str | None]] = {}
 
     # -- whole files, before running them ---------------------------------------------
 
-    def load_all(self, paths, timeout, seed) -> Loaded:
+    def load_all(
+        self, paths: Iterable[Path], timeout: float | None, seed: int, load_timeout: float | None = LOAD_TIMEOUT
+    ) -> Loaded:
         """Like :func:`verifier.load.load_all`, but files unchanged since a cached run are not run.
 
         Their derivations are the stored ones, and :meth:`load` returns their reports.
         """
-        derivations: list[Derivation] = []
-        errors: list[str] = []
-        names: dict[str, str] = {}
-        for path in map(Path, paths):
-            found = self._load_file_entry(path, timeout, seed)
-            if found is None:
-                try:
-                    found = load_file(path)
-                except LoadError as exc:
-                    errors.append(str(exc))
-                    continue
-                key = self._file_key(path, timeout, seed)
-                if key is not None:
-                    self._pending.append(_PendingFile(key, _user_code(path, self._baseline), found))
-            add_unique(found, path, names, derivations, errors)
-        return Loaded(tuple(derivations), tuple(errors))
+        return load_all(paths, loader=self.loader(timeout, seed, load_timeout))
 
-    def _file_key(self, path: Path, timeout, seed) -> str | None:
+    def loader(self, timeout: float | None, seed: int, load_timeout: float | None = LOAD_TIMEOUT) -> Loader:
+        """:meth:`load_file` with these options, for :func:`verifier.load.load_all` and ``resolve``."""
+        return functools.partial(self.load_file, timeout=timeout, seed=seed, load_timeout=load_timeout)
+
+    def load_file(
+        self, path: str | Path, timeout: float | None, seed: int, load_timeout: float | None = LOAD_TIMEOUT
+    ) -> list[Derivation]:
+        """One file's derivations: the stored ones when it is unchanged, else it runs (isolated).
+
+        Raises LoadError. The files it read become part of its derivations' keys.
+        """
+        path = Path(path)
+        found = self._load_file_entry(path, timeout, seed)
+        if found is not None:
+            return found
+        loaded = load_isolated(path, load_timeout)
+        dependencies = _user_code(path, loaded.imported)
+        for derivation in loaded.derivations:
+            self._dependencies[id(derivation)] = (derivation, dependencies)
+        key = self._file_key(path, timeout, seed)
+        if key is not None:
+            self._pending.append(_PendingFile(key, dependencies, loaded.derivations))
+        return list(loaded.derivations)
+
+    def _file_key(self, path: Path, timeout: float | None, seed: int) -> str | None:
         try:
             source = path.read_bytes()
         except OSError:
@@ -196,9 +221,11 @@ class ResultCache:
         digest.update(source)
         return digest.hexdigest()
 
-    def _load_file_entry(self, path: Path, timeout, seed) -> list[Derivation] | None:
+    def _load_file_entry(self, path: Path, timeout: float | None, seed: int) -> list[Derivation] | None:
         key = self._file_key(path, timeout, seed)
         entry = self._read(f"{key}.file") if key is not None else None
+        if not isinstance(entry, dict):
+            return None
         try:
             dependencies, reports = entry["dependencies"], entry["reports"]
             if not reports or not all(isinstance(r, DerivationReport) for r in reports):
@@ -213,8 +240,16 @@ class ResultCache:
 
     # -- one derivation, after its file ran ----------------------------------------
 
-    def key(self, derivation: Derivation, timeout, seed) -> str | None:
+    def key(self, derivation: Derivation, timeout: float | None, seed: int) -> str | None:
         """The entry's name, or None when the derivation cannot be fingerprinted."""
+        remembered = self._keys.get((id(derivation), timeout, seed))
+        if remembered is not None and remembered[0] is derivation:
+            return remembered[1]
+        key = self._key(derivation, timeout, seed)
+        self._keys[(id(derivation), timeout, seed)] = (derivation, key)
+        return key
+
+    def _key(self, derivation: Derivation, timeout: float | None, seed: int) -> str | None:
         try:
             built = pickle.dumps(derivation, protocol=4)
         except Exception:
@@ -229,23 +264,76 @@ class ResultCache:
         ):
             digest.update(part.encode() + b"\0")
         digest.update(_source_bytes(derivation) + b"\0")
+        known = self._dependencies.get(id(derivation))
+        if known is not None and known[0] is derivation:
+            for file, file_digest in known[1].items():
+                digest.update(f"read {file} {file_digest}".encode() + b"\0")
         digest.update(built)
         return digest.hexdigest()
 
-    def load(self, derivation: Derivation, timeout, seed) -> DerivationReport | None:
-        """The stored report for this derivation and these options, or None."""
+    def load(self, derivation: Derivation, timeout: float | None, seed: int) -> DerivationReport | None:
+        """The stored report for this derivation and these options, or None.
+
+        Made up from the claims' own entries (written by the pytest plugin) when every
+        claim has one.
+        """
         preloaded = self._preloaded.get(id(derivation))
         if preloaded is not None and preloaded[0] is derivation:
             return preloaded[1]
         key = self.key(derivation, timeout, seed)
-        report = self._read(key) if key is not None else None
-        if not isinstance(report, DerivationReport) or report.derivation.name != derivation.name:
+        if key is None:
             return None
-        if [c.claim.name for c in report.claims] != [c.name for c in derivation.claims]:
-            return None
-        return rebind(report, derivation)
+        report = self._read(key)
+        if isinstance(report, DerivationReport) and _fits(report, derivation):
+            return rebind(report, derivation)
+        whole = self._from_claims(key, derivation)
+        if whole is not None:
+            self._preloaded[id(derivation)] = (derivation, whole)
+        return whole
 
-    def store(self, derivation: Derivation, timeout, seed, report: DerivationReport) -> bool:
+    def _from_claims(self, key: str, derivation: Derivation) -> DerivationReport | None:
+        """The derivation's report made up from its claims' entries, when every claim has one."""
+        claims = []
+        for index in range(len(derivation.claims)):
+            claim = self._read_claim(key, derivation, index)
+            if claim is None:
+                return None
+            claims.append(claim)
+        return DerivationReport(derivation, tuple(claims), sum(c.seconds for c in claims))
+
+    def _read_claim(self, key: str, derivation: Derivation, index: int) -> ClaimReport | None:
+        report = self._read(f"{key}.claim{index}")
+        if not isinstance(report, ClaimReport) or report.claim.name != derivation.claims[index].name:
+            return None
+        return replace(report, claim=derivation.claims[index])
+
+    # -- one claim: the pytest plugin's items --------------------------------------
+
+    def load_claim(self, derivation: Derivation, index: int, timeout: float | None, seed: int) -> ClaimReport | None:
+        """The stored report of the derivation's claim number ``index``, or None."""
+        whole = self.load(derivation, timeout, seed)
+        if whole is not None:
+            return whole.claims[index]
+        key = self.key(derivation, timeout, seed)
+        return self._read_claim(key, derivation, index) if key is not None else None
+
+    def store_claim(
+        self, derivation: Derivation, index: int, timeout: float | None, seed: int, report: ClaimReport
+    ) -> bool:
+        """Store one claim's report; once every claim has one, the derivation's entry too.
+
+        Claims of one derivation may be decided in different pytest-xdist workers: whichever
+        stores the last one writes the whole entry (or a later :meth:`load` makes it up).
+        """
+        key = self.key(derivation, timeout, seed)
+        if key is None or _claim_depends_on_the_machine(report) or not self._write(f"{key}.claim{index}", report):
+            return False
+        whole = self._from_claims(key, derivation)
+        if whole is not None:
+            self.store(derivation, timeout, seed, whole)
+        return True
+
+    def store(self, derivation: Derivation, timeout: float | None, seed: int, report: DerivationReport) -> bool:
         """Store the report; False (and nothing written) when it cannot or should not be."""
         key = self.key(derivation, timeout, seed)
         stored = key is not None and not _depends_on_the_machine(report) and self._write(key, report)
@@ -264,7 +352,7 @@ class ResultCache:
 
     # -- files ---------------------------------------------------------------------
 
-    def _read(self, name: str):
+    def _read(self, name: str) -> Any:
         """The unpickled entry, or None: missing, truncated, garbage or foreign entries are misses."""
         try:
             with open(self.folder / f"{name}.pickle", "rb") as handle:
@@ -274,7 +362,7 @@ class ResultCache:
         except Exception:
             return None
 
-    def _write(self, name: str, value) -> bool:
+    def _write(self, name: str, value: object) -> bool:
         try:
             data = pickle.dumps(value, protocol=4)
         except Exception:

@@ -82,12 +82,12 @@ def main(argv=None) -> int:
         if not args.dir.is_dir():
             return usage(f"there is no folder {args.dir}/ here (use --dir DIR)")
         # With the cache, files unchanged since a cached run are not even run.
-        loaded = cache.load_all(discover(args.dir), args.timeout, args.seed) if cache else load_all(discover(args.dir))
+        loaded = cache.load_all(discover(args.dir), args.timeout, args.seed, args.timeout) if cache else load_all(discover(args.dir), args.timeout)
     elif args.names:
         derivations, errors = [], []
         for name in args.names:
             try:
-                found = resolve(name, args.dir)
+                found = resolve(name, args.dir, args.timeout, cache.loader(args.timeout, args.seed, args.timeout) if cache else None)
             except LoadError as exc:
                 return usage(str(exc))
             derivations += found.derivations

@@ -23,16 +23,10 @@ import sympy as sp
 if hasattr(sys, "set_int_max_str_digits"):
     sys.set_int_max_str_digits(0)
 
+from .errors import ModelError, ModelTypeError
 from .notation import check_shapes, shape_of
 
 __all__ = ["Status", "Step", "Claim", "Derivation", "RELATIONS", "ModelError", "symbol_domains", "title_parts", "title_text"]
-
-
-class ModelError(ValueError):
-    """A derivation that is not well formed (an undeclared index, a sum bounded by an undeclared size).
-
-    Raised at construction, naming the file and line of the claim.
-    """
 
 
 class Status(str, enum.Enum):
@@ -62,12 +56,12 @@ def compose_relations(relations, what: str) -> str:
         return ">" if ">" in kinds else ">="
     if kinds <= {"<=", "<"}:
         return "<" if "<" in kinds else "<="
-    raise ValueError(f"{what}: a chain cannot mix {' and '.join(sorted(kinds))}")
+    raise ModelError(f"{what}: a chain cannot mix {' and '.join(sorted(kinds))}")
 
 
 def _check_relation(relation, what: str) -> str:
     if relation not in RELATIONS:
-        raise ValueError(f"{what}: unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
+        raise ModelError(f"{what}: unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
     return relation
 
 
@@ -97,22 +91,22 @@ def as_sympy(value, what: str):
     line says is ever evaluated as code by the verifier.
     """
     if isinstance(value, str):
-        raise TypeError(f"{what} is the string {value!r}; build it with SymPy objects (strings are never parsed)")
+        raise ModelTypeError(f"{what} is the string {value!r}; build it with SymPy objects (strings are never parsed)")
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
     if isinstance(value, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction, sp.core.relational.Relational)):
-        raise TypeError(f"{what} is the relation or truth value {value}; expected an expression (put conditions in where=)")
+        raise ModelTypeError(f"{what} is the relation or truth value {value}; expected an expression (put conditions in where=)")
     if isinstance(value, sp.Basic):
         return value
     if isinstance(value, bool):
-        raise TypeError(f"{what} is the bool {value}; expected a SymPy expression")
+        raise ModelTypeError(f"{what} is the bool {value}; expected a SymPy expression")
     if isinstance(value, int):
         return sp.Integer(value)
     if isinstance(value, float):
         return sp.Float(value)
     if isinstance(value, fractions.Fraction):
         return sp.Rational(value.numerator, value.denominator)
-    raise TypeError(f"{what} must be a SymPy expression or Matrix, not {type(value).__name__}")
+    raise ModelTypeError(f"{what} must be a SymPy expression or Matrix, not {type(value).__name__}")
 
 
 def _check_title(title, what: str):
@@ -127,7 +121,7 @@ def _check_title(title, what: str):
         parts = (title,)
     for part in parts:
         if not isinstance(part, (str, sp.Basic)):
-            raise TypeError(f"{what}: a title holds text and SymPy expressions, not {type(part).__name__}")
+            raise ModelTypeError(f"{what}: a title holds text and SymPy expressions, not {type(part).__name__}")
     return parts[0] if len(parts) == 1 and isinstance(parts[0], str) else parts  # a tuple is always truthy
 
 
@@ -155,7 +149,7 @@ def _check_relations(items, kinds, what: str) -> tuple:
             out.append(item)  # Eq(x, x) or Eq(1, 2) evaluated already; the engine handles both
             continue
         if not isinstance(item, kinds):
-            raise TypeError(f"{what} must hold SymPy relations such as {kinds[0].__name__}(...), not {item!r}")
+            raise ModelTypeError(f"{what} must hold SymPy relations such as {kinds[0].__name__}(...), not {item!r}")
         out.append(item)
     return tuple(out)
 
@@ -189,7 +183,7 @@ class Step:
 
             close = difflib.get_close_matches(self.by, TACTICS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ValueError(f"unknown tactic by={self.by!r}{hint} (known: {', '.join(TACTICS)})")
+            raise ModelError(f"unknown tactic by={self.by!r}{hint} (known: {', '.join(TACTICS)})")
         if self.line is None:
             object.__setattr__(self, "line", _caller_line())
 
@@ -237,7 +231,7 @@ class Claim:
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError("a claim needs a non-empty name")
+            raise ModelError("a claim needs a non-empty name")
         file, line = _caller_location()
         if self.line is None:
             set_("line", line)
@@ -246,17 +240,17 @@ class Claim:
         steps = tuple(s if isinstance(s, Step) else Step(s, line=self.line) for s in self.steps)
         if self.rhs is not None:
             if steps:
-                raise ValueError(f"claim {self.name!r}: give rhs= or steps=, not both")
+                raise ModelError(f"claim {self.name!r}: give rhs= or steps=, not both")
             steps = (Step(self.rhs, by=self.by, line=self.line, relation=self.relation, certificate=self.certificate),)
         elif self.certificate is not None:
-            raise ValueError(f"claim {self.name!r}: with steps=, give each step its own certificate")
+            raise ModelError(f"claim {self.name!r}: with steps=, give each step its own certificate")
         if not steps:
-            raise ValueError(f"claim {self.name!r} has no rhs and no steps")
+            raise ModelError(f"claim {self.name!r} has no rhs and no steps")
         set_("steps", steps)
         _check_relation(self.relation, f"claim {self.name!r}")
         composed = compose_relations([s.relation for s in steps], f"claim {self.name!r}")
         if self.relation != "==" and self.relation != composed:
-            raise ValueError(f"claim {self.name!r}: relation {self.relation!r} but its steps give {composed!r}")
+            raise ModelError(f"claim {self.name!r}: relation {self.relation!r} but its steps give {composed!r}")
         set_("relation", composed)
         set_("witness", tuple((as_sympy(t, f"claim {self.name!r}: witness"), as_sympy(v, f"claim {self.name!r}: witness")) for t, v in self.witness))
         set_("rhs", steps[-1].rhs)
@@ -267,10 +261,10 @@ class Claim:
         set_("sizes", self.sizes + _matrix_dimensions([self.lhs] + [s.rhs for s in steps], self.sizes, self.name))
         set_("indices", _check_indices(self.indices, self.sizes, self.name))
         if not self.sizes and self.scope.strip().lower().startswith(("for all", "all ")):
-            raise ValueError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
+            raise ModelError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
                              "sizes= with a proof for all sizes can establish; give the sizes checked, e.g. 'k = 3'")
         if self.sizes and self.scope:
-            raise ValueError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
+            raise ModelError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
         _check_matrix_sides(self.lhs, steps, self.name)
         try:
             exprs = [self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where)
@@ -282,7 +276,7 @@ class Claim:
         shape = _shape(self.lhs)
         for i, step in enumerate(steps, 1):
             if _shape(step.rhs) != shape:
-                raise ValueError(
+                raise ModelError(
                     f"claim {self.name!r}: shapes differ: lhs is {_shape_text(shape)} "
                     f"but step {i} is {_shape_text(_shape(step.rhs))}"
                 )
@@ -300,10 +294,10 @@ def _check_sizes(sizes, name: str) -> tuple:
     for item in items:
         symbol, least = (item, 1) if isinstance(item, sp.Symbol) else tuple(item)
         if not isinstance(symbol, sp.Symbol) or symbol.is_integer is not True:
-            raise TypeError(f"claim {name!r}: a size must be an integer Symbol such as Symbol('k', integer=True, positive=True), not {symbol!r}")
+            raise ModelTypeError(f"claim {name!r}: a size must be an integer Symbol such as Symbol('k', integer=True, positive=True), not {symbol!r}")
         least = as_sympy(least, "a bound or expression")
         if not least.is_Integer:
-            raise ValueError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
+            raise ModelError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
         out.append((symbol, least))
     return tuple(out)
 
@@ -321,7 +315,7 @@ def _check_matrix_sides(lhs, steps, name: str) -> None:
     for i, step in enumerate(steps, 1):
         current = shape_of(step.rhs)
         if current != previous and not (scalar(current) and scalar(previous)) and not (step.relation != "==" and step.rhs == 0):
-            raise ValueError(f"{what}: shapes differ: step {i} is {_matrix_text(current)} but the side before it is {_matrix_text(previous)}")
+            raise ModelError(f"{what}: shapes differ: step {i} is {_matrix_text(current)} but the side before it is {_matrix_text(previous)}")
         previous = current if current is not None or step.rhs != 0 else previous
 
 
@@ -352,13 +346,13 @@ def _check_indices(indices, sizes, name: str) -> tuple:
     out = []
     for item in items:
         if len(item) != 3:
-            raise ValueError(f"claim {name!r}: an index is given as {{j: (lo, hi)}}, not {item!r}")
+            raise ModelError(f"claim {name!r}: an index is given as {{j: (lo, hi)}}, not {item!r}")
         index, lo, hi = item[0], as_sympy(item[1], "a bound or expression"), as_sympy(item[2], "a bound or expression")
         if not isinstance(index, sp.Symbol) or index.is_integer is not True:
-            raise TypeError(f"claim {name!r}: an index must be an integer Symbol, not {index!r}")
+            raise ModelTypeError(f"claim {name!r}: an index must be an integer Symbol, not {index!r}")
         stray = (lo.free_symbols | hi.free_symbols) - size_symbols
         if stray:
-            raise ValueError(f"claim {name!r}: the range of index {index} uses {', '.join(map(str, stray))}, which is not a declared size")
+            raise ModelError(f"claim {name!r}: the range of index {index} uses {', '.join(map(str, stray))}, which is not a declared size")
         out.append((index, lo, hi))
     return tuple(out)
 
@@ -437,7 +431,7 @@ class Derivation:
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         if not isinstance(self.name, str) or not self.name.isidentifier():
-            raise ValueError(f"derivation name {self.name!r} must be an identifier such as softmax_hessian")
+            raise ModelError(f"derivation name {self.name!r} must be an identifier such as softmax_hessian")
         set_("title", _check_title(self.title, f"derivation {self.name!r}"))
         set_("names", _check_names(self.names, self.name))
         if self.line is None:
@@ -446,14 +440,14 @@ class Derivation:
             set_("line", line)
         claims = tuple(self.claims)
         if not claims:
-            raise ValueError(f"derivation {self.name!r} has no claims")
+            raise ModelError(f"derivation {self.name!r} has no claims")
         for c in claims:
             if not isinstance(c, Claim):
-                raise TypeError(f"derivation {self.name!r}: claims must be Claim objects, not {type(c).__name__}")
+                raise ModelTypeError(f"derivation {self.name!r}: claims must be Claim objects, not {type(c).__name__}")
         seen = set()
         for c in claims:
             if c.name in seen:
-                raise ValueError(f"derivation {self.name!r}: two claims are named {c.name!r}")
+                raise ModelError(f"derivation {self.name!r}: two claims are named {c.name!r}")
             seen.add(c.name)
         set_("claims", claims)
         set_("given", _check_relations(self.given, (sp.Equality,), f"derivation {self.name!r}: given"))
@@ -472,7 +466,7 @@ def _check_names(names, derivation: str) -> tuple:
             if len(key.indices) != 1 or not isinstance(key.indices[0], sp.Symbol):
                 raise ModelError(f"derivation {derivation!r}: a named entry has one index symbol, such as xhat[a], not {key}")
         elif not isinstance(key, sp.Symbol):
-            raise TypeError(f"derivation {derivation!r}: a name is a Symbol or an entry such as xhat[a], not {key!r}")
+            raise ModelTypeError(f"derivation {derivation!r}: a name is a Symbol or an entry such as xhat[a], not {key!r}")
         if definition.has(key):
             raise ModelError(f"derivation {derivation!r}: the definition of {key} uses {key} itself")
         out.append((key, definition))

@@ -19,12 +19,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .engine import DEFAULT_TIMEOUT, decide
-from .model import Derivation
-from .report import DerivationReport
+from .model import Claim, Derivation
+from .report import ClaimReport, DerivationReport
+
+if TYPE_CHECKING:
+    from .cache import ResultCache
 
 __all__ = ["Outcome", "run"]
 
@@ -40,13 +45,21 @@ class Outcome:
     cached: bool = False
 
 
-def _decide_forked(index: int, timeout, seed) -> DerivationReport:
+def _decide_forked(index: int, timeout: float | None, seed: int) -> DerivationReport:
     """In a worker: decide the derivation the parent holds at ``index``."""
     return decide(_FORKED[index], timeout=timeout, seed=seed)
 
 
-def run(derivations, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, jobs: int = 1, cache=None,
-        on_claim=None, on_report=None, on_start=None) -> list[Outcome]:
+def run(
+    derivations: Iterable[Derivation],
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    on_claim: Callable[[ClaimReport], object] | None = None,
+    on_report: Callable[[Outcome], object] | None = None,
+    on_start: Callable[[Claim], object] | None = None,
+) -> list[Outcome]:
     """Decide every derivation; outcomes come back in the input order.
 
     ``cache`` is a :class:`verifier.cache.ResultCache` or None. ``jobs`` > 1 decides
@@ -62,9 +75,12 @@ def run(derivations, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, job
 
     def emit() -> None:
         nonlocal emitted
-        while emitted < len(outcomes) and outcomes[emitted] is not None:
+        while emitted < len(outcomes):
+            outcome = outcomes[emitted]
+            if outcome is None:
+                return
             if on_report is not None:
-                on_report(outcomes[emitted])
+                on_report(outcome)
             emitted += 1
 
     def done(index: int, report: DerivationReport) -> None:
@@ -89,10 +105,10 @@ def run(derivations, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, job
         todo = here + _in_workers(derivations, parallel, timeout, seed, min(jobs, len(parallel)), done)
     for index in todo:
         done(index, decide(derivations[index], timeout=timeout, seed=seed, on_claim=on_claim, on_start=on_start))
-    return list(outcomes)
+    return [outcome for outcome in outcomes if outcome is not None]  # every one is set by now
 
 
-def _pickles(value) -> bool:
+def _pickles(value: object) -> bool:
     try:
         pickle.dumps(value)
     except Exception:
@@ -100,7 +116,14 @@ def _pickles(value) -> bool:
     return True
 
 
-def _in_workers(derivations, todo, timeout, seed, jobs, done) -> list[int]:
+def _in_workers(
+    derivations: tuple[Derivation, ...],
+    todo: list[int],
+    timeout: float | None,
+    seed: int,
+    jobs: int,
+    done: Callable[[int, DerivationReport], None],
+) -> list[int]:
     """Decide ``todo`` in ``jobs`` forked workers; returns the indices left to decide here."""
     global _FORKED
     if not todo:

@@ -14,10 +14,12 @@ import os
 import signal
 import threading
 
+from ..errors import EngineError
+
 __all__ = ["TimeLimit", "WorkerError", "call_with_time_limit", "time_box"]
 
 
-class TimeLimit(Exception):
+class TimeLimit(EngineError):
     """The computation did not finish within its time limit."""
 
 
@@ -25,7 +27,7 @@ class _Expired(BaseException):
     """A time box ran out. A BaseException, so that SymPy's own ``except Exception`` cannot swallow it."""
 
 
-class WorkerError(Exception):
+class WorkerError(EngineError):
     """The computation raised, or its process died; the message says how."""
 
 
@@ -56,6 +58,7 @@ def call_with_time_limit(fn, args=(), seconds: float | None = None):
         try:
             ok, payload = receiver.recv()
         except EOFError:
+            process.join()  # the exit code is known only once it is reaped
             raise WorkerError(f"worker process died (exit code {process.exitcode})") from None
     finally:
         if process.is_alive():
