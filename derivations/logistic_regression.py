@@ -17,8 +17,7 @@ it into -|grad E|^2 only after exchanging the sums over examples and features, w
 the index calculus does not do yet, so that last step is stated at n = 1, p = 2.
 """
 
-from sympy import (Derivative, Eq, IndexedBase, Matrix, Rational, Sum, Symbol, diag, exp, log, sqrt, symbols,
-                   zeros)
+from sympy import Derivative, Eq, IndexedBase, Matrix, Rational, Sum, Symbol, diag, exp, log, sqrt, symbols, zeros
 
 from verifier import Claim, Derivation, Status, Step
 

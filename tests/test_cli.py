@@ -4,9 +4,9 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import DERIVATIONS
-
 from verifier.cli import main
+
+from conftest import DERIVATIONS
 
 GOOD = textwrap.dedent(
     """

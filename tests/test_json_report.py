@@ -5,9 +5,10 @@ import re
 import textwrap
 
 import sympy as sp
-from conftest import ROOT
 
 from verifier.cli import main
+
+from conftest import ROOT
 
 ALGEBRA = textwrap.dedent(
     """

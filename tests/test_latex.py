@@ -8,7 +8,6 @@ import unicodedata
 
 import pytest
 import sympy as sp
-from conftest import DERIVATIONS
 from sympy import Eq, Matrix, exp, symbols
 
 from verifier import Claim, Derivation, Status, Step
@@ -19,6 +18,8 @@ from verifier.model import title_parts
 from verifier.render import latex
 from verifier.render.latex import blocks, layout
 from verifier.render.pdf import PDFLATEX_OPTIONS, LatexError, compile_pdf, latex_command
+
+from conftest import DERIVATIONS
 
 HOSTILE = r"\input{/etc/passwd} 100% a_b & c # $x$ {y} ~z ^w \\ back\slash"
 

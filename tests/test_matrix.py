@@ -47,7 +47,8 @@ A, B, C = MatrixSymbol("A", n, m), MatrixSymbol("B", m, p), MatrixSymbol("C", m,
 P, Q = MatrixSymbol("P", n, n), MatrixSymbol("Q", n, n)
 X, w, y = MatrixSymbol("X", n, p), MatrixSymbol("w", p, 1), MatrixSymbol("y", n, 1)
 L = (X * w - y).T * (X * w - y) / (2 * n)
-sigmoid = lambda t: 1 / (1 + exp(-t))
+def sigmoid(t):
+    return 1 / (1 + exp(-t))
 ones = OneMatrix(n, 1)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
-from conftest import DERIVATIONS
 from sympy import (
     Eq,
     IndexedBase,
@@ -33,6 +32,8 @@ from verifier.mutate import (
     report_lines,
 )
 from verifier.report import Result
+
+from conftest import DERIVATIONS
 
 r, s, t = symbols("r s t", real=True)
 y1, y2, y3 = symbols("y1:4", nonnegative=True)

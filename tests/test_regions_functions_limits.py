@@ -68,7 +68,7 @@ def test_wrong_sign_pattern_in_backprop_is_refuted():
     S = sum(exp(e) for e in z2)
     yhat = z2.applyfunc(lambda e: exp(e) / S)
     L = -sum(y[c] * log(yhat[c]) for c in range(2))
-    dL_dW = Matrix(2, 2, lambda j, l: L.diff(W[j, l]))
+    dL_dW = Matrix(2, 2, lambda row, col: L.diff(W[row, col]))
     # the gradient as if the second hidden unit were active, on the region where it is not
     active = Matrix([1, 1])
     as_if_active = (V.T * (yhat - y)).multiply_elementwise(m).multiply_elementwise(active) * x.T

@@ -4,11 +4,12 @@ for symbolic sizes (verdicts of the whole library: test_cli runs verify --all)."
 
 import re
 
-from conftest import DERIVATIONS
 from sympy import Matrix
 
 from verifier import Status, decide_claim
 from verifier.load import discover, load_all
+
+from conftest import DERIVATIONS
 
 CLAIMS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
           "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2", "5.1", "5.2", "5.3",

@@ -45,7 +45,7 @@ def _first_error(log: Path) -> str:
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("!"):
-            context = next((l.strip() for l in lines[i + 1 : i + 4] if l.startswith("l.")), "")
+            context = next((after.strip() for after in lines[i + 1 : i + 4] if after.startswith("l.")), "")
             return f"{line[1:].strip()} {context}".strip()
     return ""
 

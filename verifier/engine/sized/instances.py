@@ -71,7 +71,7 @@ class DefinedAtom(sp.Function):
         cache = type(self).__dict__.get("_derivatives")
         if cache is None:
             cache = {}
-            setattr(type(self), "_derivatives", cache)
+            type(self)._derivatives = cache
         if variable not in cache:
             cache[variable] = sp.diff(self.definition, variable)
         return cache[variable].xreplace(self._mapping())
@@ -83,7 +83,7 @@ class DefinedAtom(sp.Function):
         facts = type(self).__dict__.get("_facts")
         if facts is None:
             facts = {}
-            setattr(type(self), "_facts", facts)
+            type(self)._facts = facts
         if name not in facts:
             facts[name] = getattr(self.definition, name)
         return facts[name]
@@ -207,7 +207,7 @@ def index_values(indices, sizes: dict, limit: int, rng: random.Random) -> list[d
     """Values of the free indices at concrete sizes: every combination when few, else a
     sample that keeps the boundary values and the combinations where indices coincide."""
     ranges = []
-    for index, lo, hi in indices:
+    for _index, lo, hi in indices:
         lo, hi = int(as_sympy(lo, "a bound or expression").xreplace(sizes)), int(as_sympy(hi, "a bound or expression").xreplace(sizes))
         ranges.append(list(range(lo, hi + 1)))
     if any(not r for r in ranges):
@@ -342,6 +342,10 @@ class _Fast:
                 if self._truth(cond, bound):
                     return self(value, bound)
             raise ValueError("no branch of a Piecewise holds")
+        return self._function(expr, bound)
+
+    def _function(self, expr, bound: dict):
+        """A function of known meaning: piecewise-linear ones, and those with an mpmath twin."""
         if isinstance(expr, (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside)):
             return self._piecewise_linear(expr, [self(a, bound) for a in expr.args])
         name = _MPMATH_FUNCTIONS.get(type(expr))
@@ -495,7 +499,7 @@ def agree_fast(lhs, rhs, given, where, values: dict, seed: int, count: int, digi
     for start in sampler.points(count):
         point = dict(start)
 
-        def entry(base, indices):
+        def entry(base, indices, point=point):
             symbol = base if indices is None else entry_symbol(base, indices)
             if symbol not in point:
                 point[symbol] = scaled_value(symbol, rng, size)

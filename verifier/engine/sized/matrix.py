@@ -193,7 +193,9 @@ class _Translator:
         for variable in variables:
             if not isinstance(variable, sp.MatrixSymbol):
                 raise NotTranslated(f"derivatives are taken by a MatrixSymbol, not by {variable}")
-        entry_of = lambda v, r, c: _entry_of_base(_base(v), v, r, c)
+        def entry_of(v, r, c):
+            return _entry_of_base(_base(v), v, r, c)
+
         if kind == "gradient":
             return sp.Derivative(self.scalar(e.expr), entry_of(variables[0], a, b))
         if kind == "hessian":
