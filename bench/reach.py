@@ -97,7 +97,9 @@ def ladder(entry: Identity, timeout: float) -> str | None:
     for rung in tactics.RUNGS:
         still = []
         for e in open_entries:
-            if not any(_limited(rung.transform, (ctx.for_proof(e, given),), rung.share * timeout) == 0 for given in views):
+            if not any(
+                _limited(rung.transform, (ctx.for_proof(e, given),), rung.share * timeout) == 0 for given in views
+            ):
                 still.append(e)
         if len(still) < len(open_entries):
             proved_by.append(rung.name)
@@ -128,8 +130,10 @@ def run(entry: Identity, timeout: float) -> Row:
 
 def table(rows: list[Row]) -> list[str]:
     families = list(dict.fromkeys(r.entry.family for r in rows))
-    head = f"{'family':<11}{'true':>5}{'naive':>6}{'ladder':>7}{'check':>6}{'engine':>7}{'muts':>6}{'refut':>6}{'false':>6}" \
-           f"{'naive s':>9}{'ladder s':>9}{'check s':>9}"
+    head = (
+        f"{'family':<11}{'true':>5}{'naive':>6}{'ladder':>7}{'check':>6}{'engine':>7}{'muts':>6}{'refut':>6}{'false':>6}"
+        f"{'naive s':>9}{'ladder s':>9}{'check s':>9}"
+    )
     lines = [head, "-" * len(head)]
     for family in families + ["total"]:
         group = [r for r in rows if family in ("total", r.entry.family)]
@@ -142,7 +146,8 @@ def table(rows: list[Row]) -> list[str]:
             f"{sum(r.status is Status.PROVED for r in true):>6}{len(engine):>7}{len(false):>6}"
             f"{sum(r.status is Status.REFUTED for r in false):>6}{len(false_proofs):>6}"
             f"{sum(r.naive_seconds for r in group):>9.1f}{sum(r.ladder_seconds for r in group):>9.1f}"
-            f"{sum(r.check_seconds for r in group):>9.1f}")
+            f"{sum(r.check_seconds for r in group):>9.1f}"
+        )
     return lines
 
 
@@ -167,17 +172,24 @@ def main(argv=None) -> int:
         row = run(entry, args.timeout)
         rows.append(row)
         if args.verbose:
-            print(f"{entry.name:<45} {'T' if entry.true else 'F'} naive={row.naive!s:<5} ladder={row.ladder} "
-                  f"check={row.status.value} ({row.naive_seconds:.1f}/{row.ladder_seconds:.1f}/{row.check_seconds:.1f} s)", flush=True)
+            print(
+                f"{entry.name:<45} {'T' if entry.true else 'F'} naive={row.naive!s:<5} ladder={row.ladder} "
+                f"check={row.status.value} ({row.naive_seconds:.1f}/{row.ladder_seconds:.1f}/{row.check_seconds:.1f} s)",
+                flush=True,
+            )
     print("\n".join(table(rows)))
-    print("columns: true identities; proved by naive simplify(doit(lhs - rhs)), by the ladder stand-in, by check() today,"
-          " by the engine (ladder or check, unless check refuted); mutants; refuted by check; false proofs; seconds")
+    print(
+        "columns: true identities; proved by naive simplify(doit(lhs - rhs)), by the ladder stand-in, by check() today,"
+        " by the engine (ladder or check, unless check refuted); mutants; refuted by check; false proofs; seconds"
+    )
     naive_only = [r.entry.name for r in rows if r.entry.true and r.naive and not _engine_proved(r)]
     print(f"proved by naive, not by the engine ({len(naive_only)}): {', '.join(naive_only) or '-'}")
     false_proofs = [r.entry.name for r in rows if not r.entry.true and (r.ladder or r.status is Status.PROVED)]
     print(f"false proofs ({len(false_proofs)}): {', '.join(false_proofs) or '-'}")
     suspicious = [r.entry.name for r in rows if r.entry.true and r.status is Status.REFUTED]
-    print(f"true identities refuted by check (corpus or engine error) ({len(suspicious)}): {', '.join(suspicious) or '-'}")
+    print(
+        f"true identities refuted by check (corpus or engine error) ({len(suspicious)}): {', '.join(suspicious) or '-'}"
+    )
     unrefuted = [r.entry.name for r in rows if not r.entry.true and r.status is not Status.REFUTED]
     print(f"mutants not refuted ({len(unrefuted)}): {', '.join(unrefuted) or '-'}")
     beyond = [r.entry.name for r in rows if r.entry.true and not r.naive and not _engine_proved(r)]

@@ -60,7 +60,17 @@ def row(section, case, engine, engine_s, naive, naive_s):
         ratio = f"{naive_s / engine_s:.1f}x" + ("+" if naive == "time limit" else "")
     else:
         ratio = "-"
-    ROWS.append((section, case, engine, f"{engine_s:.2f}" if engine_s else "-", naive, f"{naive_s:.2f}" if naive_s else "-", ratio))
+    ROWS.append(
+        (
+            section,
+            case,
+            engine,
+            f"{engine_s:.2f}" if engine_s else "-",
+            naive,
+            f"{naive_s:.2f}" if naive_s else "-",
+            ratio,
+        )
+    )
     print(" | ".join(map(str, ROWS[-1])), file=sys.stderr, flush=True)  # progress while running
 
 
@@ -96,7 +106,11 @@ def seed_section(derivations, limit: float) -> None:
             started = time.perf_counter()
             report = decide_claim(claim, derivation.given, derivation.where, timeout=limit)
             engine_s = time.perf_counter() - started
-            scope = f"for all {claim.size_text}" if claim.sizes and report.status is Status.PROVED else (f"at {claim.scope}" if claim.scope else "")
+            scope = (
+                f"for all {claim.size_text}"
+                if claim.sizes and report.status is Status.PROVED
+                else (f"at {claim.scope}" if claim.scope else "")
+            )
             engine = report.status.value + (f" ({scope})" if scope else "")
             verdict, naive_s = timed(naive, claim.lhs, claim.rhs, limit=limit)
             row("seed", f"{derivation.name}: {claim.name}", engine, engine_s, verdict, naive_s)
@@ -128,7 +142,9 @@ def scaling_section(derivations, sizes, limit: float) -> None:
             if engine_done:
                 engine, engine_s = "skipped", 0.0
             else:
-                result, engine_s = timed(prove_at_size, claim.lhs, claim.rhs, claim.given, claim.where, claim.indices, values, limit=limit)
+                result, engine_s = timed(
+                    prove_at_size, claim.lhs, claim.rhs, claim.given, claim.where, claim.indices, values, limit=limit
+                )
                 engine = result if isinstance(result, str) else result.status.value
                 engine_done = engine == "time limit"
             if naive_done:
@@ -181,7 +197,9 @@ def print_table() -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="engine against naive simplify, one table")
-    parser.add_argument("--timeout", type=float, default=20.0, help="time limit per case, engine and naive alike (default 20 s)")
+    parser.add_argument(
+        "--timeout", type=float, default=20.0, help="time limit per case, engine and naive alike (default 20 s)"
+    )
     parser.add_argument("--sizes", default="2,4,8,16,32,64", help="concrete sizes of the scaling series")
     parser.add_argument("--dir", type=Path, default=ROOT / "derivations")
     parser.add_argument("--skip-seed", action="store_true", help="leave out the seed section (it is the longest)")
@@ -195,9 +213,11 @@ def main(argv=None) -> int:
     scaling_section(loaded.derivations, [int(s) for s in args.sizes.split(",")], args.timeout)
     all_sizes_section(loaded.derivations, args.timeout)
     print_table()
-    print(f"\n{len(ROWS)} rows in {time.perf_counter() - started:.0f} s; time limit {args.timeout:g} s per case; "
-          "'+' on a ratio: naive hit the limit, so the ratio is at least that; "
-          "no ratio where naive did not prove (it cannot refute, nor use the given facts)")
+    print(
+        f"\n{len(ROWS)} rows in {time.perf_counter() - started:.0f} s; time limit {args.timeout:g} s per case; "
+        "'+' on a ratio: naive hit the limit, so the ratio is at least that; "
+        "no ratio where naive did not prove (it cannot refute, nor use the given facts)"
+    )
     return 0
 
 

@@ -85,8 +85,10 @@ def main() -> int:
             per_derivation.setdefault(mode, []).append((took, derivation_seconds(report)))
         print(f"  {mode:8s} {took:7.2f} s wall  {cpu:7.2f} s CPU  (exit {code})", flush=True)
 
-    print(f"verify --all --dir {args.dir}  ({os.cpu_count()} CPUs; python {sys.version.split()[0]}; "
-          f"load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"verify --all --dir {args.dir}  ({os.cpu_count()} CPUs; python {sys.version.split()[0]}; "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import verifier.cli"], cwd=ROOT, check=True)
     startup = time.perf_counter() - started
@@ -99,12 +101,18 @@ def main() -> int:
 
     best = {mode: min(values) for mode, values in times.items()}
     print()
-    print(f"warm / cold      = {best['warm'] / best['cold']:.3f}  (warm {best['warm']:.2f} s, cold {best['cold']:.2f} s)")
-    print(f"jobs 1 / jobs 2  = {best['jobs 1'] / best['jobs 2']:.2f}x speed-up  "
-          f"(jobs 1 {best['jobs 1']:.2f} s, jobs 2 {best['jobs 2']:.2f} s; best of {args.rounds})")
+    print(
+        f"warm / cold      = {best['warm'] / best['cold']:.3f}  (warm {best['warm']:.2f} s, cold {best['cold']:.2f} s)"
+    )
+    print(
+        f"jobs 1 / jobs 2  = {best['jobs 1'] / best['jobs 2']:.2f}x speed-up  "
+        f"(jobs 1 {best['jobs 1']:.2f} s, jobs 2 {best['jobs 2']:.2f} s; best of {args.rounds})"
+    )
     seconds = per_derivation["jobs 1"][-1][1]
-    print(f"bound for jobs 2 from the derivations' own times ({', '.join(f'{s:.1f}' for s in seconds)} s): "
-          f"{sum(seconds) / best_split(seconds, 2):.2f}x")
+    print(
+        f"bound for jobs 2 from the derivations' own times ({', '.join(f'{s:.1f}' for s in seconds)} s): "
+        f"{sum(seconds) / best_split(seconds, 2):.2f}x"
+    )
     # Derivation seconds summed over the wall time: about 1 when they ran one after the
     # other, about 2 when two ran at once (even if each then ran at half speed).
     for mode in ("jobs 1", "jobs 2"):
@@ -112,8 +120,10 @@ def main() -> int:
         print(f"{mode}: derivation seconds / wall = {', '.join(f'{o:.2f}' for o in overlap)}")
     autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled")
     if autogroup.exists() and autogroup.read_text().strip() == "1":
-        print("note: the kernel shares the CPU between sessions (sched_autogroup), so on a busy machine "
-              "a second worker in this session gets no extra CPU time")
+        print(
+            "note: the kernel shares the CPU between sessions (sched_autogroup), so on a busy machine "
+            "a second worker in this session gets no extra CPU time"
+        )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     same = all(v == reports["cold"] for v in reports.values())
     print(f"same verdicts in every mode: {same}")

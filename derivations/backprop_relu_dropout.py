@@ -157,7 +157,7 @@ claims = [
         sizes=[k, H, D],
         indices={j: (1, H), l: (1, D)},
         note="chain rule dL/dz2 . dz2/da . da/dahat . dahat/dz1 . dz1/dW1 with sum y = 1; "
-             "r_j = 1[z1_j > 0] is constant where z1_j != 0, and the identity holds for every r",
+        "r_j = 1[z1_j > 0] is constant where z1_j != 0, and the identity holds for every r",
     ),
 ]
 

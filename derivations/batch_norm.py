@@ -104,7 +104,10 @@ claims = [
     ),
     Claim(
         "2.5 large batch",
-        title=(Eq(Limit(delta(i, j) - 1 / n, n, oo), delta(i, j), evaluate=False), ": the Jacobian 2.1 for a large batch"),
+        title=(
+            Eq(Limit(delta(i, j) - 1 / n, n, oo), delta(i, j), evaluate=False),
+            ": the Jacobian 2.1 for a large batch",
+        ),
         source="seed 2.5",
         lhs=Limit(delta(i, j) - 1 / n, n, oo),
         rhs=delta(i, j),
@@ -112,7 +115,11 @@ claims = [
     ),
     Claim(
         "2.5e correction with g_j = 1",
-        title=("with g_j = 1 for every j the correction ", Eq(gamma / n * Sum(g[j], (j, 1, n)), gamma, evaluate=False), " for every n"),
+        title=(
+            "with g_j = 1 for every j the correction ",
+            Eq(gamma / n * Sum(g[j], (j, 1, n)), gamma, evaluate=False),
+            " for every n",
+        ),
         source="seed 2.5e (support: the arithmetic behind the counterexample)",
         lhs=gamma / n * Sum(1, (r, 1, n)),
         rhs=gamma,
@@ -120,7 +127,11 @@ claims = [
     ),
     Claim(
         "2.5e conclusion as written, g_j = 1",
-        title=("erratum: ", Eq(Derivative(L, x[i]), gamma * g[i], evaluate=False), " for a large batch; with g_j = 1, dL/dx_i = 0 for every n, not gamma"),
+        title=(
+            "erratum: ",
+            Eq(Derivative(L, x[i]), gamma * g[i], evaluate=False),
+            " for a large batch; with g_j = 1, dL/dx_i = 0 for every n, not gamma",
+        ),
         source="seed 2.5e",
         lhs=Sum(Derivative(gamma * xhat(r) + beta, x[i]), (r, 1, n)),
         rhs=gamma,
@@ -130,7 +141,11 @@ claims = [
     ),
     Claim(
         "2.6 full batch norm",
-        title=title(Derivative(L, x[i]), gamma / (n * S) * (n * g[i] - Sum(g[j], (j, 1, n)) - XH[i] * Sum(g[j] * XH[j], (j, 1, n))), " for the full layer"),
+        title=title(
+            Derivative(L, x[i]),
+            gamma / (n * S) * (n * g[i] - Sum(g[j], (j, 1, n)) - XH[i] * Sum(g[j] * XH[j], (j, 1, n))),
+            " for the full layer",
+        ),
         source="seed 2.6",
         lhs=dL_dx(i, centred=xhat_full),
         rhs=gamma / (n * s) * (n * g[i] - Sum(g[r], (r, 1, n)) - xhat_full(i) * Sum(g[r] * xhat_full(r), (r, 1, n))),

@@ -147,7 +147,9 @@ def all_sizes_claims() -> list[Claim]:
             source="seed 1.4",
             lhs=Derivative(E(), w[j], w[l]),
             steps=[
-                Step(Derivative(Sum(x[i, j] * (z(i) - y[i]), (i, 1, n)), w[l]), note="differentiate the gradient (1.3)"),
+                Step(
+                    Derivative(Sum(x[i, j] * (z(i) - y[i]), (i, 1, n)), w[l]), note="differentiate the gradient (1.3)"
+                ),
                 Step(Sum(z(i) * (1 - z(i)) * x[i, j] * x[i, l], (i, 1, n)), note="dz_i/dw_l = z_i (1 - z_i) x_il"),
             ],
             sizes=sizes,
@@ -243,7 +245,9 @@ def descent_claims_at(n: int, p: int) -> list[Claim]:
             lhs=slope,
             steps=[
                 Step(-(sum(gj**2 for gj in grad_w) + grad_b**2), by="expand", note="chain rule through the update"),
-                Step(-((gw.T * gw)[0, 0] + gb**2), by="cancel", note="1.3: dE/dw = X^T (z - y), dE/db = sum (z_i - y_i)"),
+                Step(
+                    -((gw.T * gw)[0, 0] + gb**2), by="cancel", note="1.3: dE/dw = X^T (z - y), dE/db = sum (z_i - y_i)"
+                ),
                 Step(0, relation="<=", note="a sum of squares of real numbers is >= 0"),
             ],
             scope=f"n = {n}, p = {p}",

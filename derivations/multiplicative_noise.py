@@ -43,12 +43,22 @@ def claims_at(n: int, i: int = 0) -> list[Claim]:
             source="seed 5.2",
             lhs=E(dJ),
             steps=[
-                Step(E(sum(d[i] * d[k] * x[i] * x[k] * w[k] for k in others)) + E(d[i] ** 2 * x[i] ** 2 * w[i])
-                     - E(y_d * d[i] * x[i]), by="expand", note="split off k = i; linearity"),
-                Step(sum(x[i] * w[k] * x[k] for k in others) + (1 + s**2) * w[i] * x[i] ** 2 - x[i] * y_d, by="expand",
-                     note="E[d_i d_k] = E[d_i] E[d_k] = 1 for k != i (independence), E[d_i^2] = 1 + s^2"),
+                Step(
+                    E(sum(d[i] * d[k] * x[i] * x[k] * w[k] for k in others))
+                    + E(d[i] ** 2 * x[i] ** 2 * w[i])
+                    - E(y_d * d[i] * x[i]),
+                    by="expand",
+                    note="split off k = i; linearity",
+                ),
+                Step(
+                    sum(x[i] * w[k] * x[k] for k in others) + (1 + s**2) * w[i] * x[i] ** 2 - x[i] * y_d,
+                    by="expand",
+                    note="E[d_i d_k] = E[d_i] E[d_k] = 1 for k != i (independence), E[d_i^2] = 1 + s^2",
+                ),
                 Step(-x[i] * (y_d - sum(w[k] * x[k] for k in range(n))) + s**2 * w[i] * x[i] ** 2, by="expand"),
-                Step(J_c.diff(w[i]) + s**2 * w[i] * x[i] ** 2, by="expand", note="dJ_c/dw_i = -x_i (y_d - sum_k w_k x_k)"),
+                Step(
+                    J_c.diff(w[i]) + s**2 * w[i] * x[i] ** 2, by="expand", note="dJ_c/dw_i = -x_i (y_d - sum_k w_k x_k)"
+                ),
             ],
             scope=scope,
         ),
@@ -58,10 +68,14 @@ def claims_at(n: int, i: int = 0) -> list[Claim]:
             source="seed 5.3",
             lhs=E(J),
             steps=[
-                Step(Rational(1, 2) * y_d**2 - y_d * sum(w[k] * x[k] for k in range(n))
-                     + Rational(1, 2) * sum(w[k] * x[k] * w[l] * x[l] for k in range(n) for l in range(n))
-                     + Rational(1, 2) * s**2 * sum(w[k] ** 2 * x[k] ** 2 for k in range(n)), by="expand",
-                     note="E[d_k d_l] = 1 + s^2 delta_kl"),
+                Step(
+                    Rational(1, 2) * y_d**2
+                    - y_d * sum(w[k] * x[k] for k in range(n))
+                    + Rational(1, 2) * sum(w[k] * x[k] * w[l] * x[l] for k in range(n) for l in range(n))
+                    + Rational(1, 2) * s**2 * sum(w[k] ** 2 * x[k] ** 2 for k in range(n)),
+                    by="expand",
+                    note="E[d_k d_l] = 1 + s^2 delta_kl",
+                ),
                 Step(J_c + s**2 / 2 * sum(w[k] ** 2 * x[k] ** 2 for k in range(n)), by="expand"),
             ],
             scope=scope,
@@ -84,7 +98,10 @@ def sized_claims() -> list[Claim]:
             lhs=Derivative(J, w[i]),
             steps=[
                 Step(-(y_d - noisy) * d[i] * x[i], note="chain rule"),
-                Step(Sum(d[i] * d[k] * x[i] * x[k] * w[k], (k, 1, n)) - y_d * d[i] * x[i], note="multiply out, as the seed does"),
+                Step(
+                    Sum(d[i] * d[k] * x[i] * x[k] * w[k], (k, 1, n)) - y_d * d[i] * x[i],
+                    note="multiply out, as the seed does",
+                ),
             ],
             sizes=[n],
             indices={i: (1, n)},
@@ -122,12 +139,21 @@ all_n_claims = [
         source="seed 5.2",
         lhs=E_split(-(y_d - d_i * w_i * x_i - T) * d_i * x_i),
         steps=[
-            Step(-x_i * y_d * E_split(d_i) + w_i * x_i**2 * E_split(d_i**2) + x_i * E_split(T * d_i), by="expand",
-                 note="linearity"),
-            Step(-x_i * y_d + (1 + s**2) * w_i * x_i**2 + x_i * i_rest, by="expand",
-                 note="E[d_i] = 1, E[d_i^2] = 1 + s^2, E[T d_i] = E[T] E[d_i] (T independent of d_i)"),
-            Step(-x_i * (y_d - (i_rest + w_i * x_i)) + s**2 * w_i * x_i**2, by="expand",
-                 note="sum_k w_k x_k = A_rest + w_i x_i, so this is dJ_c/dw_i + s^2 w_i x_i^2"),
+            Step(
+                -x_i * y_d * E_split(d_i) + w_i * x_i**2 * E_split(d_i**2) + x_i * E_split(T * d_i),
+                by="expand",
+                note="linearity",
+            ),
+            Step(
+                -x_i * y_d + (1 + s**2) * w_i * x_i**2 + x_i * i_rest,
+                by="expand",
+                note="E[d_i] = 1, E[d_i^2] = 1 + s^2, E[T d_i] = E[T] E[d_i] (T independent of d_i)",
+            ),
+            Step(
+                -x_i * (y_d - (i_rest + w_i * x_i)) + s**2 * w_i * x_i**2,
+                by="expand",
+                note="sum_k w_k x_k = A_rest + w_i x_i, so this is dJ_c/dw_i + s^2 w_i x_i^2",
+            ),
         ],
         note="T = sum_{k != i} d_k w_k x_k, E[T] = A_rest = sum_{k != i} w_k x_k: holds for every n",
     ),

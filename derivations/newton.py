@@ -53,7 +53,9 @@ taylor_quotient = (f(xs) - f(x) + e * d(f, x)) / e**2
 exp_root = log(2)
 peano_witness = tuple(
     (
-        (((exp(xs) - 2) - (exp(x) - 2) + (x - xs) * exp(x)) / (x - xs) ** 2).subs({xs: exp_root, x: exp_root + Rational(1, 10**j)}),
+        (((exp(xs) - 2) - (exp(x) - 2) + (x - xs) * exp(x)) / (x - xs) ** 2).subs(
+            {xs: exp_root, x: exp_root + Rational(1, 10**j)}
+        ),
         Rational(1),  # f''(x*)/2 for f = exp(x) - 2 at x* = log 2
     )
     for j in range(1, 6)
@@ -76,7 +78,7 @@ claims = [
         rhs=d(f, xs, 2) / 2,
         witness=peano_witness,
         note="the Lagrange form says the quotient is f''(xi_k)/2 with xi_k between x_k and x*; its limit, "
-             "for f in C^2, is f''(x*)/2 (L'Hopital once, then continuity of f''); witness: f = exp(x) - 2",
+        "for f in C^2, is f''(x*)/2 (L'Hopital once, then continuity of f''); witness: f = exp(x) - 2",
     ),
     Claim(
         "6.2 error recursion",
@@ -85,8 +87,11 @@ claims = [
         lhs=x_next - xs,
         steps=[
             Step(e - f_k / df_k, by="expand", note="x_{k+1} - x* = (x_k - x*) - f(x_k)/f'(x_k)"),
-            Step(e**2 * d2f_xi / (2 * df_k), by="given",
-                 note="6.1 divided by f'(x_k): f(x_k)/f'(x_k) - e_k + e_k^2 f''(xi_k)/(2 f'(x_k)) = 0"),
+            Step(
+                e**2 * d2f_xi / (2 * df_k),
+                by="given",
+                note="6.1 divided by f'(x_k): f(x_k)/f'(x_k) - e_k + e_k^2 f''(xi_k)/(2 f'(x_k)) = 0",
+            ),
         ],
         given=[taylor],
         where=[Ne(df_k, 0)],
@@ -102,7 +107,7 @@ claims = [
         where=[Ne(d(f, xs), 0)],
         witness=ratios(lambda t: t**3 - 2, cbrt(2), Rational(3, 2), 4),
         note="by 6.2 the ratio is |f''(xi_k)| / (2 |f'(x_k)|), and xi_k, x_k -> x* with f', f'' continuous; "
-             "witness: Newton iterates on f = x^3 - 2 from 3/2",
+        "witness: Newton iterates on f = x^3 - 2 from 3/2",
     ),
     Claim(
         "6.4 minimising g",

@@ -43,7 +43,10 @@ def all_sizes_claims() -> list[Claim]:
             source="seed 7.1, 3.2",
             lhs=Derivative(L, z[j]),
             steps=[
-                Step(-Sum(y[c] * (delta(c, j) - yhat(j)), (c, 1, k)), note="chain rule: d log(yhat_c)/dz_j = delta_cj - yhat_j"),
+                Step(
+                    -Sum(y[c] * (delta(c, j) - yhat(j)), (c, 1, k)),
+                    note="chain rule: d log(yhat_c)/dz_j = delta_cj - yhat_j",
+                ),
                 Step(yhat(j) * Sum(y[c], (c, 1, k)) - y[j], note="the delta picks c = j; yhat_j comes out of the sum"),
                 Step(yhat(j) - y[j], by="given", note="sum_c y_c = 1"),
             ],

@@ -105,8 +105,10 @@ def test_cached_report_is_the_engines_report_for_the_current_claims(derivation_d
 def test_whole_file_entry_gives_back_equal_derivations_and_reports(derivation_dir, tmp_path):
     """The stored expressions are rebuilt without evaluation: they must be the same trees."""
     derivation_dir("square", SQUARE)
-    derivation_dir("softmax", (ROOT / "derivations" / "softmax_hessian.py").read_text()
-                   .replace("for k in (2, 3, 4)", "for k in (2,)"))
+    derivation_dir(
+        "softmax",
+        (ROOT / "derivations" / "softmax_hessian.py").read_text().replace("for k in (2, 3, 4)", "for k in (2,)"),
+    )
     paths = discover(derivation_dir.folder)
     cold_cache = ResultCache()
     cold = verifier.runner.run(cold_cache.load_all(paths, 60, 0).derivations, timeout=60, seed=0, cache=cold_cache)
@@ -211,8 +213,10 @@ def test_unwritable_cache_folder_is_not_fatal(derivation_dir, tmp_path, monkeypa
 
 def test_report_that_cannot_be_pickled_is_simply_not_cached(derivation_dir, engine_calls):
     """A Function class defined in the derivation module is not importable by pickle."""
-    derivation_dir("own_function", textwrap.dedent(
-        """
+    derivation_dir(
+        "own_function",
+        textwrap.dedent(
+            """
         from sympy import Function, Symbol
         from verifier import Claim, Derivation
 
@@ -225,7 +229,9 @@ def test_report_that_cannot_be_pickled_is_simply_not_cached(derivation_dir, engi
         x = Symbol("x", real=True)
         derivation = Derivation(name="own_function", title="own function",
                                 claims=[Claim("sum", lhs=double(x) ** 2, rhs=double(x) * double(x))])
-        """))
+        """
+        ),
+    )
     assert verify(derivation_dir.folder) == 0
     assert verify(derivation_dir.folder) == 0
     assert engine_calls == ["own_function", "own_function"]
@@ -241,27 +247,36 @@ def test_cache_folder_is_ignored_by_git_wherever_it_is(derivation_dir):
 
 def test_verdict_that_ran_out_of_time_is_not_cached(derivation_dir, engine_calls):
     """A time limit depends on the machine's load, not on the key: decide it again next time."""
-    derivation_dir("_slow", "import time\nfrom sympy import Function\n\n"
-                   "class Slow(Function):\n    @classmethod\n    def eval(cls, x):\n"
-                   "        if x.is_Number:\n            time.sleep(60)\n            return x\n")
-    derivation_dir("hang", textwrap.dedent(
-        """
+    derivation_dir(
+        "_slow",
+        "import time\nfrom sympy import Function\n\n"
+        "class Slow(Function):\n    @classmethod\n    def eval(cls, x):\n"
+        "        if x.is_Number:\n            time.sleep(60)\n            return x\n",
+    )
+    derivation_dir(
+        "hang",
+        textwrap.dedent(
+            """
         from sympy import Symbol
         from verifier import Claim, Derivation
         from _slow import Slow
         x = Symbol("x", real=True)
         derivation = Derivation(name="hang", title="hang",
                                 claims=[Claim("same", lhs=Slow(x)**2 - 1, rhs=(Slow(x) - 1)*(Slow(x) + 1))])
-        """))
+        """
+        ),
+    )
     assert verify(derivation_dir.folder, "--timeout", "0.5") == 1
     assert verify(derivation_dir.folder, "--timeout", "0.5") == 1
     assert engine_calls == ["hang", "hang"]
     assert cache_entries() == []
 
 
-LOGGED = SQUARE.replace("from sympy import symbols",
-                        "from pathlib import Path\nwith open(Path(__file__).with_suffix('.log'), 'a') as log:\n"
-                        "    log.write('ran\\n')\nfrom sympy import symbols")
+LOGGED = SQUARE.replace(
+    "from sympy import symbols",
+    "from pathlib import Path\nwith open(Path(__file__).with_suffix('.log'), 'a') as log:\n"
+    "    log.write('ran\\n')\nfrom sympy import symbols",
+)
 
 
 def runs_of(path: Path) -> int:
@@ -280,8 +295,7 @@ def test_warm_all_does_not_even_run_unchanged_files(derivation_dir, engine_calls
     assert [c["status"] for c in doc["derivations"][0]["claims"]] == ["proved", "refuted"]
 
 
-def test_changed_module_imported_from_elsewhere_is_decided_again(derivation_dir, engine_calls, tmp_path,
-                                                                  monkeypatch):
+def test_changed_module_imported_from_elsewhere_is_decided_again(derivation_dir, engine_calls, tmp_path, monkeypatch):
     library = tmp_path / "library"
     library.mkdir()
     (library / "model.py").write_text("CROSS = 2\n")
@@ -312,15 +326,19 @@ def test_verify_by_name_uses_the_derivation_entries(derivation_dir, engine_calls
 
 def test_reading_an_entry_leaves_evaluation_on(derivation_dir):
     """Entries are read with evaluate(False); later constructions must still evaluate."""
-    derivation_dir("unevaluated", textwrap.dedent(
-        """
+    derivation_dir(
+        "unevaluated",
+        textwrap.dedent(
+            """
         from sympy import Integer, Matrix, Pow, Symbol
         from verifier import Claim, Derivation
         x = Symbol("x", real=True)
         nine = Pow(Integer(3), Integer(2), evaluate=False)
         derivation = Derivation(name="unevaluated", title="3**2 as written",
                                 claims=[Claim("nine", lhs=Matrix([nine * x]), rhs=Matrix([9 * x]))])
-        """))
+        """
+        ),
+    )
     assert verify(derivation_dir.folder) == 0
     assert verify(derivation_dir.folder) == 0  # read back from the cache
     assert sp.Pow(sp.Integer(3), sp.Integer(2)) == 9 and sp.Pow(sp.Integer(3), sp.Integer(2)).is_Integer

@@ -151,7 +151,9 @@ def test_a_region_makes_a_sign_readable():
 
 
 def test_chain_relation_is_composed_and_checked_step_by_step():
-    claim = Claim("chain", lhs=a**2 + b**2 + 1, steps=[Step((a - b) ** 2 + 2 * a * b + 1), Step(2 * a * b, relation=">")])
+    claim = Claim(
+        "chain", lhs=a**2 + b**2 + 1, steps=[Step((a - b) ** 2 + 2 * a * b + 1), Step(2 * a * b, relation=">")]
+    )
     assert claim.relation == ">"
     report = decide_claim(claim, timeout=None)
     assert report.status is Status.PROVED

@@ -39,9 +39,18 @@ def test_softmax_hessian_trace_exits_0(capsys):
     code = main(["softmax_hessian", "--dir", str(DERIVATIONS)])
     out = capsys.readouterr().out
     assert code == 0
-    for text in ("7.1 gradient", "7.2 Hessian", "3.2e gradient as written", "7.3e Cauchy-Schwarz chain as written [k=3]",
-                 "seed 7.1, 3.2", "for all k >= 1", "at k = 3", "by=given", "refuted as expected",
-                 "Suggested correction (the engine's computation)"):
+    for text in (
+        "7.1 gradient",
+        "7.2 Hessian",
+        "3.2e gradient as written",
+        "7.3e Cauchy-Schwarz chain as written [k=3]",
+        "seed 7.1, 3.2",
+        "for all k >= 1",
+        "at k = 3",
+        "by=given",
+        "refuted as expected",
+        "Suggested correction (the engine's computation)",
+    ):
         assert text in out, text
     assert "NOT as expected" not in out
 

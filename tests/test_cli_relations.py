@@ -2,7 +2,7 @@
 
 from verifier.cli import main
 
-SOURCE = '''
+SOURCE = """
 from sympy import Limit, Matrix, Symbol, sin, symbols, zeros
 from verifier import Claim, Derivation, Status, Step
 
@@ -19,7 +19,7 @@ derivation = Derivation(
         Claim("limit", lhs=Limit(t * sin(1 / t), t, 0), rhs=0, expect=Status.UNDECIDED),  # outside the limit rules
     ],
 )
-'''
+"""
 
 
 def test_relations_render_and_meet_expectations(derivation_dir, capsys):

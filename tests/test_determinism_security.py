@@ -47,9 +47,17 @@ BLANKS = re.compile(r"[ \t]+")
 
 def _runs(args, cwd, hashseeds) -> list[str]:
     """The reports of ``verify ARGS`` under each PYTHONHASHSEED, run side by side, timings masked."""
-    processes = [subprocess.Popen([sys.executable, "-m", "verifier.cli", *args], cwd=cwd, text=True,
-                                  env=dict(os.environ, PYTHONHASHSEED=seed, COLUMNS="200"),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for seed in hashseeds]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "verifier.cli", *args],
+            cwd=cwd,
+            text=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed, COLUMNS="200"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for seed in hashseeds
+    ]
     reports = []
     for process in processes:
         out, err = process.communicate(timeout=900)
@@ -101,11 +109,14 @@ def test_a_string_claim_is_rejected_not_parsed(derivation_dir, capsys):
     from verifier.cli import main
 
     marker = derivation_dir.folder / "pwned"
-    derivation_dir("evil", textwrap.dedent(f"""
+    derivation_dir(
+        "evil",
+        textwrap.dedent(f"""
         from verifier import Claim, Derivation
         payload = "__import__('pathlib').Path({str(marker)!r}).write_text('x')"
         derivation = Derivation(name="evil", title="t", claims=[Claim("c", lhs=payload, rhs=payload)])
-        """))
+        """),
+    )
     assert main(["evil", "--dir", str(derivation_dir.folder)]) == 2
     assert "strings are never parsed" in capsys.readouterr().err
     assert not marker.exists()
@@ -134,10 +145,19 @@ def test_nothing_is_written_outside_the_named_folders(tmp_path):
     (folder / "mixed.py").write_text(MIXED)
     before_work, before_folder = _snapshot(work), _snapshot(folder)
     env = dict(os.environ, PYTHONHASHSEED="0")
-    for args in (["--all", "--dir", str(folder)], ["--mutate", "mixed", "--dir", str(folder), "--timeout", "30"],
-                 ["--list", "--dir", str(folder)]):
-        done = subprocess.run([sys.executable, "-m", "verifier.cli", *args], cwd=work, env=env, capture_output=True,
-                              text=True, timeout=600)
+    for args in (
+        ["--all", "--dir", str(folder)],
+        ["--mutate", "mixed", "--dir", str(folder), "--timeout", "30"],
+        ["--list", "--dir", str(folder)],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "verifier.cli", *args],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0 and "mixed" in done.stdout, (args, done.stdout[-2000:], done.stderr[-2000:])
     assert _snapshot(work) == before_work
     assert _snapshot(folder) == before_folder  # not even __pycache__
@@ -216,5 +236,7 @@ def test_bundled_derivations_survive_the_trip_back_unchanged():
         isolated, here = load_isolated(path, timeout=120).derivations, load_isolated(path, timeout=None).derivations
         assert isolated == here
         for a, b in zip(isolated, here, strict=True):
-            assert [(c.lhs, c.rhs, c.given, c.where) for c in a.claims] == [(c.lhs, c.rhs, c.given, c.where) for c in b.claims]
+            assert [(c.lhs, c.rhs, c.given, c.where) for c in a.claims] == [
+                (c.lhs, c.rhs, c.given, c.where) for c in b.claims
+            ]
             assert [(c.line, a.file) for c in a.claims] == [(c.line, b.file) for c in b.claims]

@@ -161,14 +161,21 @@ def test_elimination_prefers_the_last_symbol():
 
 def test_results_are_the_same_in_fresh_processes_under_different_hash_seeds():
     """Set and dict order changes with PYTHONHASHSEED; the counterexample and trace must not."""
-    script = ("from sympy import symbols\nfrom verifier import check\na, b, c = symbols('a b c')\n"
-              "r = check((a + b + c) ** 3, a**3 + b**3 + c**3)\n"
-              "print(r.status.value, sorted((str(k), str(v)) for k, v in r.counterexample.items()), r.lhs_value, r.rhs_value,"
-              " [(s.tactic, str(s.outcome)) for s in r.steps])\n")
+    script = (
+        "from sympy import symbols\nfrom verifier import check\na, b, c = symbols('a b c')\n"
+        "r = check((a + b + c) ** 3, a**3 + b**3 + c**3)\n"
+        "print(r.status.value, sorted((str(k), str(v)) for k, v in r.counterexample.items()), r.lhs_value, r.rhs_value,"
+        " [(s.tactic, str(s.outcome)) for s in r.steps])\n"
+    )
     outputs = []
     for seed in ("0", "1", "12345"):
-        done = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, PYTHONHASHSEED=seed),
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.append(done.stdout)
     assert outputs[0].startswith("refuted") and outputs[0] == outputs[1] == outputs[2], outputs

@@ -48,11 +48,13 @@ z = sp.IndexedBase("z", real=True)
 
 SIMPLEX = sp.Eq(y1 + y2, 1)
 #: Feasible values by hand: inside each region (strictly), for the positive symbol, on y1 + y2 = 1.
-X_POINTS = {None: (R(-3, 2), R(-1), R(0), R(1, 2), R(2), R(7, 3)),
-            "x > 0": (R(1, 3), R(1), R(5, 2), R(6)),
-            "x - 1 > 0": (R(3, 2), R(2), R(11, 3), R(7)),
-            "x < 0": (R(-1, 3), R(-1), R(-5, 2)),
-            "x - 1 < 0": (R(1, 2), R(0), R(-2))}
+X_POINTS = {
+    None: (R(-3, 2), R(-1), R(0), R(1, 2), R(2), R(7, 3)),
+    "x > 0": (R(1, 3), R(1), R(5, 2), R(6)),
+    "x - 1 > 0": (R(3, 2), R(2), R(11, 3), R(7)),
+    "x < 0": (R(-1, 3), R(-1), R(-5, 2)),
+    "x - 1 < 0": (R(1, 2), R(0), R(-2)),
+}
 A_POINTS = (R(1, 3), R(2))
 SIMPLEX_POINTS = ((R(0), R(1)), (R(1, 3), R(2, 3)), (R(1), R(0)))
 FREE_Y_POINTS = ((R(1), R(1)), (R(0), R(0)), (R(1, 2), R(2)))
@@ -74,8 +76,15 @@ class Case:
     route: str = ""
 
     def decide(self):
-        return check(self.lhs, self.rhs, given=list(self.given), where=list(REGIONS[self.region]),
-                     sizes=self.sizes, indices=self.indices, timeout=TIMEOUT)
+        return check(
+            self.lhs,
+            self.rhs,
+            given=list(self.given),
+            where=list(REGIONS[self.region]),
+            sizes=self.sizes,
+            indices=self.indices,
+            timeout=TIMEOUT,
+        )
 
     def points(self):
         """Exact points satisfying every domain, the region and the given facts (sizes written out)."""
@@ -89,9 +98,12 @@ class Case:
 
 
 def _sized_points(case: Case):
-    (size, least), = case.sizes.items()
+    ((size, least),) = case.sizes.items()
     for nv in range(least, least + 4):
-        ranges = [(index, sp.sympify(lo).subs(size, nv), sp.sympify(hi).subs(size, nv)) for index, (lo, hi) in case.indices.items()]
+        ranges = [
+            (index, sp.sympify(lo).subs(size, nv), sp.sympify(hi).subs(size, nv))
+            for index, (lo, hi) in case.indices.items()
+        ]
         choices = [{}]
         for index, lo, hi in ranges:
             choices = [{**c, index: v} for c in choices for v in range(int(lo), int(hi) + 1)]
@@ -139,8 +151,13 @@ def leaves(region, with_given, var=x):
     if region == "x > 0":
         out += [(sp.Abs(x), x), (sp.Max(x, 0), x), (sp.Heaviside(x), R(1))]
     if region == "x - 1 > 0":
-        out += [(sp.Abs(x - 1), x - 1), (sp.Max(x - 1, 0), x - 1), (sp.Heaviside(x - 1), R(1)),
-                (sp.Abs(1 - x), x - 1), (sp.Max(0, 1 - x), R(0))]
+        out += [
+            (sp.Abs(x - 1), x - 1),
+            (sp.Max(x - 1, 0), x - 1),
+            (sp.Heaviside(x - 1), R(1)),
+            (sp.Abs(1 - x), x - 1),
+            (sp.Max(0, 1 - x), R(0)),
+        ]
     return out
 
 
@@ -149,8 +166,11 @@ def pairs(draw, depth, region=None, with_given=False, var=x):
     """Two routes to one value under the domains: (written, rewritten)."""
     if depth == 0 or draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(leaves(region, with_given, var)))
-    op = draw(st.sampled_from(["add", "mul", "exp", "exp of a sum", "sigmoid", "square", "log", "log sigmoid",
-                               "derivative", "subs"]))
+    op = draw(
+        st.sampled_from(
+            ["add", "mul", "exp", "exp of a sum", "sigmoid", "square", "log", "log sigmoid", "derivative", "subs"]
+        )
+    )
     A, B = draw(pairs(depth - 1, region, with_given, var))
     if op in ("add", "mul", "exp of a sum"):
         C, D = draw(pairs(depth - 1, region, with_given, var))
@@ -209,8 +229,12 @@ def _mutations(case: Case):
     mutants = [(name, Case(case.lhs, m, case.region, case.given, route=case.route)) for name, m in out]
     if case.region in FLIPPED:  # a Subs that maps the region onto its outside, rewritten as if inside
         mirror = {"x > 0": -x, "x - 1 > 0": 2 - x}[case.region]
-        mutants.append(("Subs leaving the region", Case(sp.Subs(case.lhs, x, mirror), rhs.subs(x, mirror), case.region,
-                                                         case.given, route=case.route)))
+        mutants.append(
+            (
+                "Subs leaving the region",
+                Case(sp.Subs(case.lhs, x, mirror), rhs.subs(x, mirror), case.region, case.given, route=case.route),
+            )
+        )
         mutants.append(("reverse the region", Case(case.lhs, rhs, FLIPPED[case.region], case.given, route=case.route)))
     if case.given:
         mutants.append(("drop the given fact", Case(case.lhs, rhs, case.region, (), route=case.route)))
@@ -247,18 +271,25 @@ def sized_true_cases(draw):
 
 
 def _sized_mutations(case: Case):
-    out = [("flip the sign", Case(case.lhs, -case.rhs, sizes=case.sizes, indices=case.indices)),
-           ("add a constant", Case(case.lhs, case.rhs + R(1, 7), sizes=case.sizes, indices=case.indices))]
+    out = [
+        ("flip the sign", Case(case.lhs, -case.rhs, sizes=case.sizes, indices=case.indices)),
+        ("add a constant", Case(case.lhs, case.rhs + R(1, 7), sizes=case.sizes, indices=case.indices)),
+    ]
     deltas = list(case.lhs.atoms(sp.KroneckerDelta))
     for delta in deltas:
         point = delta.args[1]
         # (point + n)/2 is an integer in range only for some sizes; n + 1 is never in range.
         # (point + 1/2 would not do: SymPy evaluates KroneckerDelta(d, j + 1/2) to 0 at once.)
-        for name, moved in (("move the delta to (point + n)/2", (point + n) / 2), ("move the delta out of range", n + 1)):
+        for name, moved in (
+            ("move the delta to (point + n)/2", (point + n) / 2),
+            ("move the delta out of range", n + 1),
+        ):
             lhs = case.lhs.xreplace({delta: sp.KroneckerDelta(d, moved)})
             out.append((name, Case(lhs, case.rhs, sizes=case.sizes, indices=case.indices)))
     if j in case.indices:
-        out.append(("widen the index range past the sum", Case(case.lhs, case.rhs, sizes=case.sizes, indices={j: (1, n + 1)})))
+        out.append(
+            ("widen the index range past the sum", Case(case.lhs, case.rhs, sizes=case.sizes, indices={j: (1, n + 1)}))
+        )
     if not deltas:  # a constant sum: count one term too many
         out.append(("one term too many", Case(case.lhs, case.rhs.subs(n, n + 1), sizes=case.sizes)))
     return out
@@ -285,21 +316,29 @@ def assert_never_proved(name: str, case: Case):
     values = gaps(case)
     assume(values and max(values) > 1e-20)  # a mutant that happens to be equal is not a false claim
     result = case.decide()
-    note(f"{name}: {case.lhs} == {case.rhs} where {case.region} given {case.given} sizes {case.sizes} "
-         f"indices {case.indices}")
+    note(
+        f"{name}: {case.lhs} == {case.rhs} where {case.region} given {case.given} sizes {case.sizes} "
+        f"indices {case.indices}"
+    )
     assert result.status is not Status.PROVED, f"FALSE PROOF ({name}) by {result.tactic}, using {result.used}"
 
 
-FAST = settings(derandomize=True, deadline=None, max_examples=25, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+FAST = settings(
+    derandomize=True,
+    deadline=None,
+    max_examples=25,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 SLOW = settings(FAST, max_examples=300)
 
 # Fixed examples, one per building block of the issue, so each is exercised on every run.
 SIGMOID_CASE = Case(sigmoid(x) * (1 - sigmoid(x)), sp.exp(-x) / (1 + sp.exp(-x)) ** 2)
 REGION_CASE = Case(sp.Abs(x - 1) + sp.Heaviside(x - 1), x, "x - 1 > 0")
 GIVEN_CASE = Case(sp.exp(y2) * y1, sp.exp(1 - y1) * y1, None, (SIMPLEX,))
-DELTA_CASE = Case(sp.Sum(sp.exp(z[d]) * sp.KroneckerDelta(d, j), (d, 1, n)), sp.exp(z[j]), sizes={n: 1},
-                  indices={j: (1, n)})
+DELTA_CASE = Case(
+    sp.Sum(sp.exp(z[d]) * sp.KroneckerDelta(d, j), (d, 1, n)), sp.exp(z[j]), sizes={n: 1}, indices={j: (1, n)}
+)
 
 
 def _true_property(case):
@@ -337,9 +376,15 @@ def test_true_sized_claim_is_never_refuted(case):
 
 @settings(FAST, max_examples=15)
 @given(sized_false_cases())
-@example(("move the delta to (point + n)/2",
-          Case(sp.Sum(2 * sp.KroneckerDelta(d, (1 + n) / 2), (d, 1, n)), sp.Integer(2), sizes={n: 1})))
-@example(("widen the index range past the sum", Case(DELTA_CASE.lhs, DELTA_CASE.rhs, sizes={n: 1}, indices={j: (1, n + 1)})))
+@example(
+    (
+        "move the delta to (point + n)/2",
+        Case(sp.Sum(2 * sp.KroneckerDelta(d, (1 + n) / 2), (d, 1, n)), sp.Integer(2), sizes={n: 1}),
+    )
+)
+@example(
+    ("widen the index range past the sum", Case(DELTA_CASE.lhs, DELTA_CASE.rhs, sizes={n: 1}, indices={j: (1, n + 1)}))
+)
 def test_false_sized_claim_is_never_proved(mutation):
     _false_property(mutation)
 

@@ -37,22 +37,42 @@ def claim_file(claim_source: str, name: str = "bad") -> str:
 BAD_FILES = [
     ("syntax", "from sympy import symbols\nx = symbols('x'\n", "syntax.py:2: syntax error: '(' was never closed"),
     ("imports", "import no_such_module_for_verifier\n", "import error: No module named 'no_such_module_for_verifier'"),
-    ("raises", "x = 1\nraise RuntimeError('the author left a bug')\n", "raises.py:2: RuntimeError while building the derivation: the author left a bug"),
+    (
+        "raises",
+        "x = 1\nraise RuntimeError('the author left a bug')\n",
+        "raises.py:2: RuntimeError while building the derivation: the author left a bug",
+    ),
     ("divides", HEADER + "c = 1 / 0\n", "ZeroDivisionError while building the derivation"),
     ("empty", "x = 1\n", "defines no Derivation"),
     ("duplicate", GOOD, "derivation name 'good' is already used by"),
-    ("shapes", claim_file("Claim('c', lhs=Matrix([a, b]), rhs=Matrix([[a, b]]))"), "shapes differ: lhs is a 2x1 matrix but step 1 is a 1x2 matrix"),
-    ("string_lhs", claim_file("Claim('c', lhs='a + b', rhs=a + b)"), "is the string 'a + b'; build it with SymPy objects (strings are never parsed)"),
+    (
+        "shapes",
+        claim_file("Claim('c', lhs=Matrix([a, b]), rhs=Matrix([[a, b]]))"),
+        "shapes differ: lhs is a 2x1 matrix but step 1 is a 1x2 matrix",
+    ),
+    (
+        "string_lhs",
+        claim_file("Claim('c', lhs='a + b', rhs=a + b)"),
+        "is the string 'a + b'; build it with SymPy objects (strings are never parsed)",
+    ),
     ("string_step", claim_file("Claim('c', lhs=a, steps=[Step('a')])"), "strings are never parsed"),
     ("list_lhs", claim_file("Claim('c', lhs=[a, b], rhs=a)"), "must be a SymPy expression or Matrix, not list"),
     ("object_lhs", claim_file("Claim('c', lhs=object(), rhs=a)"), "must be a SymPy expression or Matrix, not object"),
     ("relation_lhs", claim_file("Claim('c', lhs=a > 0, rhs=a)"), "is the relation or truth value a > 0"),
     ("unknown_tactic", claim_file("Claim('c', lhs=a, steps=[Step(a, by='magic')])"), "unknown tactic by='magic'"),
     ("close_tactic", claim_file("Claim('c', lhs=a, steps=[Step(a, by='expnad')])"), "did you mean 'expand'?"),
-    ("given_not_eq", claim_file("Claim('c', lhs=a, rhs=a, given=[a > 0])"), "given must hold SymPy relations such as Equality"),
+    (
+        "given_not_eq",
+        claim_file("Claim('c', lhs=a, rhs=a, given=[a > 0])"),
+        "given must hold SymPy relations such as Equality",
+    ),
     ("two_claims", claim_file("Claim('c', lhs=a, rhs=a), Claim('c', lhs=b, rhs=b)"), "two claims are named 'c'"),
     ("no_claims", HEADER + "derivation = Derivation(name='none', title='t', claims=[])\n", "has no claims"),
-    ("bad_name", HEADER + "derivation = Derivation(name='has space', title='t', claims=[Claim('c', lhs=a, rhs=a)])\n", "must be an identifier"),
+    (
+        "bad_name",
+        HEADER + "derivation = Derivation(name='has space', title='t', claims=[Claim('c', lhs=a, rhs=a)])\n",
+        "must be an identifier",
+    ),
     ("exits", "import sys\nsys.exit(3)\n", "the file called sys.exit(3)"),
 ]
 
@@ -184,7 +204,9 @@ def test_a_witness_that_fails_the_recheck_is_an_engine_bug_not_a_refutation(monk
 
 def test_a_witness_outside_the_given_facts_is_rejected(monkeypatch):
     y1, y2 = symbols("y1 y2", nonnegative=True)
-    bogus = numeric.Witness({y1: Integer(1), y2: Integer(1)}, None, Integer(1), Integer(0), Integer(1))  # y1 + y2 = 1 fails there
+    bogus = numeric.Witness(
+        {y1: Integer(1), y2: Integer(1)}, None, Integer(1), Integer(0), Integer(1)
+    )  # y1 + y2 = 1 fails there
     import verifier.engine as engine
 
     monkeypatch.setattr(engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count: (bogus, 0, 1))

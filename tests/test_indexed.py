@@ -184,7 +184,9 @@ def test_softmax_hessian_proved_for_all_k():
     rhs = yhat(i) * KroneckerDelta(i, j) - yhat(i) * yhat(j)
     r = decide(Derivative(L, z[i], z[j]), rhs, {i: (1, k), j: (1, k)}, given=[SIMPLEX])
     assert r.status is Status.PROVED
-    assert any(s.tactic == "cross-check" and s.outcome == "agrees" and f"k = {sized.LARGE}" in s.detail for s in r.steps)
+    assert any(
+        s.tactic == "cross-check" and s.outcome == "agrees" and f"k = {sized.LARGE}" in s.detail for s in r.steps
+    )
 
 
 def test_softmax_hessian_with_a_sign_slip_is_refuted():

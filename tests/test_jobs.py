@@ -104,8 +104,13 @@ def test_jobs_2_gives_the_same_report_as_jobs_1(derivation_dir, tmp_path, capsys
 def test_reports_come_in_the_input_order_when_workers_finish_out_of_order(derivation_dir):
     loaded = load_all(discover(three_derivations(derivation_dir)))
     finished = []
-    outcomes = run(loaded.derivations, timeout=60, seed=0, jobs=2,
-                   on_report=lambda outcome: finished.append(outcome.report.derivation.name))
+    outcomes = run(
+        loaded.derivations,
+        timeout=60,
+        seed=0,
+        jobs=2,
+        on_report=lambda outcome: finished.append(outcome.report.derivation.name),
+    )
     assert finished == ["a_slow", "b_quick", "c_quick"]
     assert [o.report.derivation.name for o in outcomes] == finished
     assert all(o.report.derivation is d for o, d in zip(outcomes, loaded.derivations))
@@ -119,8 +124,20 @@ def test_time_limits_still_work_under_jobs_2(derivation_dir, tmp_path):
     derivation_dir("quick", quick_derivation("quick", 2))
     target = tmp_path / "report.json"
     started = time.monotonic()
-    code = main(["--all", "--dir", str(derivation_dir.folder), "--no-cache", "--jobs", "2", "--timeout", "1",
-                 "--json", str(target)])
+    code = main(
+        [
+            "--all",
+            "--dir",
+            str(derivation_dir.folder),
+            "--no-cache",
+            "--jobs",
+            "2",
+            "--timeout",
+            "1",
+            "--json",
+            str(target),
+        ]
+    )
     took = time.monotonic() - started
     doc = json.loads(target.read_text())
     hang, quick = doc["derivations"]
@@ -132,8 +149,10 @@ def test_time_limits_still_work_under_jobs_2(derivation_dir, tmp_path):
 
 
 def test_report_that_cannot_travel_back_is_decided_in_the_main_process(derivation_dir, capsys):
-    derivation_dir("own", textwrap.dedent(
-        """
+    derivation_dir(
+        "own",
+        textwrap.dedent(
+            """
         from sympy import Function, Symbol
         from verifier import Claim, Derivation
 
@@ -146,7 +165,9 @@ def test_report_that_cannot_travel_back_is_decided_in_the_main_process(derivatio
         x = Symbol("x", real=True)
         derivation = Derivation(name="own", title="own function",
                                 claims=[Claim("square", lhs=double(x) ** 2, rhs=double(x) * double(x))])
-        """))
+        """
+        ),
+    )
     derivation_dir("quick", quick_derivation("quick", 2))
     assert main(["--all", "--dir", str(derivation_dir.folder), "--no-cache", "--jobs", "2"]) == 0
     out = capsys.readouterr().out
@@ -161,8 +182,10 @@ def test_jobs_must_be_positive(derivation_dir, capsys):
 
 def test_derivations_of_a_worker_that_died_are_decided_in_the_main_process(derivation_dir):
     """Without a time limit the checks run in the worker itself; here it dies at the first number."""
-    derivation_dir("_fatal", textwrap.dedent(
-        """
+    derivation_dir(
+        "_fatal",
+        textwrap.dedent(
+            """
         import multiprocessing, os
         from sympy import Function
 
@@ -173,7 +196,9 @@ def test_derivations_of_a_worker_that_died_are_decided_in_the_main_process(deriv
                     if multiprocessing.parent_process() is not None:
                         os._exit(3)  # only in a worker
                     return x
-        """))
+        """
+        ),
+    )
     derivation_dir("a_fatal", slow_derivation("a_fatal", "Fatal").replace("from _slow", "from _fatal"))
     derivation_dir("b_quick", quick_derivation("b_quick", 2))
     loaded = load_all(discover(derivation_dir.folder))

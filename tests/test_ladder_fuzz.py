@@ -24,8 +24,15 @@ m = sp.Symbol("m", negative=True)
 n = sp.Symbol("n", integer=True)
 SYMBOLS = [x, y, r, s, p, q, m, n]
 HALF = sp.Rational(1, 2)
-VALUES = [sp.Integer(v) for v in (1, 2, -1, -2, 3)] + [HALF, sp.Rational(-3, 2), sp.I, 4 * sp.I, 1 + sp.I, -2 - 3 * sp.I,
-                                                       sp.Rational(-1, 3) + sp.Rational(7, 2) * sp.I]
+VALUES = [sp.Integer(v) for v in (1, 2, -1, -2, 3)] + [
+    HALF,
+    sp.Rational(-3, 2),
+    sp.I,
+    4 * sp.I,
+    1 + sp.I,
+    -2 - 3 * sp.I,
+    sp.Rational(-1, 3) + sp.Rational(7, 2) * sp.I,
+]
 
 REWRITES = [
     lambda e: sp.expand_log(e, force=True),

@@ -45,7 +45,9 @@ def tex_tools():
 
 def pdf_text(pdf) -> str:
     """The PDF's text with ligatures undone, whitespace and hyphens removed, for substring checks."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "`")
     return squeeze(text)
 
@@ -65,7 +67,9 @@ def small_derivation(title="Three probabilities", note="sum is one"):
         assumptions=("y is a probability vector",),
         given=[Eq(y1 + y2 + y3, 1)],
         claims=[
-            Claim("sum", title="y1 + y2 = 1 - y3", lhs=y1 + y2, steps=[Step(1 - y3, by="given", note=note)], scope="k = 3"),
+            Claim(
+                "sum", title="y1 + y2 = 1 - y3", lhs=y1 + y2, steps=[Step(1 - y3, by="given", note=note)], scope="k = 3"
+            ),
             Claim("square", title="binomial", lhs=(x + 1) ** 2, steps=[Step(x**2 + 2 * x + 1, by="expand")]),
             Claim("erratum", title="freshman's dream", lhs=(x + 1) ** 2, rhs=x**2 + 1, expect=Status.REFUTED),
             Claim("draft", title="left open", lhs=x * y1, rhs=y1 * x + 0 * y2, by="sorry"),
@@ -86,8 +90,18 @@ def test_escape_leaves_no_character_that_tex_would_interpret():
     text = latex.escape(HOSTILE)
     assert r"\input" not in text and "{/etc" not in text
     unescaped = text
-    for safe in (r"\texttt{\char92}", r"\texttt{\char123}", r"\texttt{\char125}", r"\texttt{\char95}",
-                 r"\texttt{\char94}", r"\texttt{\char126}", r"\%", r"\&", r"\#", r"\$"):
+    for safe in (
+        r"\texttt{\char92}",
+        r"\texttt{\char123}",
+        r"\texttt{\char125}",
+        r"\texttt{\char95}",
+        r"\texttt{\char94}",
+        r"\texttt{\char126}",
+        r"\%",
+        r"\&",
+        r"\#",
+        r"\$",
+    ):
         unescaped = unescaped.replace(safe, "")
     assert not set(unescaped) & set("\\{}_^~%&#$"), unescaped
 
@@ -114,9 +128,13 @@ def test_hostile_symbol_and_function_names_are_printed_as_text(tmp_path, tex_too
     a = sp.Symbol("a%b", real=True)
     b = sp.Symbol(r"\input{/etc/passwd}", positive=True)
     f = sp.Function("f%#")
-    d = Derivation(name="names", title="hostile names", claims=[
-        Claim("names", lhs=(a + b) ** 2 + f(a), rhs=a**2 + 2 * a * b + b**2 + f(a), by="expand"),
-    ])
+    d = Derivation(
+        name="names",
+        title="hostile names",
+        claims=[
+            Claim("names", lhs=(a + b) ** 2 + f(a), rhs=a**2 + 2 * a * b + b**2 + f(a), by="expand"),
+        ],
+    )
     report = decide(d, timeout=None)
     assert report.claims[0].status is Status.PROVED
     tex = latex.derivation_fragment(report)
@@ -174,7 +192,7 @@ def test_refuted_claim_shows_the_counterexample_table_with_both_sides(small_repo
     erratum = small_report.claims[2]
     assert erratum.status is Status.REFUTED
     witness = erratum.witness
-    block = tex[tex.index(r"\subsection*{erratum}"):tex.index(r"\subsection*{draft}")]
+    block = tex[tex.index(r"\subsection*{erratum}") : tex.index(r"\subsection*{draft}")]
     assert r"\begin{tabular}" in block
     for symbol, value in witness.counterexample.items():
         assert f"${sp.latex(symbol)} = {sp.latex(value)}$" in block
@@ -185,7 +203,7 @@ def test_refuted_claim_shows_the_counterexample_table_with_both_sides(small_repo
 
 def test_undecided_claim_gives_the_reason(small_report):
     tex = latex.derivation_fragment(small_report)
-    block = tex[tex.index(r"\subsection*{draft}"):]
+    block = tex[tex.index(r"\subsection*{draft}") :]
     assert small_report.claims[3].status is Status.UNDECIDED
     assert r"\textbf{undecided}: " + latex.escape("skipped (by='sorry')") in block
     assert "Not as expected" in block
@@ -194,8 +212,11 @@ def test_undecided_claim_gives_the_reason(small_report):
 def test_appendix_inputs_fragments_in_order():
     text = latex.appendix(["b_first", "a_second", "main"])
     lines = [line for line in text.splitlines() if line.startswith(r"\input")]
-    assert lines == [r"\input{\verifierappendixdir b_first.tex}", r"\input{\verifierappendixdir a_second.tex}",
-                     r"\input{\verifierappendixdir main_derivation.tex}"]
+    assert lines == [
+        r"\input{\verifierappendixdir b_first.tex}",
+        r"\input{\verifierappendixdir a_second.tex}",
+        r"\input{\verifierappendixdir main_derivation.tex}",
+    ]
 
 
 # ---------------------------------------------------------------- large expressions
@@ -360,4 +381,6 @@ def test_scope_words_repeat_the_claims_scope_and_never_widen_it(small_report):
         with pytest.raises(ValueError, match="claims every size"):
             replace(proved.claim, scope=typed, rhs=None)
     refuted = small_report.claims[2]
-    assert latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="k = 3", rhs=None))) == "refuted at k = 3"
+    assert (
+        latex.scope_words(replace(refuted, claim=replace(refuted.claim, scope="k = 3", rhs=None))) == "refuted at k = 3"
+    )

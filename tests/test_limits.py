@@ -77,12 +77,19 @@ def test_false_limit_is_refuted_with_the_exact_value():
 def test_removable_singularity_of_a_rational_function():
     assert check(Limit((t**2 - 1) / (t - 1), t, 1), 2).status is Status.PROVED
     assert check(Limit((t**2 - 1) / (t - 1), t, 1), 3).status is Status.REFUTED
-    assert check(Limit(((t - (t**2 - 2) / (2 * t)) - sqrt(2)) / (t - sqrt(2)) ** 2, t, sqrt(2)), sqrt(2) / 4).status is Status.PROVED
+    assert (
+        check(Limit(((t - (t**2 - 2) / (2 * t)) - sqrt(2)) / (t - sqrt(2)) ** 2, t, sqrt(2)), sqrt(2) / 4).status
+        is Status.PROVED
+    )
 
 
 def test_limits_that_do_not_exist_or_are_outside_the_rules_are_not_proved():
-    for limit, value in [(Limit(1 / t, t, 0), 0), (Limit(Abs(t) / t, t, 0), 1), (Limit(t * sin(1 / t), t, 0), 0),
-                         (Limit(sin(a) / a, a, 0), 1)]:  # a is complex: L'Hopital is for real variables
+    for limit, value in [
+        (Limit(1 / t, t, 0), 0),
+        (Limit(Abs(t) / t, t, 0), 1),
+        (Limit(t * sin(1 / t), t, 0), 0),
+        (Limit(sin(a) / a, a, 0), 1),
+    ]:  # a is complex: L'Hopital is for real variables
         assert check(limit, value).status is not Status.PROVED, limit
 
 

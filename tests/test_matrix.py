@@ -47,16 +47,24 @@ A, B, C = MatrixSymbol("A", n, m), MatrixSymbol("B", m, p), MatrixSymbol("C", m,
 P, Q = MatrixSymbol("P", n, n), MatrixSymbol("Q", n, n)
 X, w, y = MatrixSymbol("X", n, p), MatrixSymbol("w", p, 1), MatrixSymbol("y", n, 1)
 L = (X * w - y).T * (X * w - y) / (2 * n)
+
+
 def sigmoid(t):
     return 1 / (1 + exp(-t))
+
+
 ones = OneMatrix(n, 1)
 
 
 def explicit(expr, matrices: dict, sizes: dict):
     """``expr`` with its MatrixSymbols replaced by explicit matrices: SymPy's own evaluation, an independent path."""
     concrete = expr.xreplace(sizes)
-    table = {sp.MatrixSymbol(s.name, *[int(sp.sympify(d).xreplace(sizes)) for d in s.shape]): sp.ImmutableMatrix(matrices[s.name])
-             for s in expr.atoms(sp.MatrixSymbol)}
+    table = {
+        sp.MatrixSymbol(s.name, *[int(sp.sympify(d).xreplace(sizes)) for d in s.shape]): sp.ImmutableMatrix(
+            matrices[s.name]
+        )
+        for s in expr.atoms(sp.MatrixSymbol)
+    }
     return sp.ImmutableMatrix(concrete.xreplace(table).doit().as_explicit())
 
 
@@ -74,14 +82,25 @@ def assert_refuted_by_matrices(lhs, rhs, result):
 # --- true identities, for all dimensions ---------------------------------------------
 
 
-@pytest.mark.parametrize("lhs, rhs", [
-    (A * (B + C), A * B + A * C),
-    ((A * B).T, B.T * A.T),
-    (Trace(A * A.T), Trace(A.T * A)),
-    (Trace(P * Q), Trace(Q * P)),
-    (sp.Identity(n) * X + sp.ZeroMatrix(n, p), X),
-    (sp.HadamardProduct(X, X + X), 2 * sp.HadamardProduct(X, X)),
-], ids=["distributive", "transpose of a product", "trace of a Gram product", "trace cyclic", "identity and zero", "Hadamard"])
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        (A * (B + C), A * B + A * C),
+        ((A * B).T, B.T * A.T),
+        (Trace(A * A.T), Trace(A.T * A)),
+        (Trace(P * Q), Trace(Q * P)),
+        (sp.Identity(n) * X + sp.ZeroMatrix(n, p), X),
+        (sp.HadamardProduct(X, X + X), 2 * sp.HadamardProduct(X, X)),
+    ],
+    ids=[
+        "distributive",
+        "transpose of a product",
+        "trace of a Gram product",
+        "trace cyclic",
+        "identity and zero",
+        "Hadamard",
+    ],
+)
 def test_matrix_identities_are_proved_for_all_dimensions(lhs, rhs):
     r = check(lhs, rhs)
     assert r.status is Status.PROVED, r.reason
@@ -89,7 +108,12 @@ def test_matrix_identities_are_proved_for_all_dimensions(lhs, rhs):
 
 
 def test_gradient_of_a_quadratic_form_is_proved():
-    assert check(Derivative(w.T * MatrixSymbol("S", p, p) * w, w), (MatrixSymbol("S", p, p) + MatrixSymbol("S", p, p).T) * w).status is Status.PROVED
+    assert (
+        check(
+            Derivative(w.T * MatrixSymbol("S", p, p) * w, w), (MatrixSymbol("S", p, p) + MatrixSymbol("S", p, p).T) * w
+        ).status
+        is Status.PROVED
+    )
 
 
 def test_least_squares_gradient_is_proved_for_all_n_and_p():
@@ -222,7 +246,13 @@ def test_entries_have_the_declared_domain():
 
 
 def test_as_matrices_rebuilds_every_matrix_at_the_point():
-    point = {n: Integer(2), p: Integer(1), Symbol("X[1,1]"): Integer(3), Symbol("X[2,1]"): Integer(-1), Symbol("w[1]"): Rational(1, 2)}
+    point = {
+        n: Integer(2),
+        p: Integer(1),
+        Symbol("X[1,1]"): Integer(3),
+        Symbol("X[2,1]"): Integer(-1),
+        Symbol("w[1]"): Rational(1, 2),
+    }
     mats = as_matrices(point, X * w, y)
     assert mats["X"] == sp.Matrix([[3], [-1]])
     assert mats["w"] == sp.Matrix([[Rational(1, 2)]])
@@ -252,7 +282,9 @@ def test_sum_of_squares_identity_needs_sum_p_equal_one():
 
 
 def test_false_sized_inequality_is_refuted_at_a_concrete_size():
-    r = check_relation(Sum(pr[i] * v[i], (i, 1, k)) ** 2, Sum(pr[i] * v[i] ** 2, (i, 1, k)), ">=", given=normalised, sizes=[k])
+    r = check_relation(
+        Sum(pr[i] * v[i], (i, 1, k)) ** 2, Sum(pr[i] * v[i] ** 2, (i, 1, k)), ">=", given=normalised, sizes=[k]
+    )
     assert r.status is Status.REFUTED
     point = r.counterexample
     size = int(point[k])
@@ -303,7 +335,9 @@ def test_a_claim_with_mismatched_shapes_is_rejected_when_built():
 def test_sums_over_independent_ranges_commute_but_triangular_ones_do_not():
     N = Symbol("N", integer=True, positive=True)
     z, u, Z = IndexedBase("z", real=True), IndexedBase("u", real=True), IndexedBase("Z", real=True)
-    square = check(Sum(Sum(Z[i, j] ** 2, (j, 1, N)), (i, 1, N)), Sum(Sum(Z[j, i] ** 2, (j, 1, N)), (i, 1, N)), sizes=[N])
+    square = check(
+        Sum(Sum(Z[i, j] ** 2, (j, 1, N)), (i, 1, N)), Sum(Sum(Z[j, i] ** 2, (j, 1, N)), (i, 1, N)), sizes=[N]
+    )
     assert square.status is Status.PROVED
     swapped = check(Sum(Sum(z[i] * u[j], (j, 1, i)), (i, 1, N)), Sum(Sum(z[i] * u[j], (i, 1, j)), (j, 1, N)), sizes=[N])
     assert swapped.status is Status.REFUTED

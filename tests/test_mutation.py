@@ -47,11 +47,13 @@ def _independent_problem(mutant, result) -> str | None:
     if hasattr(lhs, "shape"):
         lhs, rhs = lhs[result.entry], rhs[result.entry]
     if result.interpretation:  # a claim about undefined functions, refuted for concrete ones
+
         def concrete(e):
             for func, lam in result.interpretation:
                 e = e.replace(func, lam)
             # derivatives only: a Limit is evaluated below, once the point's numbers are in
             return e.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
+
         lhs, rhs = concrete(lhs), concrete(rhs)
         given = [sp.Eq(concrete(g.lhs), concrete(g.rhs)) if isinstance(g, sp.Equality) else g for g in given]
         where = [concrete(w) for w in where]
@@ -67,8 +69,13 @@ def _independent_problem(mutant, result) -> str | None:
     by_name = {str(k).replace(" ", ""): v for k, v in point.items()}
 
     def fill(e):
-        return e.xreplace({a: by_name[str(a).replace(" ", "")] for a in e.atoms(sp.Indexed, sp.Symbol)
-                           if str(a).replace(" ", "") in by_name})
+        return e.xreplace(
+            {
+                a: by_name[str(a).replace(" ", "")]
+                for a in e.atoms(sp.Indexed, sp.Symbol)
+                if str(a).replace(" ", "") in by_name
+            }
+        )
 
     def at_point(e):
         return fill(fill(e.subs(point).doit()).doit()) if mutant.sizes else e.subs(point)
@@ -127,8 +134,13 @@ def test_no_mutant_of_a_bundled_claim_is_proved(bundled_mutation, name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=BELOW_98[n]))
-                                  if n in BELOW_98 else n for n in BUNDLED])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=BELOW_98[n])) if n in BELOW_98 else n
+        for n in BUNDLED
+    ],
+)
 def test_at_least_98_percent_of_mutants_are_refuted_with_a_valid_counterexample(bundled_mutation, name):
     report = bundled_mutation(name)
     assert report.claims > 0 and report.outcomes, report.derivation
@@ -138,8 +150,11 @@ def test_at_least_98_percent_of_mutants_are_refuted_with_a_valid_counterexample(
             problem = _independent_problem(outcome.mutant, outcome.result)
             assert problem is None, (outcome.mutant.claim, outcome.mutant.operator, problem)
             refuted += 1
-    undecided = [(o.mutant.claim, o.mutant.target, o.mutant.operator) for o in report.outcomes
-                 if o.result.status is Status.UNDECIDED]
+    undecided = [
+        (o.mutant.claim, o.mutant.target, o.mutant.operator)
+        for o in report.outcomes
+        if o.result.status is Status.UNDECIDED
+    ]
     assert refuted >= 0.98 * len(report.outcomes), (f"{refuted} of {len(report.outcomes)} refuted", undecided)
 
 
@@ -148,8 +163,15 @@ def test_every_operator_is_exercised(bundled_mutation):
     reports = [bundled_mutation(name) for name in BUNDLED]
     assert sum(len(r.outcomes) for r in reports) >= 100
     operators = " | ".join(o.mutant.operator for r in reports for o in r.outcomes)
-    for kind in ("flip the sign of a term", "drop a term", "scale by 2", "change the constant", "swap ",
-                 "drop the given fact", "transpose"):
+    for kind in (
+        "flip the sign of a term",
+        "drop a term",
+        "scale by 2",
+        "change the constant",
+        "swap ",
+        "drop the given fact",
+        "transpose",
+    ):
         assert kind in operators, kind
 
 
@@ -171,7 +193,11 @@ def test_a_mutant_that_is_still_true_is_skipped():
 def test_dropping_a_fact_the_proof_did_not_use_is_equivalent():
     simplex = Eq(y1 + y2 + y3, 1)
     needed = Derivation(name="needed", title="t", claims=[Claim("c", lhs=y1 + y2, rhs=1 - y3, given=[simplex])])
-    unneeded = Derivation(name="unneeded", title="t", claims=[Claim("c", lhs=(y1 + y2) ** 2, rhs=y1**2 + 2 * y1 * y2 + y2**2, given=[simplex])])
+    unneeded = Derivation(
+        name="unneeded",
+        title="t",
+        claims=[Claim("c", lhs=(y1 + y2) ** 2, rhs=y1**2 + 2 * y1 * y2 + y2**2, given=[simplex])],
+    )
     a, b = mutate_derivation(needed, timeout=None), mutate_derivation(unneeded, timeout=None)
     dropped = [o for o in a.outcomes if o.mutant.operator.startswith("drop the given")]
     assert dropped and all(o.result.status is Status.REFUTED for o in dropped)
@@ -185,8 +211,12 @@ def test_a_broken_engine_is_caught(monkeypatch):
     from verifier.engine import tactics
 
     monkeypatch.setattr(engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count: (None, count, count))
-    monkeypatch.setattr(tactics, "RUNGS", (tactics.Rung("expand", lambda e: 0, 0.04, trusted=True),) + tactics.RUNGS[1:])
-    derivation = Derivation(name="square", title="t", claims=[Claim("sq", lhs=(r + s) ** 2, rhs=r**2 + 2 * r * s + s**2)])
+    monkeypatch.setattr(
+        tactics, "RUNGS", (tactics.Rung("expand", lambda e: 0, 0.04, trusted=True),) + tactics.RUNGS[1:]
+    )
+    derivation = Derivation(
+        name="square", title="t", claims=[Claim("sq", lhs=(r + s) ** 2, rhs=r**2 + 2 * r * s + s**2)]
+    )
     report = mutate_derivation(derivation, timeout=None)
     assert report.proved and report.count(Status.REFUTED) == 0
     bugs = [line for line in report_lines([report]) if line.startswith("ENGINE BUG: mutant proved")]
@@ -241,8 +271,12 @@ def test_the_judge_agrees_on_equal_sums_and_meets_a_given_fact():
     simplex = Eq(Sum(y[c_], (c_, 1, k)), 1)
     same = compare(Sum(z[d_], (d_, 1, k)), Sum(z[d_], (d_, 1, k - 1)) + z[k], sizes=((k, 1),))
     assert same.agrees and not same.differs
-    used = compare(Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + Sum(y[c_], (c_, 1, k)), Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + 1,
-                   given=[simplex], sizes=((k, 1),))
+    used = compare(
+        Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + Sum(y[c_], (c_, 1, k)),
+        Sum(y[d_] * exp(z[d_]), (d_, 1, k)) + 1,
+        given=[simplex],
+        sizes=((k, 1),),
+    )
     assert used.agrees
     assert compare(Sum(y[c_], (c_, 1, k)), 1, sizes=((k, 1),)).differs  # without the fact
 
@@ -253,8 +287,9 @@ def test_sized_equivalence_ignores_an_engine_that_proves_everything(monkeypatch)
     monkeypatch.setattr(mutate, "check", lambda *args, **kwargs: Result(Status.PROVED, ()))
     halved = Sum(z[1] * KroneckerDelta(d_, k / 2), (d_, 1, k))
     assert not _equivalent(halved, z[1], (), (), 0, sizes=((k, 8),), indices=())
-    claim = Claim("contraction", lhs=Sum(z[d_] * KroneckerDelta(d_, j_), (d_, 1, k)), rhs=z[j_], sizes=[k],
-                  indices={j_: (1, k)})
+    claim = Claim(
+        "contraction", lhs=Sum(z[d_] * KroneckerDelta(d_, j_), (d_, 1, k)), rhs=z[j_], sizes=[k], indices={j_: (1, k)}
+    )
     mutants, equivalent = mutants_of(claim)
     assert mutants and equivalent == 0
 
@@ -267,9 +302,13 @@ def test_a_2d_counterexample_is_evaluated_not_accepted():
     mutant = Mutant("m", "statement", "add a term", claim_lhs, claim_rhs, (), (), "auto", sizes, indices)
     entry, weight = Symbol("X[1,1]", real=True), Symbol("w[1]", real=True)
     one = sp.Integer(1)
-    real = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(2), weight: sp.Integer(3)})
+    real = Result(
+        Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(2), weight: sp.Integer(3)}
+    )
     assert _independent_problem(mutant, real) is None
-    bogus = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(0), weight: sp.Integer(3)})
+    bogus = Result(
+        Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, entry: sp.Integer(0), weight: sp.Integer(3)}
+    )
     assert "agree" in _independent_problem(mutant, bogus)
     missing = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, weight: sp.Integer(3)})
     assert _independent_problem(mutant, missing) is not None

@@ -42,7 +42,9 @@ def test_the_stages_run_in_one_fixed_order():
 
 def test_tactics_are_derived_from_the_rung_registry():
     assert tactics.TACTICS[0] == "auto" and tactics.TACTICS[-1] == "sorry"
-    assert [name for name in tactics.TACTICS if name not in ("auto", "sorry", tactics.GIVEN)] == [r.name for r in tactics.RUNGS]
+    assert [name for name in tactics.TACTICS if name not in ("auto", "sorry", tactics.GIVEN)] == [
+        r.name for r in tactics.RUNGS
+    ]
 
 
 def test_every_claim_kind_has_a_prover_or_says_it_has_none():
@@ -68,6 +70,7 @@ def test_an_unevaluable_claim_is_still_proved_by_polynomial_arithmetic():
 
 
 # --- the defects of issue #10, one reproducer each ------------------------------------------------------
+
 
 def test_region_rewrites_do_not_reach_inside_a_binder():
     g = x - x**3 / 10**4
@@ -158,6 +161,7 @@ def test_inconsistent_moments_are_contradictory_assumptions():
 
 
 # --- no rung starves the others ---------------------------------------------------------------------------
+
 
 def _hang(expr):
     while True:

@@ -47,20 +47,25 @@ def test_plugin_is_registered_through_the_pytest11_entry_point(pytester):
     assert any(ep.name == "verifier" and ep.value == "verifier.pytest_plugin" for ep in entry_points)
     config = pytester.parseconfig()
     assert config.pluginmanager.get_plugin("verifier") is verifier.pytest_plugin
-    loaded_from = {dist.project_name for plugin, dist in config.pluginmanager.list_plugin_distinfo()
-                   if plugin is verifier.pytest_plugin}
+    loaded_from = {
+        dist.project_name
+        for plugin, dist in config.pluginmanager.list_plugin_distinfo()
+        if plugin is verifier.pytest_plugin
+    }
     assert loaded_from == {"verifier"}
 
 
 def test_collects_file_then_derivation_then_claim(pytester):
     write(pytester, "derivations/algebra.py", ALGEBRA)
     result = pytester.runpytest("derivations", "--collect-only", "-q")
-    result.stdout.fnmatch_lines([
-        "derivations/algebra.py::algebra::square",
-        "derivations/algebra.py::algebra::erratum",
-        "derivations/algebra.py::algebra::freshman",
-        "3 tests collected*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "derivations/algebra.py::algebra::square",
+            "derivations/algebra.py::algebra::erratum",
+            "derivations/algebra.py::algebra::freshman",
+            "3 tests collected*",
+        ]
+    )
     tree = pytester.runpytest("derivations", "--collect-only")
     tree.stdout.fnmatch_lines(["*<DerivationFile algebra.py>", "*<DerivationNode algebra>", "*<ClaimItem square>"])
 
@@ -69,28 +74,35 @@ def test_a_claim_passes_when_it_meets_its_expectation(pytester):
     write(pytester, "derivations/algebra.py", ALGEBRA)
     result = pytester.runpytest("derivations", "-v")
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*algebra.py::algebra::square PASSED*", "*algebra.py::algebra::erratum PASSED*",
-                                 "*algebra.py::algebra::freshman FAILED*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*algebra.py::algebra::square PASSED*",
+            "*algebra.py::algebra::erratum PASSED*",
+            "*algebra.py::algebra::freshman FAILED*",
+        ]
+    )
 
 
 def test_failure_shows_the_failing_step_trace_and_counterexample_at_the_claim_line(pytester):
     write(pytester, "derivations/algebra.py", ALGEBRA)
     result = pytester.runpytest("derivations")
-    result.stdout.fnmatch_lines([
-        "*algebra: freshman*",
-        "claim 'freshman': expected proved, got refuted",
-        f"at derivations/algebra.py:{FRESHMAN_LINE}, source notes 2.1",
-        "failing step 1 of 2, by=expand (drop the cross term)*",
-        "    previous: (a + b)²",
-        "    this rhs: a² + b²",
-        "    counterexample:",
-        "        a = *",
-        "        b = *",
-        "        lhs = *",
-        "        rhs = *",
-        "    tactic trace:",
-        "        numeric: refuted*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*algebra: freshman*",
+            "claim 'freshman': expected proved, got refuted",
+            f"at derivations/algebra.py:{FRESHMAN_LINE}, source notes 2.1",
+            "failing step 1 of 2, by=expand (drop the cross term)*",
+            "    previous: (a + b)²",
+            "    this rhs: a² + b²",
+            "    counterexample:",
+            "        a = *",
+            "        b = *",
+            "        lhs = *",
+            "        rhs = *",
+            "    tactic trace:",
+            "        numeric: refuted*",
+        ]
+    )
     assert "Traceback" not in result.stdout.str() and "def runtest" not in result.stdout.str()
 
 
@@ -146,8 +158,11 @@ def test_broken_derivation_file_is_a_one_line_collection_error(pytester):
 
 def test_options_reach_the_engine(pytester):
     """A tiny time limit leaves a slow claim undecided, which fails an expected proof."""
-    write(pytester, "derivations/_slow.py", textwrap.dedent(
-        """\
+    write(
+        pytester,
+        "derivations/_slow.py",
+        textwrap.dedent(
+            """\
         import time
         from sympy import Function
 
@@ -157,16 +172,23 @@ def test_options_reach_the_engine(pytester):
                 if x.is_Number:
                     time.sleep(30)
                     return x
-        """))
-    write(pytester, "derivations/slow.py", textwrap.dedent(
-        """\
+        """
+        ),
+    )
+    write(
+        pytester,
+        "derivations/slow.py",
+        textwrap.dedent(
+            """\
         from sympy import Symbol
         from verifier import Claim, Derivation
         from _slow import Slow
 
         x = Symbol("x", real=True)
         derivation = Derivation(name="slow", title="slow", claims=[Claim("same", lhs=Slow(x)**2 - 1, rhs=(Slow(x) - 1)*(Slow(x) + 1))])
-        """))
+        """
+        ),
+    )
     result = pytester.runpytest("derivations", "--verifier-timeout", "0.5")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["claim 'same': expected proved, got undecided", "*time limit 0.5 s*"])
@@ -174,11 +196,15 @@ def test_options_reach_the_engine(pytester):
 
 # -- the result cache: the same one as `verify` ------------------------------------------
 
-LOGGED = ALGEBRA.replace("from sympy import symbols", (
-    "from pathlib import Path\n"
-    "with open(Path(__file__).with_suffix('.log'), 'a') as log:\n"
-    "    log.write('ran\\n')\n"
-    "from sympy import symbols"))
+LOGGED = ALGEBRA.replace(
+    "from sympy import symbols",
+    (
+        "from pathlib import Path\n"
+        "with open(Path(__file__).with_suffix('.log'), 'a') as log:\n"
+        "    log.write('ran\\n')\n"
+        "from sympy import symbols"
+    ),
+)
 
 
 def runs_of(path) -> int:

@@ -121,21 +121,25 @@ def test_calculus_rung_in_two_variables_on_a_box():
 
 def test_calculus_rung_checks_a_closed_end_separately():
     w, v = symbols("w v", nonnegative=True)
-    proof = calculus.constant_difference(log(w + 1) + log(v + 1) - log((w + 1) * (v + 1)),
-                                         calculus.intervals_from({w, v}, ()), is_zero)
+    proof = calculus.constant_difference(
+        log(w + 1) + log(v + 1) - log((w + 1) * (v + 1)), calculus.intervals_from({w, v}, ()), is_zero
+    )
     assert proof is not None and {(symbol, value) for symbol, value, _ in proof.faces} == {(v, 0), (w, 0)}
 
 
-@pytest.mark.parametrize("diff, where", [
-    (atan(x) + atan(1 / x) - pi / 2, ()),  # 1/x is not defined on all of the real line: false at x = -1
-    (2 * atan(x) - atan(2 * x / (1 - x**2)), ()),  # a pole inside the interval: false at x = 2
-    (asin(u) - acos(u), ONE),  # derivative not zero
-    (asin(u) + acos(u) - pi, ONE),  # derivative zero, value at the point not zero
-    (Abs(x) - x, ()),  # not differentiable
-    (asin(z) + acos(z) - pi / 2, ()),  # not a real variable: no interval
-    (atan(p) + atan(q) - atan((p + q) / (1 - p * q)), ()),  # false where p*q > 1
-    (sqrt(x**2) - x, ()),
-])
+@pytest.mark.parametrize(
+    "diff, where",
+    [
+        (atan(x) + atan(1 / x) - pi / 2, ()),  # 1/x is not defined on all of the real line: false at x = -1
+        (2 * atan(x) - atan(2 * x / (1 - x**2)), ()),  # a pole inside the interval: false at x = 2
+        (asin(u) - acos(u), ONE),  # derivative not zero
+        (asin(u) + acos(u) - pi, ONE),  # derivative zero, value at the point not zero
+        (Abs(x) - x, ()),  # not differentiable
+        (asin(z) + acos(z) - pi / 2, ()),  # not a real variable: no interval
+        (atan(p) + atan(q) - atan((p + q) / (1 - p * q)), ()),  # false where p*q > 1
+        (sqrt(x**2) - x, ()),
+    ],
+)
 def test_calculus_rung_gives_no_proof_without_its_side_conditions(diff, where):
     box = calculus.intervals_from(diff.free_symbols, where)
     assert calculus.constant_difference(diff, box, is_zero) is None
@@ -171,14 +175,17 @@ def test_evaluate_writes_out_finite_sums_and_leaves_symbolic_ones():
     assert tactics.evaluate(symbolic) == symbolic
 
 
-@pytest.mark.parametrize("lhs, rhs", [
-    (sqrt(x**2), x),
-    (log(x * u), log(x) + log(u)),
-    ((x**3) ** Rational(1, 3), x),
-    (2 * atan(x), atan(2 * x / (1 - x**2))),
-    (acosh(x), log(x + sqrt(x**2 - 1))),
-    (sqrt(x) * sqrt(u), sqrt(x * u)),
-])
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        (sqrt(x**2), x),
+        (log(x * u), log(x) + log(u)),
+        ((x**3) ** Rational(1, 3), x),
+        (2 * atan(x), atan(2 * x / (1 - x**2))),
+        (acosh(x), log(x + sqrt(x**2 - 1))),
+        (sqrt(x) * sqrt(u), sqrt(x * u)),
+    ],
+)
 def test_no_rung_proves_a_rewrite_that_needs_a_missing_assumption(lhs, rhs):
     for rung in tactics.RUNGS:
         if rung.name != "simplify":
@@ -234,8 +241,11 @@ def test_corpus_has_no_false_proof_and_no_true_identity_refuted():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the numeric gate gives up on 2*atan(x) vs atan(2x/(1 - x**2)) (an AccumBounds "
-                   "at x = 1 makes the whole check 'not numeric'), so that mutant stays undecided; the gate is being rewritten")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the numeric gate gives up on 2*atan(x) vs atan(2x/(1 - x**2)) (an AccumBounds "
+    "at x = 1 makes the whole check 'not numeric'), so that mutant stays undecided; the gate is being rewritten",
+)
 def test_corpus_every_mutant_is_refuted():
     results = _corpus_results()
     assert [e.name for e, r in results if not e.true and r.status is not Status.REFUTED] == []
@@ -246,8 +256,10 @@ def test_corpus_every_mutant_is_refuted():
 FUZZ_SYMBOLS = [x, u, p, q, z]
 FUZZ_VALUES = [Rational(1, 2), Rational(-3, 2), Rational(5, 2), 3, -4, sp.I, 1 + 2 * sp.I, Rational(-1, 3) - sp.I]
 BRANCH_TRAPS = [
-    lambda e: e.replace(lambda a: isinstance(a, sp.Pow) and a.exp == Rational(1, 2) and a.base.is_Pow and a.base.exp == 2,
-                        lambda a: a.base.base),
+    lambda e: e.replace(
+        lambda a: isinstance(a, sp.Pow) and a.exp == Rational(1, 2) and a.base.is_Pow and a.base.exp == 2,
+        lambda a: a.base.base,
+    ),
     lambda e: sp.asin(sp.sin(e)),
     lambda e: sp.atan(sp.tan(e)),
     lambda e: sp.log(sp.exp(e)),
@@ -268,8 +280,15 @@ def _random_expression(rng, depth):
     if op in ("add", "mul"):
         b = _random_expression(rng, depth - 1)
         return a + b if op == "add" else a * b
-    return {"sqrt": sp.sqrt, "log": sp.log, "sin": sp.sin, "tanh": sp.tanh, "asin": sp.asin, "atan": sp.atan,
-            "exp": sp.exp}[op](a)
+    return {
+        "sqrt": sp.sqrt,
+        "log": sp.log,
+        "sin": sp.sin,
+        "tanh": sp.tanh,
+        "asin": sp.asin,
+        "atan": sp.atan,
+        "exp": sp.exp,
+    }[op](a)
 
 
 def _differ(a, b, rng):

@@ -26,6 +26,7 @@ t = Symbol("t", real=True)
 
 # ---------------------------------------------------------------- regions
 
+
 def test_relu_derivative_on_regions_of_an_expression():
     assert check(Max(e, 0).diff(a), u, where=[e > 0]).status is Status.PROVED
     assert check(Max(e, 0).diff(a), 0, where=[e < 0]).status is Status.PROVED
@@ -112,7 +113,7 @@ def test_polynomial_stand_in_satisfies_the_given_facts():
 
 def test_functions_with_a_sign_get_a_stand_in_with_that_sign():
     positive = Function("q", positive=True)
-    (key, stand_in), = polynomial_stand_ins([positive(t)]).items()
+    ((key, stand_in),) = polynomial_stand_ins([positive(t)]).items()
     assert key == (positive, 1) and isinstance(stand_in.expr, exp)  # exp of a real polynomial: positive
     assert check(positive(t), -1).status is Status.REFUTED  # q(t) = -1 is false for every positive q
 
@@ -135,6 +136,7 @@ def test_real_functions_at_complex_arguments_get_no_stand_in():
 
 # ---------------------------------------------------------------- limits
 
+
 def test_limits_outside_the_rules_are_undecided_never_proved_or_refuted():
     # t sin(1/t) -> 0 is true, but no rule of the engine applies (sin of 1/t): see test_limits.py
     true = check(Limit(t * sin(1 / t), t, 0), 0)
@@ -144,8 +146,13 @@ def test_limits_outside_the_rules_are_undecided_never_proved_or_refuted():
 
 
 def test_a_witness_is_shown_as_evidence_only():
-    claim = Claim("limit", lhs=Limit(t * sin(1 / t), t, 0), rhs=0, expect=Status.UNDECIDED,
-                  witness=[(sin(10**k) / 10**k, 0) for k in range(1, 4)])
+    claim = Claim(
+        "limit",
+        lhs=Limit(t * sin(1 / t), t, 0),
+        rhs=0,
+        expect=Status.UNDECIDED,
+        witness=[(sin(10**k) / 10**k, 0) for k in range(1, 4)],
+    )
     report = decide_claim(claim, timeout=None)
     assert report.status is Status.UNDECIDED
     assert "numerical witness" in report.conclusion.reason

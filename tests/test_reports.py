@@ -41,7 +41,7 @@ def test_one_line_printer_writes_subscripts_sums_and_partials_not_constructors()
     S = Sum(exp(z[d]), (d, 1, k))
     L = -Sum(y[c] * log(exp(z[c]) / S), (c, 1, k))
     text = one_line(Derivative(L, z[j]) + sp.KroneckerDelta(c, j) + Symbol("y1") + Symbol("xhat"))
-    for constructor in ("Derivative(", "Sum(", "KroneckerDelta(", "Indexed", "["  "c]"):
+    for constructor in ("Derivative(", "Sum(", "KroneckerDelta(", "Indexed", "[c]"):
         assert constructor not in text
     assert "∂/∂z_j(" in text and "Σ[d=1..k](exp(z_d))" in text and "y₁" in text and "x̂" in text
 
@@ -67,8 +67,11 @@ def half_proved_derivation():
     return Derivation(
         name="half",
         title="A chain with a gap",
-        claims=[Claim("gap", lhs=(x + 1) ** 2, steps=[Step(x**2 + 2 * x + 1, by="expand"),
-                                                      Step(x**2 + 2 * x + 1, by="sorry")])],
+        claims=[
+            Claim(
+                "gap", lhs=(x + 1) ** 2, steps=[Step(x**2 + 2 * x + 1, by="expand"), Step(x**2 + 2 * x + 1, by="sorry")]
+            )
+        ],
     )
 
 
@@ -106,27 +109,36 @@ def test_summary_of_verify_all_flags_a_proof_with_an_undecided_step(half_report)
 
 
 def test_verify_all_flags_it_on_the_command_line(derivation_dir, capsys):
-    derivation_dir("half", """
+    derivation_dir(
+        "half",
+        """
 from sympy import symbols
 from verifier import Claim, Derivation, Step
 x = symbols("x", real=True)
 derivation = Derivation(name="half", title="A chain with a gap", claims=[
     Claim("gap", lhs=(x + 1) ** 2, steps=[Step(x**2 + 2*x + 1, by="expand"), Step(x**2 + 2*x + 1, by="sorry")])])
-""")
+""",
+    )
     assert main(["--all", "--dir", str(derivation_dir.folder), "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert "⚠ step 2 undecided" in out and "proved directly; step 2 undecided" in out
 
 
 def test_a_fully_proved_chain_has_no_caveat():
-    report = decide_claim(Claim("sq", lhs=(x + 1) ** 2, steps=[Step(x**2 + 2 * x + 1, by="expand"), Step(1 + x * (x + 2))]),
-                          timeout=None)
+    report = decide_claim(
+        Claim("sq", lhs=(x + 1) ** 2, steps=[Step(x**2 + 2 * x + 1, by="expand"), Step(1 + x * (x + 2))]), timeout=None
+    )
     assert report.status is Status.PROVED and wording.caveat(report) == ""
-    assert wording.verdict(report).sentence == "proved for all values allowed by the assumptions, each of the 2 steps proved"
+    assert (
+        wording.verdict(report).sentence
+        == "proved for all values allowed by the assumptions, each of the 2 steps proved"
+    )
 
 
 def test_a_refuted_verdict_says_refuted_once():
-    report = decide_claim(Claim("e", lhs=(a + b) ** 2, rhs=a**2 + b**2, scope="k = 3", expect=Status.REFUTED), timeout=None)
+    report = decide_claim(
+        Claim("e", lhs=(a + b) ** 2, rhs=a**2 + b**2, scope="k = 3", expect=Status.REFUTED), timeout=None
+    )
     sentence = latex.verdict_sentence(report)
     assert sentence.count("refuted") == 2  # the verdict, and "refuted as expected"
     assert "refuted refuted" not in sentence and r"\textbf{refuted} at k = 3" in sentence
@@ -146,8 +158,15 @@ def test_a_refuted_equality_carries_the_engines_correction():
 def test_a_refuted_derivative_over_symbolic_sizes_gets_the_derivative_the_engine_computed():
     S = Sum(exp(z[d]), (d, 1, k))
     L = -Sum(y[c] * log(exp(z[c]) / S), (c, 1, k))
-    claim = Claim("3.2e", lhs=Derivative(L, z[j]), rhs=exp(z[j]) / S, given=[Eq(Sum(y[c], (c, 1, k)), 1)],
-                  sizes=[k], indices={j: (1, k)}, expect=Status.REFUTED)
+    claim = Claim(
+        "3.2e",
+        lhs=Derivative(L, z[j]),
+        rhs=exp(z[j]) / S,
+        given=[Eq(Sum(y[c], (c, 1, k)), 1)],
+        sizes=[k],
+        indices={j: (1, k)},
+        expect=Status.REFUTED,
+    )
     report = decide_claim(claim, timeout=60)
     assert report.status is Status.REFUTED
     correction = report.correction
@@ -157,8 +176,9 @@ def test_a_refuted_derivative_over_symbolic_sizes_gets_the_derivative_the_engine
 
 
 def test_the_correction_is_shown_labelled_in_every_renderer():
-    derivation = Derivation(name="binomial", title="Binomial", claims=[
-        Claim("e", lhs=(a + b) ** 2, rhs=a**2 + b**2, expect=Status.REFUTED)])
+    derivation = Derivation(
+        name="binomial", title="Binomial", claims=[Claim("e", lhs=(a + b) ** 2, rhs=a**2 + b**2, expect=Status.REFUTED)]
+    )
     report = decide(derivation, timeout=30)
     label = wording.CORRECTION_LABEL
     assert label in rendered(derivation_trace(report))
@@ -193,9 +213,16 @@ def test_named_prints_a_definition_under_its_name_only_when_it_gives_back_the_ex
 
 
 def named_derivation(names):
-    claim = Claim("centre", lhs=Derivative(xs[j] - mu, xs[i]), rhs=sp.KroneckerDelta(i, j) - 1 / n,
-                  sizes=[n], indices={i: (1, n), j: (1, n)})
-    return Derivation(name="centring", title=("Centring: ", Eq(XH[j], xs[j] - MU, evaluate=False)), claims=[claim], names=names)
+    claim = Claim(
+        "centre",
+        lhs=Derivative(xs[j] - mu, xs[i]),
+        rhs=sp.KroneckerDelta(i, j) - 1 / n,
+        sizes=[n],
+        indices={i: (1, n), j: (1, n)},
+    )
+    return Derivation(
+        name="centring", title=("Centring: ", Eq(XH[j], xs[j] - MU, evaluate=False)), claims=[claim], names=names
+    )
 
 
 def test_names_change_the_printing_and_never_a_verdict():
@@ -210,8 +237,11 @@ def test_names_change_the_printing_and_never_a_verdict():
 
 
 def test_a_maths_title_is_printed_as_maths_and_its_text_escaped():
-    derivation = Derivation(name="t", title=("100% of ", Eq(Symbol("y1"), 1, evaluate=False)),
-                            claims=[Claim("c", lhs=x, rhs=x, title=(Derivative(Symbol("L"), x), " & more"))])
+    derivation = Derivation(
+        name="t",
+        title=("100% of ", Eq(Symbol("y1"), 1, evaluate=False)),
+        claims=[Claim("c", lhs=x, rhs=x, title=(Derivative(Symbol("L"), x), " & more"))],
+    )
     report = decide(derivation, timeout=None)
     tex = latex.derivation_fragment(report)
     assert r"\section{100\% of $y_{1} = 1$}" in tex
@@ -249,15 +279,22 @@ def test_a_model_error_is_a_value_error_and_a_declared_claim_is_fine():
 
 def test_decide_announces_each_claim_before_deciding_it():
     started, finished = [], []
-    derivation = Derivation(name="two", title="two", claims=[Claim("a", lhs=x, rhs=x), Claim("b", lhs=2 * x, rhs=x + x)])
-    decide(derivation, timeout=None, on_start=lambda d, claim: started.append((d.name, claim.name, len(finished))),
-           on_claim=finished.append)
+    derivation = Derivation(
+        name="two", title="two", claims=[Claim("a", lhs=x, rhs=x), Claim("b", lhs=2 * x, rhs=x + x)]
+    )
+    decide(
+        derivation,
+        timeout=None,
+        on_start=lambda d, claim: started.append((d.name, claim.name, len(finished))),
+        on_claim=finished.append,
+    )
     assert started == [("two", "a", 0), ("two", "b", 1)]
 
 
 def test_json_document_is_schema_2_with_correction_fields():
-    derivation = Derivation(name="binomial", title="Binomial", claims=[
-        Claim("e", lhs=(a + b) ** 2, rhs=a**2 + b**2, expect=Status.REFUTED)])
+    derivation = Derivation(
+        name="binomial", title="Binomial", claims=[Claim("e", lhs=(a + b) ** 2, rhs=a**2 + b**2, expect=Status.REFUTED)]
+    )
     doc = json.loads(json_report.dumps(json_report.document([decide(derivation, timeout=30)])))
     assert doc["schema_version"] == 2
     assert doc["derivations"][0]["claims"][0]["correction"]["label"] == "the engine's computation"
@@ -275,21 +312,29 @@ def test_entries_of_written_out_instances_print_with_subscripts():
 def test_a_gram_certificate_is_printed_in_the_appendix():
     A = Matrix([[1, 1], [0, 1]])
     H = A.T * A
-    derivation = Derivation(name="psd", title="PSD", claims=[
-        Claim("gram", lhs=H, steps=[Step(A.T * A), Step(sp.zeros(2, 2), relation=">=", certificate=A)])])
+    derivation = Derivation(
+        name="psd",
+        title="PSD",
+        claims=[Claim("gram", lhs=H, steps=[Step(A.T * A), Step(sp.zeros(2, 2), relation=">=", certificate=A)])],
+    )
     report = decide(derivation, timeout=None)
     assert report.claims[0].status is Status.PROVED
     tex = latex.derivation_fragment(report)
-    block = tex[tex.index(r"\emph{Certificate of step (2):} the Gram factor $A$"):]
+    block = tex[tex.index(r"\emph{Certificate of step (2):} the Gram factor $A$") :]
     assert r"\mathrm{previous} - \mathrm{rhs} = A^{T} A" in block
     assert "A &= " in block and latex.math(A) in block
 
 
 def test_a_left_side_shown_before_is_referred_to_not_printed_again():
     lhs = (a + b) ** 4
-    derivation = Derivation(name="twice", title="twice", claims=[
-        Claim("right", lhs=lhs, rhs=sp.expand(lhs), by="expand"),
-        Claim("wrong", lhs=lhs, rhs=a**4 + b**4, expect=Status.REFUTED)])
+    derivation = Derivation(
+        name="twice",
+        title="twice",
+        claims=[
+            Claim("right", lhs=lhs, rhs=sp.expand(lhs), by="expand"),
+            Claim("wrong", lhs=lhs, rhs=a**4 + b**4, expect=Status.REFUTED),
+        ],
+    )
     tex = latex.derivation_fragment(decide(derivation, timeout=30))
-    block = tex[tex.index(r"\subsection*{wrong}"):]
+    block = tex[tex.index(r"\subsection*{wrong}") :]
     assert r"\text{the left side of right}" in block and latex.math(lhs) not in block.split("Suggested")[0]

@@ -11,11 +11,54 @@ from verifier.load import discover, load_all
 
 from conftest import DERIVATIONS
 
-CLAIMS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
-          "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2", "5.1", "5.2", "5.3",
-          "6.1", "6.2", "6.3", "6.4", "6.5", "7.1", "7.2", "7.3", "7.4"]
-ERRATA = ["1.1e", "1.3e", "1.5e", "2.5e", "3.2e", "6.4e",  # the first reading
-          "1.3be", "5.2e", "7.1e-a", "7.1e-b", "7.2e", "7.3e"]  # the second reading
+CLAIMS = [
+    "1.1",
+    "1.2",
+    "1.3",
+    "1.4",
+    "1.5",
+    "1.6",
+    "2.1",
+    "2.2",
+    "2.3",
+    "2.4",
+    "2.5",
+    "2.6",
+    "3.1",
+    "3.2",
+    "3.3",
+    "3.4",
+    "3.5",
+    "3.6",
+    "4.1",
+    "4.2",
+    "5.1",
+    "5.2",
+    "5.3",
+    "6.1",
+    "6.2",
+    "6.3",
+    "6.4",
+    "6.5",
+    "7.1",
+    "7.2",
+    "7.3",
+    "7.4",
+]
+ERRATA = [
+    "1.1e",
+    "1.3e",
+    "1.5e",
+    "2.5e",
+    "3.2e",
+    "6.4e",  # the first reading
+    "1.3be",
+    "5.2e",
+    "7.1e-a",
+    "7.1e-b",
+    "7.2e",
+    "7.3e",
+]  # the second reading
 #: Claims the seed states for any number of examples, features, classes or units.
 GENERAL_SIZES = ["1.2", "1.3", "1.4", "1.5", "1.6", "3.1", "3.4", "3.5", "3.6", "4.1", "5.1", "7.1", "7.2", "7.3"]
 
@@ -108,7 +151,9 @@ def test_newton_without_the_nonzero_derivative_is_not_proved():
     from verifier import Claim
 
     claim = _claim("newton", "6.3 quadratic convergence")
-    report = decide_claim(Claim("6.3 without f'(x*) != 0", lhs=claim.lhs, rhs=claim.rhs, given=claim.given), timeout=None)
+    report = decide_claim(
+        Claim("6.3 without f'(x*) != 0", lhs=claim.lhs, rhs=claim.rhs, given=claim.given), timeout=None
+    )
     assert report.status is not Status.PROVED
 
 

@@ -105,7 +105,12 @@ CORPUS = [
     Case("partial fractions", 1 / (r * (r + 1)), 1 / r - 1 / (r + 1), PROVED),
     Case("partial fractions, sign", 1 / (r * (r + 1)), 1 / r + 1 / (r + 1), REFUTED),
     Case("huge constant kept", r + Integer(10) ** 100, r, REFUTED),
-    Case("huge constant, true", (r + Integer(10) ** 50) ** 2 - r**2, 2 * Integer(10) ** 50 * r + Integer(10) ** 100, PROVED),
+    Case(
+        "huge constant, true",
+        (r + Integer(10) ** 50) ** 2 - r**2,
+        2 * Integer(10) ** 50 * r + Integer(10) ** 100,
+        PROVED,
+    ),
     # --- exponentials and the sigmoid
     Case("exp product", exp(x) * exp(-x), 1, PROVED),
     Case("exp of a sum is not a sum", exp(x + 1), exp(x) + 1, REFUTED),
@@ -201,15 +206,27 @@ CORPUS = [
     Case("hidden zero coefficient, false", r, 2, REFUTED, (Eq(r + (log(6) - log(2) - log(3)) * w, 1),)),
     Case("fact gives a matrix entry", Matrix([r, s]).dot(Matrix([1, 1])), 1 + s, PROVED, (Eq(r, 1),)),
     # --- matrices
-    Case("transpose of a product", (Matrix([[r, s], [t, 1]]) * Matrix([[1, r], [0, s]])).T,
-         Matrix([[1, r], [0, s]]).T * Matrix([[r, s], [t, 1]]).T, PROVED),
-    Case("transpose of a product, order kept", (Matrix([[r, s], [t, 1]]) * Matrix([[1, r], [0, s]])).T,
-         Matrix([[r, s], [t, 1]]).T * Matrix([[1, r], [0, s]]).T, REFUTED),
+    Case(
+        "transpose of a product",
+        (Matrix([[r, s], [t, 1]]) * Matrix([[1, r], [0, s]])).T,
+        Matrix([[1, r], [0, s]]).T * Matrix([[r, s], [t, 1]]).T,
+        PROVED,
+    ),
+    Case(
+        "transpose of a product, order kept",
+        (Matrix([[r, s], [t, 1]]) * Matrix([[1, r], [0, s]])).T,
+        Matrix([[r, s], [t, 1]]).T * Matrix([[1, r], [0, s]]).T,
+        REFUTED,
+    ),
     Case("symmetric matrix is its transpose", Matrix([[r, s], [s, t]]).T, Matrix([[r, s], [s, t]]), PROVED),
     Case("a matrix is not its transpose", Matrix([[r, s], [t, r]]).T, Matrix([[r, s], [t, r]]), REFUTED),
     Case("outer product", Matrix([r, s]) * Matrix([r, s]).T, Matrix([[r**2, r * s], [r * s, s**2]]), PROVED),
-    Case("softmax Jacobian entry", (exp(r) / (exp(r) + exp(s))).diff(s),
-         -exp(r) * exp(s) / (exp(r) + exp(s)) ** 2, PROVED),
+    Case(
+        "softmax Jacobian entry",
+        (exp(r) / (exp(r) + exp(s))).diff(s),
+        -exp(r) * exp(s) / (exp(r) + exp(s)) ** 2,
+        PROVED,
+    ),
     # --- undefined functions (no numeric check possible: the ladder alone decides)
     Case("chain rule", f(r**2).diff(r), 2 * r * Subs(Derivative(f(t), t), t, r**2), PROVED),
     Case("chain rule, factor 2 dropped", f(r**2).diff(r), r * Subs(Derivative(f(t), t), t, r**2), REFUTED),
@@ -243,10 +260,12 @@ def _point_problem(case: Case, result) -> str | None:
     if hasattr(lhs, "shape"):
         lhs, rhs = lhs[result.entry], rhs[result.entry]
     if result.interpretation:  # refuted for concrete functions standing in for the undefined ones
+
         def concrete(e):
             for func, body in result.interpretation:
                 e = e.replace(func, body)
             return e.doit()
+
         lhs, rhs = concrete(lhs), concrete(rhs)
         point = {k: v for k, v in point.items() if v.is_number}  # the bodies are listed for the reader
     free = lhs.free_symbols | rhs.free_symbols
@@ -323,7 +342,9 @@ def test_claims_about_undefined_functions_are_tried_on_concrete_ones():
         assert result.status is not Status.PROVED, result
         if result.status is Status.REFUTED:  # refuted with concrete functions standing in for f
             assert result.interpretation, result
-            problem = counterexample_problem(lhs, rhs, (), (), result.counterexample, result.entry, result.interpretation)
+            problem = counterexample_problem(
+                lhs, rhs, (), (), result.counterexample, result.entry, result.interpretation
+            )
             assert problem is None, problem
         else:
             assert result.status is Status.UNDECIDED and "false for f(u) = " in result.reason, result

@@ -1,8 +1,8 @@
 """verifier: checks hand derivations symbolically.
 
-    from verifier import check, Status
-    r = check(lhs, rhs, given=[Eq(y1 + y2 + y3, 1)])
-    r.status, r.counterexample, r.steps
+from verifier import check, Status
+r = check(lhs, rhs, given=[Eq(y1 + y2 + y3, 1)])
+r.status, r.counterexample, r.steps
 """
 
 from .engine import check, check_relation, decide, decide_claim

@@ -42,18 +42,48 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", metavar="NAME", help="derivation name, or path to a derivation file")
     p.add_argument("--all", action="store_true", help="verify every derivation, then print a summary table")
     p.add_argument("--list", action="store_true", help="list the derivations and exit")
-    p.add_argument("--dir", type=Path, default=DEFAULT_DIR, metavar="DIR", help="folder of derivations (default: ./derivations)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per step, in seconds (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument(
+        "--dir", type=Path, default=DEFAULT_DIR, metavar="DIR", help="folder of derivations (default: ./derivations)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"time limit per step, in seconds (default: {DEFAULT_TIMEOUT:g})",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for the random points (default: 0)")
     p.add_argument("--trace", action="store_true", help="with --all: print every claim's steps, not only failures")
-    p.add_argument("--latex", type=Path, metavar="DIR", help="also write the proofs as LaTeX: DIR/NAME.tex per derivation and DIR/appendix.tex")
-    p.add_argument("--standalone", action="store_true", help="with --latex: also write DIR/main.tex, a complete document")
-    p.add_argument("--pdf", action="store_true", help="with --latex: write DIR/main.tex and compile it to DIR/main.pdf (latexmk or pdflatex)")
-    p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE ('-': stdout; the trace then goes to stderr)")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="decide derivations in N worker processes (default: 1)")
-    p.add_argument("--no-cache", action="store_true", help="decide everything again: neither read nor write ./.verifier_cache")
-    p.add_argument("--mutate", action="store_true",
-                   help="mutation self-test: break each proved claim (all, or the NAMEs) and report what the engine made of each mutant")
+    p.add_argument(
+        "--latex",
+        type=Path,
+        metavar="DIR",
+        help="also write the proofs as LaTeX: DIR/NAME.tex per derivation and DIR/appendix.tex",
+    )
+    p.add_argument(
+        "--standalone", action="store_true", help="with --latex: also write DIR/main.tex, a complete document"
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="with --latex: write DIR/main.tex and compile it to DIR/main.pdf (latexmk or pdflatex)",
+    )
+    p.add_argument(
+        "--json",
+        metavar="FILE",
+        help="also write the report as JSON to FILE ('-': stdout; the trace then goes to stderr)",
+    )
+    p.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="decide derivations in N worker processes (default: 1)"
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="decide everything again: neither read nor write ./.verifier_cache"
+    )
+    p.add_argument(
+        "--mutate",
+        action="store_true",
+        help="mutation self-test: break each proved claim (all, or the NAMEs) and report what the engine made of each mutant",
+    )
     p.add_argument("--version", action="version", version=f"verifier {__version__}")
     return p
 
@@ -82,12 +112,18 @@ def main(argv=None) -> int:
         if not args.dir.is_dir():
             return usage(f"there is no folder {args.dir}/ here (use --dir DIR)")
         # With the cache, files unchanged since a cached run are not even run.
-        loaded = cache.load_all(discover(args.dir), args.timeout, args.seed, args.timeout) if cache else load_all(discover(args.dir), args.timeout)
+        loaded = (
+            cache.load_all(discover(args.dir), args.timeout, args.seed, args.timeout)
+            if cache
+            else load_all(discover(args.dir), args.timeout)
+        )
     elif args.names:
         derivations, errors = [], []
         for name in args.names:
             try:
-                found = resolve(name, args.dir, args.timeout, cache.loader(args.timeout, args.seed, args.timeout) if cache else None)
+                found = resolve(
+                    name, args.dir, args.timeout, cache.loader(args.timeout, args.seed, args.timeout) if cache else None
+                )
             except LoadError as exc:
                 return usage(str(exc))
             derivations += found.derivations
@@ -109,22 +145,37 @@ def main(argv=None) -> int:
     reports, cached = [], []
     total = sum(len(d.claims) for d in loaded.derivations)
     with Progress(
-        TextColumn("{task.description}", style="bold"), BarColumn(bar_width=20), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("{task.description}", style="bold"),
+        BarColumn(bar_width=20),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("verifying", total=total)
 
         def show(outcome) -> None:  # called in the input order, whatever order workers finish in
             reports.append(outcome.report)
             cached.append(outcome.cached)
-            progress.update(task, completed=sum(len(r.claims) for r in reports), description=outcome.report.derivation.name)
+            progress.update(
+                task, completed=sum(len(r.claims) for r in reports), description=outcome.report.derivation.name
+            )
             out.print(derivation_trace(outcome.report, detail=args.trace or not args.all))
 
         def starting(derivation, claim) -> None:  # the claim in progress, by name
             progress.update(task, description=f"{derivation.name}: {claim.name}")
 
-        run(loaded.derivations, timeout=args.timeout, seed=args.seed, jobs=args.jobs,
-            cache=cache, on_claim=lambda _: progress.advance(task), on_report=show, on_start=starting)
+        run(
+            loaded.derivations,
+            timeout=args.timeout,
+            seed=args.seed,
+            jobs=args.jobs,
+            cache=cache,
+            on_claim=lambda _: progress.advance(task),
+            on_report=show,
+            on_start=starting,
+        )
     if args.all:
         out.print(summary_table(reports, loaded.errors))
         undecided = undecided_table(reports)

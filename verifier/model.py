@@ -26,7 +26,17 @@ if hasattr(sys, "set_int_max_str_digits"):
 from .errors import ModelError, ModelTypeError
 from .notation import check_shapes, shape_of
 
-__all__ = ["Status", "Step", "Claim", "Derivation", "RELATIONS", "ModelError", "symbol_domains", "title_parts", "title_text"]
+__all__ = [
+    "Status",
+    "Step",
+    "Claim",
+    "Derivation",
+    "RELATIONS",
+    "ModelError",
+    "symbol_domains",
+    "title_parts",
+    "title_text",
+]
 
 
 class Status(str, enum.Enum):
@@ -38,7 +48,6 @@ class Status(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
-
 
 
 #: Relations a step may state between the previous right-hand side and its own.
@@ -74,7 +83,11 @@ def _caller_location() -> tuple[str | None, int | None]:
     while frame is not None:
         raw = frame.f_code.co_filename  # "<string>" for the __init__ that dataclasses generates
         filename = os.path.abspath(raw)
-        if not filename.startswith(_PACKAGE_DIR + os.sep) and "dataclasses" not in os.path.basename(filename) and not raw.startswith("<"):
+        if (
+            not filename.startswith(_PACKAGE_DIR + os.sep)
+            and "dataclasses" not in os.path.basename(filename)
+            and not raw.startswith("<")
+        ):
             return frame.f_code.co_filename, frame.f_lineno
         frame = frame.f_back
     return None, None
@@ -94,8 +107,12 @@ def as_sympy(value, what: str):
         raise ModelTypeError(f"{what} is the string {value!r}; build it with SymPy objects (strings are never parsed)")
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
-    if isinstance(value, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction, sp.core.relational.Relational)):
-        raise ModelTypeError(f"{what} is the relation or truth value {value}; expected an expression (put conditions in where=)")
+    if isinstance(
+        value, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction, sp.core.relational.Relational)
+    ):
+        raise ModelTypeError(
+            f"{what} is the relation or truth value {value}; expected an expression (put conditions in where=)"
+        )
     if isinstance(value, sp.Basic):
         return value
     if isinstance(value, bool):
@@ -252,7 +269,13 @@ class Claim:
         if self.relation != "==" and self.relation != composed:
             raise ModelError(f"claim {self.name!r}: relation {self.relation!r} but its steps give {composed!r}")
         set_("relation", composed)
-        set_("witness", tuple((as_sympy(t, f"claim {self.name!r}: witness"), as_sympy(v, f"claim {self.name!r}: witness")) for t, v in self.witness))
+        set_(
+            "witness",
+            tuple(
+                (as_sympy(t, f"claim {self.name!r}: witness"), as_sympy(v, f"claim {self.name!r}: witness"))
+                for t, v in self.witness
+            ),
+        )
         set_("rhs", steps[-1].rhs)
         set_("expect", Status(self.expect))
         set_("given", _check_relations(self.given, (sp.Equality,), f"claim {self.name!r}: given"))
@@ -261,10 +284,14 @@ class Claim:
         set_("sizes", self.sizes + _matrix_dimensions([self.lhs] + [s.rhs for s in steps], self.sizes, self.name))
         set_("indices", _check_indices(self.indices, self.sizes, self.name))
         if not self.sizes and self.scope.strip().lower().startswith(("for all", "all ")):
-            raise ModelError(f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
-                             "sizes= with a proof for all sizes can establish; give the sizes checked, e.g. 'k = 3'")
+            raise ModelError(
+                f"claim {self.name!r}: scope={self.scope!r} claims every size, which only "
+                "sizes= with a proof for all sizes can establish; give the sizes checked, e.g. 'k = 3'"
+            )
         if self.sizes and self.scope:
-            raise ModelError(f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}")
+            raise ModelError(
+                f"claim {self.name!r}: the scope of a claim with sizes= is derived from them; drop scope={self.scope!r}"
+            )
         _check_matrix_sides(self.lhs, steps, self.name)
         try:
             exprs = [self.lhs] + [s.rhs for s in steps] + list(self.given) + list(self.where)
@@ -294,7 +321,9 @@ def _check_sizes(sizes, name: str) -> tuple:
     for item in items:
         symbol, least = (item, 1) if isinstance(item, sp.Symbol) else tuple(item)
         if not isinstance(symbol, sp.Symbol) or symbol.is_integer is not True:
-            raise ModelTypeError(f"claim {name!r}: a size must be an integer Symbol such as Symbol('k', integer=True, positive=True), not {symbol!r}")
+            raise ModelTypeError(
+                f"claim {name!r}: a size must be an integer Symbol such as Symbol('k', integer=True, positive=True), not {symbol!r}"
+            )
         least = as_sympy(least, "a bound or expression")
         if not least.is_Integer:
             raise ModelError(f"claim {name!r}: the least value of size {symbol} must be an integer, not {least}")
@@ -314,8 +343,14 @@ def _check_matrix_sides(lhs, steps, name: str) -> None:
     previous = shape_of(lhs)
     for i, step in enumerate(steps, 1):
         current = shape_of(step.rhs)
-        if current != previous and not (scalar(current) and scalar(previous)) and not (step.relation != "==" and step.rhs == 0):
-            raise ModelError(f"{what}: shapes differ: step {i} is {_matrix_text(current)} but the side before it is {_matrix_text(previous)}")
+        if (
+            current != previous
+            and not (scalar(current) and scalar(previous))
+            and not (step.relation != "==" and step.rhs == 0)
+        ):
+            raise ModelError(
+                f"{what}: shapes differ: step {i} is {_matrix_text(current)} but the side before it is {_matrix_text(previous)}"
+            )
         previous = current if current is not None or step.rhs != 0 else previous
 
 
@@ -341,7 +376,9 @@ def _matrix_dimensions(exprs, sizes, name: str) -> tuple:
 
 def _check_indices(indices, sizes, name: str) -> tuple:
     """((index, lo, hi), ...) from {j: (1, k)}; bounds may only use the sizes."""
-    items = [(j, *bounds) for j, bounds in indices.items()] if isinstance(indices, dict) else [tuple(i) for i in indices]
+    items = (
+        [(j, *bounds) for j, bounds in indices.items()] if isinstance(indices, dict) else [tuple(i) for i in indices]
+    )
     size_symbols = {s for s, _ in sizes}
     out = []
     for item in items:
@@ -352,7 +389,9 @@ def _check_indices(indices, sizes, name: str) -> tuple:
             raise ModelTypeError(f"claim {name!r}: an index must be an integer Symbol, not {index!r}")
         stray = (lo.free_symbols | hi.free_symbols) - size_symbols
         if stray:
-            raise ModelError(f"claim {name!r}: the range of index {index} uses {', '.join(map(str, stray))}, which is not a declared size")
+            raise ModelError(
+                f"claim {name!r}: the range of index {index} uses {', '.join(map(str, stray))}, which is not a declared size"
+            )
         out.append((index, lo, hi))
     return tuple(out)
 
@@ -374,7 +413,9 @@ def _check_sum_limits(exprs, claim) -> None:
                     stray = (lo.free_symbols | hi.free_symbols) - known - bound
                     if stray:
                         names = ", ".join(sorted(map(str, stray)))
-                        raise ModelError(f"claim {claim.name!r}: {names} bounds a sum but is not declared; give sizes=[{names}] (and indices= for free indices)")
+                        raise ModelError(
+                            f"claim {claim.name!r}: {names} bounds a sum but is not declared; give sizes=[{names}] (and indices= for free indices)"
+                        )
 
 
 def _check_entries(exprs, claim) -> None:
@@ -396,8 +437,10 @@ def _check_entries(exprs, claim) -> None:
                     stray = {s for i in node.indices for s in i.free_symbols} - known - bound
                     if stray:
                         names = ", ".join(sorted(map(str, stray)))
-                        raise ModelError(f"claim {claim.name!r}: the entry {node} has the index {names}, which is not declared; "
-                                         f"give indices={{{names}: (lo, hi)}} (and sizes= for the sizes in its range)")
+                        raise ModelError(
+                            f"claim {claim.name!r}: the entry {node} has the index {names}, which is not declared; "
+                            f"give indices={{{names}: (lo, hi)}} (and sizes= for the sizes in its range)"
+                        )
 
 
 def _shape_text(shape) -> str:
@@ -451,7 +494,9 @@ class Derivation:
             seen.add(c.name)
         set_("claims", claims)
         set_("given", _check_relations(self.given, (sp.Equality,), f"derivation {self.name!r}: given"))
-        set_("where", _check_relations(self.where, (sp.core.relational.Relational,), f"derivation {self.name!r}: where"))
+        set_(
+            "where", _check_relations(self.where, (sp.core.relational.Relational,), f"derivation {self.name!r}: where")
+        )
         set_("assumptions", tuple(self.assumptions))
 
 
@@ -464,9 +509,13 @@ def _check_names(names, derivation: str) -> tuple:
         definition = as_sympy(definition, f"derivation {derivation!r}: the definition of {key}")
         if isinstance(key, sp.Indexed):
             if len(key.indices) != 1 or not isinstance(key.indices[0], sp.Symbol):
-                raise ModelError(f"derivation {derivation!r}: a named entry has one index symbol, such as xhat[a], not {key}")
+                raise ModelError(
+                    f"derivation {derivation!r}: a named entry has one index symbol, such as xhat[a], not {key}"
+                )
         elif not isinstance(key, sp.Symbol):
-            raise ModelTypeError(f"derivation {derivation!r}: a name is a Symbol or an entry such as xhat[a], not {key!r}")
+            raise ModelTypeError(
+                f"derivation {derivation!r}: a name is a Symbol or an entry such as xhat[a], not {key!r}"
+            )
         if definition.has(key):
             raise ModelError(f"derivation {derivation!r}: the definition of {key} uses {key} itself")
         out.append((key, definition))

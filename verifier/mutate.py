@@ -37,8 +37,15 @@ from .model import Claim, Derivation, Status, as_sympy
 from .notation import check_shapes, shape_of
 from .report import Result
 
-__all__ = ["Mutant", "MutantOutcome", "DerivationMutation", "mutants_of", "mutate_derivation", "report_lines",
-           "MAX_PER_TARGET"]
+__all__ = [
+    "Mutant",
+    "MutantOutcome",
+    "DerivationMutation",
+    "mutants_of",
+    "mutate_derivation",
+    "report_lines",
+    "MAX_PER_TARGET",
+]
 
 #: Mutants kept per mutated expression (the statement, or one step), so the cost stays bounded.
 MAX_PER_TARGET = 8
@@ -88,10 +95,10 @@ class DerivationMutation:
 # --- operators: each yields (operator name, mutated expression) ---------------------------------
 
 
-
 def _basic(value):
     """A SymPy object (relations included) for a value of a claim: numbers become SymPy numbers."""
     return value if isinstance(value, sp.Basic) else as_sympy(value, "a value")
+
 
 def _terms(expr) -> list:
     """(Add node, term) pairs: the terms of every sum in ``expr``, outermost first."""
@@ -114,8 +121,7 @@ def _scalar_mutants(expr):
         yield f"change the constant {c}", expr.xreplace({c: c + 1})
     symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
     labels = {base.label for base in expr.atoms(sp.IndexedBase)}
-    pairs_of_symbols = [(a, b) for j, a in enumerate(symbols) for b in symbols[j + 1:]
-                        if _swappable(a, b, labels)]
+    pairs_of_symbols = [(a, b) for j, a in enumerate(symbols) for b in symbols[j + 1 :] if _swappable(a, b, labels)]
     for a, b in pairs_of_symbols[:TERMS_PER_OPERATOR]:
         yield f"swap {a} and {b}", expr.xreplace({a: b, b: a})
 
@@ -141,16 +147,19 @@ def _matrix_mutants(matrix):
     yield "scale by 2", 2 * matrix
     symbols = sorted(matrix.free_symbols, key=sp.default_sort_key)
     labels = {base.label for base in matrix.atoms(sp.IndexedBase)}
-    pairs_of_symbols = [(a, b) for j, a in enumerate(symbols) for b in symbols[j + 1:]
-                        if _swappable(a, b, labels)]
+    pairs_of_symbols = [(a, b) for j, a in enumerate(symbols) for b in symbols[j + 1 :] if _swappable(a, b, labels)]
     for a, b in pairs_of_symbols[:TERMS_PER_OPERATOR]:
         yield f"swap {a} and {b}", matrix.xreplace({a: b, b: a})
 
 
 def _swappable(a, b, labels) -> bool:
     """Two plain symbols of one domain and one role: not a vector's name (g in g[i]) with a scalar."""
-    return (isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol) and a.assumptions0 == b.assumptions0
-            and (a in labels) == (b in labels))
+    return (
+        isinstance(a, sp.Symbol)
+        and isinstance(b, sp.Symbol)
+        and a.assumptions0 == b.assumptions0
+        and (a in labels) == (b in labels)
+    )
 
 
 def _expression_mutants(expr):
@@ -231,9 +240,11 @@ def _draw(atom, rng: random.Random, small: bool):
 
 
 def _in_domain(atom, value) -> bool:
-    return all(getattr(value, f"is_{key}") is wanted
-               for key, wanted in (atom.assumptions0 if isinstance(atom, sp.Symbol) else {}).items()
-               if key in ("real", "positive", "negative", "nonnegative", "nonpositive", "integer", "zero"))
+    return all(
+        getattr(value, f"is_{key}") is wanted
+        for key, wanted in (atom.assumptions0 if isinstance(atom, sp.Symbol) else {}).items()
+        if key in ("real", "positive", "negative", "nonnegative", "nonpositive", "integer", "zero")
+    )
 
 
 def _point(unknowns, facts, regions, rng: random.Random) -> dict | None:
@@ -258,8 +269,9 @@ def _point(unknowns, facts, regions, rng: random.Random) -> dict | None:
             values[u] = value
         if not ok:
             continue
-        if all(sp.expand((f.lhs - f.rhs).xreplace(values)) == 0 for f in facts) and \
-                all(bool(w.xreplace(values)) for w in regions):
+        if all(sp.expand((f.lhs - f.rhs).xreplace(values)) == 0 for f in facts) and all(
+            bool(w.xreplace(values)) for w in regions
+        ):
             return values
     return None
 
@@ -280,8 +292,10 @@ def compare(lhs, rhs, given=(), where=(), sizes=(), indices=(), seed: int = 0, p
     rng = random.Random(seed)
     facts = [g for g in given if isinstance(g, sp.Equality)]
     exprs = [_basic(e) for e in (lhs, rhs, *facts)]
-    if any(e.has(AppliedUndef, sp.Limit) or any(type(a).__name__ == "Expectation" for a in sp.preorder_traversal(e))
-           for e in exprs):
+    if any(
+        e.has(AppliedUndef, sp.Limit) or any(type(a).__name__ == "Expectation" for a in sp.preorder_traversal(e))
+        for e in exprs
+    ):
         return Comparison(None, 0)  # undefined functions, limits, E[...]: nothing to evaluate here
     agreed = 0
     for at in _instances(tuple(sizes), tuple(indices), rng):
@@ -292,8 +306,12 @@ def compare(lhs, rhs, given=(), where=(), sizes=(), indices=(), seed: int = 0, p
         except (ValueError, TypeError, NotImplementedError):
             continue
         pairs = list(zip(left, right)) if isinstance(left, sp.MatrixBase) else [(left, right)]
-        unknowns = _unknowns(left, right, *[f.lhs - f.rhs for f in written_facts],
-                             *[w.lhs - w.rhs for w in regions if isinstance(w, sp.core.relational.Relational)])
+        unknowns = _unknowns(
+            left,
+            right,
+            *[f.lhs - f.rhs for f in written_facts],
+            *[w.lhs - w.rhs for w in regions if isinstance(w, sp.core.relational.Relational)],
+        )
         for _ in range(points):
             values = _point(unknowns, written_facts, regions, rng)
             if values is None:
@@ -396,13 +414,27 @@ def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mu
     for target, lhs, rhs, by in targets:
         candidates = []
         for operator, mutated in _expression_mutants(rhs):
-            candidates.append(Mutant(claim.name, target, operator, lhs, mutated, given, where, by, claim.sizes, claim.indices))
+            candidates.append(
+                Mutant(claim.name, target, operator, lhs, mutated, given, where, by, claim.sizes, claim.indices)
+            )
         if given:
             for j, fact in enumerate(given):
-                others = given[:j] + given[j + 1:]
+                others = given[:j] + given[j + 1 :]
                 text = sp.sstr(fact.lhs) + " = " + sp.sstr(fact.rhs) if isinstance(fact, sp.Equality) else sp.sstr(fact)
-                candidates.append(Mutant(claim.name, target, f"drop the given fact {text}", lhs, rhs, others, where, by,
-                                          claim.sizes, claim.indices))
+                candidates.append(
+                    Mutant(
+                        claim.name,
+                        target,
+                        f"drop the given fact {text}",
+                        lhs,
+                        rhs,
+                        others,
+                        where,
+                        by,
+                        claim.sizes,
+                        claim.indices,
+                    )
+                )
         count = 0
         for m in _interleaved(candidates):
             if count >= MAX_PER_TARGET:
@@ -412,8 +444,11 @@ def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mu
             if m.given == given and _equivalent(m.rhs, rhs, given, where, seed, claim.sizes, claim.indices):
                 equivalent += 1
                 continue
-            if m.given != given and compare(lhs, rhs, m.given, where, claim.sizes, claim.indices, seed).agreed >= POINTS \
-                    and not compare(lhs, rhs, m.given, where, claim.sizes, claim.indices, seed + 1).differs:
+            if (
+                m.given != given
+                and compare(lhs, rhs, m.given, where, claim.sizes, claim.indices, seed).agreed >= POINTS
+                and not compare(lhs, rhs, m.given, where, claim.sizes, claim.indices, seed + 1).differs
+            ):
                 equivalent += 1  # the sides agree without the fact too: it was not needed
                 continue
             kept.append(m)
@@ -432,15 +467,26 @@ def _fact_was_needed(mutant: Mutant, given, seed: int, timeout) -> bool:
     found = compare(mutant.lhs, mutant.rhs, mutant.given, mutant.where, mutant.sizes, mutant.indices, seed)
     if found.differs or found.agrees:
         return found.differs
-    original = check(mutant.lhs, mutant.rhs, given, mutant.where, by=mutant.by, timeout=timeout, seed=seed,
-                     sizes=mutant.sizes, indices=mutant.indices)
+    original = check(
+        mutant.lhs,
+        mutant.rhs,
+        given,
+        mutant.where,
+        by=mutant.by,
+        timeout=timeout,
+        seed=seed,
+        sizes=mutant.sizes,
+        indices=mutant.indices,
+    )
     facts = {f"{sp.sstr(g.lhs)} = {sp.sstr(g.rhs)}" for g in given if isinstance(g, sp.Equality)}
     return original.status is not Status.PROVED or bool(set(original.used) & facts)
 
 
 def _second_opinion(mutant: Mutant, seed: int) -> str:
     """For a proved mutant: do the sides differ at a point (an engine bug for sure), or agree?"""
-    found = compare(mutant.lhs, mutant.rhs, mutant.given, mutant.where, mutant.sizes, mutant.indices, seed + 1, points=8)
+    found = compare(
+        mutant.lhs, mutant.rhs, mutant.given, mutant.where, mutant.sizes, mutant.indices, seed + 1, points=8
+    )
     if found.differs:
         point = ", ".join(f"{k} = {v}" for k, v in found.differs_at.items())
         return f"the sides differ at {point}: the engine proved a false claim"
@@ -449,8 +495,9 @@ def _second_opinion(mutant: Mutant, seed: int) -> str:
     return f"equal at {found.agreed} sample points: an equivalent mutant the filter missed, or a bug"
 
 
-def mutate_derivation(derivation: Derivation, timeout: float | None = 20.0, seed: int = 0,
-                      on_mutant=None) -> DerivationMutation:
+def mutate_derivation(
+    derivation: Derivation, timeout: float | None = 20.0, seed: int = 0, on_mutant=None
+) -> DerivationMutation:
     """Generate and decide the mutants of every claim of ``derivation`` expected to be proved."""
     started = time.perf_counter()
     outcomes: list[MutantOutcome] = []
@@ -463,8 +510,17 @@ def mutate_derivation(derivation: Derivation, timeout: float | None = 20.0, seed
         equivalent += same
         given = tuple(derivation.given) + claim.given
         for mutant in mutants:
-            result = check(mutant.lhs, mutant.rhs, mutant.given, mutant.where, by=mutant.by, timeout=timeout, seed=seed,
-                           sizes=mutant.sizes, indices=mutant.indices)
+            result = check(
+                mutant.lhs,
+                mutant.rhs,
+                mutant.given,
+                mutant.where,
+                by=mutant.by,
+                timeout=timeout,
+                seed=seed,
+                sizes=mutant.sizes,
+                indices=mutant.indices,
+            )
             dropped_a_fact = len(mutant.given) < len(given)
             if result.status is Status.PROVED and dropped_a_fact and not _fact_was_needed(mutant, given, seed, timeout):
                 equivalent += 1
@@ -479,24 +535,37 @@ def mutate_derivation(derivation: Derivation, timeout: float | None = 20.0, seed
 
 def report_lines(results: list[DerivationMutation]) -> list[str]:
     """The mutation report as plain lines: one per derivation, then the totals and any proved mutant."""
-    lines = [f"{'derivation':28s} {'claims':>6s} {'mutants':>7s} {'refuted':>7s} {'undecided':>9s} "
-             f"{'proved':>6s} {'equivalent':>10s} {'time':>7s}"]
+    lines = [
+        f"{'derivation':28s} {'claims':>6s} {'mutants':>7s} {'refuted':>7s} {'undecided':>9s} "
+        f"{'proved':>6s} {'equivalent':>10s} {'time':>7s}"
+    ]
     total = {"mutants": 0, "refuted": 0, "undecided": 0, "proved": 0, "equivalent": 0}
     for r in results:
         refuted, undecided, proved = r.count(Status.REFUTED), r.count(Status.UNDECIDED), r.count(Status.PROVED)
-        lines.append(f"{r.derivation:28s} {r.claims:6d} {len(r.outcomes):7d} {refuted:7d} {undecided:9d} "
-                     f"{proved:6d} {r.equivalent:10d} {r.seconds:6.1f}s")
-        for key, value in (("mutants", len(r.outcomes)), ("refuted", refuted), ("undecided", undecided),
-                           ("proved", proved), ("equivalent", r.equivalent)):
+        lines.append(
+            f"{r.derivation:28s} {r.claims:6d} {len(r.outcomes):7d} {refuted:7d} {undecided:9d} "
+            f"{proved:6d} {r.equivalent:10d} {r.seconds:6.1f}s"
+        )
+        for key, value in (
+            ("mutants", len(r.outcomes)),
+            ("refuted", refuted),
+            ("undecided", undecided),
+            ("proved", proved),
+            ("equivalent", r.equivalent),
+        ):
             total[key] += value
     rate = 100.0 * total["refuted"] / total["mutants"] if total["mutants"] else 100.0
-    lines.append(f"total: {total['mutants']} mutants, {total['refuted']} refuted ({rate:.1f}%), "
-                 f"{total['undecided']} undecided, {total['proved']} proved, {total['equivalent']} equivalent skipped")
+    lines.append(
+        f"total: {total['mutants']} mutants, {total['refuted']} refuted ({rate:.1f}%), "
+        f"{total['undecided']} undecided, {total['proved']} proved, {total['equivalent']} equivalent skipped"
+    )
     for r in results:
         for o in r.outcomes:
             m = o.mutant
             if o.result.status is Status.PROVED:
-                lines.append(f"ENGINE BUG: mutant proved: {r.derivation}: {m.claim}, {m.target}: {m.operator} ({o.note})")
+                lines.append(
+                    f"ENGINE BUG: mutant proved: {r.derivation}: {m.claim}, {m.target}: {m.operator} ({o.note})"
+                )
             elif o.result.status is Status.UNDECIDED:
                 lines.append(f"undecided: {r.derivation}: {m.claim}, {m.target}: {m.operator} ({o.result.reason})")
     return lines

@@ -25,7 +25,16 @@ from sympy.core.symbol import Str
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
-__all__ = ["DOMAINS", "MatrixNotationError", "check_shapes", "diag", "elementwise", "gradient", "matrix_symbol", "shape_of"]
+__all__ = [
+    "DOMAINS",
+    "MatrixNotationError",
+    "check_shapes",
+    "diag",
+    "elementwise",
+    "gradient",
+    "matrix_symbol",
+    "shape_of",
+]
 
 
 class MatrixNotationError(ValueError):
@@ -52,10 +61,10 @@ class DomainMatrixSymbol(sp.MatrixSymbol):
         return self.args[3].name
 
 
-
 def _dimension(d) -> sp.Expr:
     """A matrix dimension as a SymPy number or expression (shapes hold Python ints or Exprs)."""
     return sp.Integer(d) if isinstance(d, int) else d
+
 
 def matrix_symbol(name: str, rows, cols, **domain) -> sp.MatrixSymbol:
     """A matrix of symbolic shape with entries in a domain: ``matrix_symbol("a", n, 1, positive=True)``.
@@ -144,10 +153,14 @@ def check_shapes(expr, what: str) -> None:
             factors = [f for f in node.args if isinstance(f, sp.MatrixExpr)]
             for left, right in itertools.pairwise(factors):
                 if _dimension(left.shape[1]) != _dimension(right.shape[0]):
-                    raise MatrixNotationError(f"{what}: shapes do not match in a product: {left} is {_text(left.shape)} "
-                                              f"but {right} is {_text(right.shape)}")
+                    raise MatrixNotationError(
+                        f"{what}: shapes do not match in a product: {left} is {_text(left.shape)} "
+                        f"but {right} is {_text(right.shape)}"
+                    )
         elif isinstance(node, (sp.MatAdd, sp.HadamardProduct)):
             terms = [t for t in node.args if isinstance(t, sp.MatrixExpr)]
             if len({tuple(_dimension(d) for d in t.shape) for t in terms}) > 1:
                 listed = ", ".join(f"{t} is {_text(t.shape)}" for t in terms)
-                raise MatrixNotationError(f"{what}: shapes do not match in a {'sum' if isinstance(node, sp.MatAdd) else 'Hadamard product'}: {listed}")
+                raise MatrixNotationError(
+                    f"{what}: shapes do not match in a {'sum' if isinstance(node, sp.MatAdd) else 'Hadamard product'}: {listed}"
+                )

@@ -209,13 +209,25 @@ def correction_words(report: ClaimReport) -> CorrectionWords:
     correction = report.correction
     trusted = correction.status is Status.PROVED
     if correction.lhs == report.claim.lhs:
-        return CorrectionWords(f"Suggested correction ({CORRECTION_LABEL})", "the left side",
-                               "already in its simplest form", "lhs - rhs, simplified", True, False)
+        return CorrectionWords(
+            f"Suggested correction ({CORRECTION_LABEL})",
+            "the left side",
+            "already in its simplest form",
+            "lhs - rhs, simplified",
+            True,
+            False,
+        )
     if trusted:
         closed = [t for t in (correction.tactic or "").split("+") if t]
-        checked = "proved equal to the left side" + (f" by {' + '.join(closed)}" if closed and closed != ["structural"] else "")
+        checked = "proved equal to the left side" + (
+            f" by {' + '.join(closed)}" if closed and closed != ["structural"] else ""
+        )
     else:
-        checked = f"not proved equal to the left side ({correction.status.value}" + (f": {correction.reason}" if correction.reason else "") + ")"
+        checked = (
+            f"not proved equal to the left side ({correction.status.value}"
+            + (f": {correction.reason}" if correction.reason else "")
+            + ")"
+        )
     return CorrectionWords(
         heading=f"Suggested correction ({CORRECTION_LABEL})",
         lhs="the left side, as the engine computes it",

@@ -29,7 +29,9 @@ def _shape(expr):
     return expr.shape if isinstance(expr, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # Indexed.shape raises
 
 
-def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None = None, seed: int = 0, sizes=(), indices=()) -> Result:
+def check(
+    lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None = None, seed: int = 0, sizes=(), indices=()
+) -> Result:
     """Decide ``lhs == rhs`` given the equalities ``given`` on the region ``where``.
 
     ``lhs`` and ``rhs`` are SymPy expressions or matrices of one shape. With a
@@ -37,19 +39,44 @@ def check(lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None 
     limit, and the result is then undecided. ``sizes`` and ``indices`` (as in
     ``Claim``) make it a claim over symbolic sizes, decided for every size.
     """
-    return check_relation(lhs, rhs, "==", None, given, where, by=by, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
+    return check_relation(
+        lhs, rhs, "==", None, given, where, by=by, timeout=timeout, seed=seed, sizes=sizes, indices=indices
+    )
 
 
-def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), where=(), by: str = "auto",
-                   timeout: float | None = None, seed: int = 0, sizes=(), indices=()) -> Result:
+def check_relation(
+    lhs,
+    rhs,
+    relation: str = "==",
+    certificate=None,
+    given=(),
+    where=(),
+    by: str = "auto",
+    timeout: float | None = None,
+    seed: int = 0,
+    sizes=(),
+    indices=(),
+) -> Result:
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
     written = (lhs, rhs)  # as stated, for the counterexample's inverses below
-    if not matrix.is_matrix_notation(lhs, rhs) and _shape(lhs) != _shape(rhs):  # matrix notation: the Claim checks shapes
+    if not matrix.is_matrix_notation(lhs, rhs) and _shape(lhs) != _shape(
+        rhs
+    ):  # matrix notation: the Claim checks shapes
         raise ValueError(f"shapes differ: lhs {_shape(lhs)}, rhs {_shape(rhs)}")
     # The same validation as a Claim's, by building one: one home for every input check.
-    claim = Claim("check", lhs, rhs, by=by, relation=relation, certificate=certificate, given=tuple(given),
-                  where=tuple(where), sizes=sizes, indices=indices)
+    claim = Claim(
+        "check",
+        lhs,
+        rhs,
+        by=by,
+        relation=relation,
+        certificate=certificate,
+        given=tuple(given),
+        where=tuple(where),
+        sizes=sizes,
+        indices=indices,
+    )
     lhs, rhs, given, where = claim.lhs, claim.rhs, claim.given, claim.where
     certificate = claim.steps[-1].certificate
     sizes, indices = claim.sizes, claim.indices
@@ -58,22 +85,41 @@ def check_relation(lhs, rhs, relation: str = "==", certificate=None, given=(), w
             lhs, rhs, given, sizes, indices = matrix.to_index_claim(lhs, rhs, given, sizes, indices)
         except matrix.NotTranslated as exc:
             reason = f"not translated into index notation: {exc}"
-            return Result(Status.UNDECIDED, (Attempt("matrix notation", Outcome.BEYOND, str(exc)),), reason=reason, relation=relation)
+            return Result(
+                Status.UNDECIDED,
+                (Attempt("matrix notation", Outcome.BEYOND, str(exc)),),
+                reason=reason,
+                relation=relation,
+            )
     problem = Problem(lhs, rhs, relation, certificate, given, where, sizes, indices, by, seed)
     started = time.perf_counter()
     try:
         result = call_with_time_limit(decide_problem, (problem, timeout), timeout)
     except TimeLimit as exc:
-        result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.TIME_LIMIT, str(exc)),), reason=str(exc), relation=relation)
+        result = Result(
+            Status.UNDECIDED, (Attempt("engine", Outcome.TIME_LIMIT, str(exc)),), reason=str(exc), relation=relation
+        )
     except WorkerError as exc:
-        result = Result(Status.UNDECIDED, (Attempt("engine", Outcome.ERROR, str(exc)),), reason=f"engine error: {exc}", relation=relation)
+        result = Result(
+            Status.UNDECIDED,
+            (Attempt("engine", Outcome.ERROR, str(exc)),),
+            reason=f"engine error: {exc}",
+            relation=relation,
+        )
     singular = matrix.singular_inverse(result.counterexample or {}, *written) if result.status is Status.REFUTED else ""
     if singular:  # matrix notation: a point where an inv(M) is singular refutes nothing
-        result = Result(Status.UNDECIDED, result.steps + (Attempt("recheck", Outcome.ERROR, singular),), reason=f"not refuted: {singular}", relation=relation)
+        result = Result(
+            Status.UNDECIDED,
+            result.steps + (Attempt("recheck", Outcome.ERROR, singular),),
+            reason=f"not refuted: {singular}",
+            relation=relation,
+        )
     return replace(result, seconds=time.perf_counter() - started)
 
 
-def decide_claim(claim: Claim, given=(), where=(), timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0) -> ClaimReport:
+def decide_claim(
+    claim: Claim, given=(), where=(), timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+) -> ClaimReport:
     """Check each step of the claim's chain, then the statement itself when needed."""
     started = time.perf_counter()
     given = tuple(given) + claim.given
@@ -81,15 +127,40 @@ def decide_claim(claim: Claim, given=(), where=(), timeout: float | None = DEFAU
     reports = []
     previous = claim.lhs
     for index, step in enumerate(claim.steps, 1):
-        result = check_relation(previous, step.rhs, step.relation, step.certificate, given, where, by=step.by, timeout=timeout, seed=seed,
-                                sizes=claim.sizes, indices=claim.indices)
+        result = check_relation(
+            previous,
+            step.rhs,
+            step.relation,
+            step.certificate,
+            given,
+            where,
+            by=step.by,
+            timeout=timeout,
+            seed=seed,
+            sizes=claim.sizes,
+            indices=claim.indices,
+        )
         reports.append(StepReport(index, previous, step, result))
         previous = step.rhs
     if all(r.result.status is Status.PROVED for r in reports):
         status, conclusion = Status.PROVED, None
     else:
-        conclusion = reports[0].result if len(reports) == 1 else check_relation(claim.lhs, claim.rhs, claim.relation, None, given, where, timeout=timeout, seed=seed,
-                                                                                sizes=claim.sizes, indices=claim.indices)
+        conclusion = (
+            reports[0].result
+            if len(reports) == 1
+            else check_relation(
+                claim.lhs,
+                claim.rhs,
+                claim.relation,
+                None,
+                given,
+                where,
+                timeout=timeout,
+                seed=seed,
+                sizes=claim.sizes,
+                indices=claim.indices,
+            )
+        )
         status = conclusion.status
         if status is Status.UNDECIDED and claim.witness:
             conclusion = with_witness(conclusion, claim.witness)
@@ -103,8 +174,9 @@ def decide_claim(claim: Claim, given=(), where=(), timeout: float | None = DEFAU
     return ClaimReport(claim, status, tuple(reports), conclusion, time.perf_counter() - started, suggested)
 
 
-def decide(derivation: Derivation, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, on_claim=None,
-           on_start=None) -> DerivationReport:
+def decide(
+    derivation: Derivation, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, on_claim=None, on_start=None
+) -> DerivationReport:
     """Decide every claim of a derivation; ``on_start(claim)`` before each, ``on_claim(report)`` after."""
     started = time.perf_counter()
     reports = []

@@ -24,7 +24,15 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 from ..model import domain_text, relation_text
 from .regions import sign_rewrites
 
-__all__ = ["Context", "build_context", "satisfies_domain", "replace_symbols", "fact_holds", "relevant_assumptions", "relation_text"]
+__all__ = [
+    "Context",
+    "build_context",
+    "satisfies_domain",
+    "replace_symbols",
+    "fact_holds",
+    "relevant_assumptions",
+    "relation_text",
+]
 
 #: Expressions with their own variables: Sum(i, (i, 1, n)), Integral, Lambda, and
 #: Derivative(f(x), x), whose x is the variable of differentiation, not a value.
@@ -66,8 +74,9 @@ def _replace_outside_binders(expr, mapping: dict):
         return expr
     if isinstance(expr, _BINDERS):
         bound = set(getattr(expr, "variables", ()))
-        mapping = {k: v for k, v in mapping.items()
-                   if not (bound & (k.free_symbols | getattr(v, "free_symbols", set())))}
+        mapping = {
+            k: v for k, v in mapping.items() if not (bound & (k.free_symbols | getattr(v, "free_symbols", set())))
+        }
         if not mapping:
             return expr
     args = [_replace_outside_binders(a, mapping) if isinstance(a, sp.Basic) else a for a in expr.args]
@@ -84,6 +93,7 @@ def relevant_assumptions(lhs, rhs, certificate, given, where) -> tuple[tuple, tu
     is kept when it shares a symbol, an indexed family or an undefined function with the
     claim or with a fact already kept. Truth values (Eq(1, 2) as stated) are always kept.
     """
+
     def names(e) -> set:
         if not isinstance(e, sp.Basic):
             return set()
@@ -106,8 +116,11 @@ def relevant_assumptions(lhs, rhs, certificate, given, where) -> tuple[tuple, tu
                 reached |= own
                 changed = True
     keep = {id(a) for _, a in kept}
-    return (tuple(a for a in given if id(a) in keep), tuple(a for a in where if id(a) in keep),
-            tuple(a for _, a in pending))
+    return (
+        tuple(a for a in given if id(a) in keep),
+        tuple(a for a in where if id(a) in keep),
+        tuple(a for _, a in pending),
+    )
 
 
 def fact_holds(fact, point: dict) -> bool | None:
@@ -286,7 +299,9 @@ def build_context(given=(), where=()) -> Context:
     region_used = region_used + settled_used
     sample_elim, residual, why = _eliminate(given)
     unsat = unsat or why
-    proof_given = tuple(replace_symbols(g, region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given)
+    proof_given = tuple(
+        replace_symbols(g, region_subs) if not isinstance(g, (BooleanTrue, BooleanFalse)) else g for g in given
+    )
     proof_elim, _, why = _eliminate(proof_given)
     unsat = unsat or why
     return Context(

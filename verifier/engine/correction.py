@@ -73,8 +73,9 @@ def _compute(lhs, rhs, given, where, sizes, indices):
     return _forms(lhs, sizes, indices, context, given), _forms(lhs - rhs, sizes, indices, context, given)[0]
 
 
-def correction(claim_lhs, claim_rhs, given=(), where=(), timeout: float | None = 30.0, sizes=(), indices=(),
-               seed: int = 0) -> Correction | None:
+def correction(
+    claim_lhs, claim_rhs, given=(), where=(), timeout: float | None = 30.0, sizes=(), indices=(), seed: int = 0
+) -> Correction | None:
     """The engine's simplified left side and residual for a refuted ``claim_lhs == claim_rhs``.
 
     None when the relation is not an equation the engine can simplify (or simplifying

@@ -81,8 +81,14 @@ def _equality(problem, context) -> Evidence:
             return Evidence("numeric", True, concrete.agreed, concrete.agreed, None, concrete.detail)
         false_for = interpreted_counterexample(lhs, rhs, problem.given, problem.where, problem.seed)
         if false_for is not None:
-            found = Found(false_for.point, false_for.lhs_value, false_for.rhs_value, false_for.entry,
-                          interpretation=false_for.interpretation, interpretation_only=not false_for.faithful)
+            found = Found(
+                false_for.point,
+                false_for.lhs_value,
+                false_for.rhs_value,
+                false_for.entry,
+                interpretation=false_for.interpretation,
+                interpretation_only=not false_for.faithful,
+            )
             return Evidence("numeric", True, 1, 0, found, false_for.text)
         if concrete is not None:
             gap = f"{gap}; {concrete.detail}"
@@ -92,8 +98,15 @@ def _equality(problem, context) -> Evidence:
         point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
         found = Found(dict(witness.point), witness.lhs_value, witness.rhs_value, witness.entry)
         return Evidence("numeric", True, seen, agreed, found, f"sides differ{where_text} at {point}")
-    return Evidence("numeric", True, seen, agreed, None, f"equal at {agreed} points satisfying the assumptions",
-                    agreement=f"numerically equal at {agreed} points")
+    return Evidence(
+        "numeric",
+        True,
+        seen,
+        agreed,
+        None,
+        f"equal at {agreed} points satisfying the assumptions",
+        agreement=f"numerically equal at {agreed} points",
+    )
 
 
 def _relation(problem, context) -> Evidence:
@@ -101,7 +114,9 @@ def _relation(problem, context) -> Evidence:
     diff, strict = orient(lhs, rhs, relation)
     is_matrix = isinstance(diff, sp.MatrixBase)
     if is_matrix and diff.rows != diff.cols:
-        return Evidence("numeric", False, detail=f"a matrix inequality needs square matrices, not {diff.rows}x{diff.cols}")
+        return Evidence(
+            "numeric", False, detail=f"a matrix inequality needs square matrices, not {diff.rows}x{diff.cols}"
+        )
     symbols = lhs.free_symbols | rhs.free_symbols
     sides = list(diff) if is_matrix else [diff]
     sampler = Sampler(context, symbols, problem.seed, special_values(sides, symbols), in_exponents(sides))
@@ -136,8 +151,11 @@ def feasible_point(assumptions, seed: int) -> dict | None:
     """A point satisfying the given facts and regions in ``assumptions``, or None if none is found."""
     from sympy.logic.boolalg import Boolean
 
-
-    given = tuple(a for a in assumptions if isinstance(a, sp.Equality) or isinstance(a, Boolean) and not isinstance(a, sp.core.relational.Relational))
+    given = tuple(
+        a
+        for a in assumptions
+        if isinstance(a, sp.Equality) or isinstance(a, Boolean) and not isinstance(a, sp.core.relational.Relational)
+    )
     where = tuple(a for a in assumptions if a not in given)
     context = build_context(given, where)
     if context.unsatisfiable:

@@ -29,7 +29,9 @@ MIN_RUNG_SECONDS = 1.0
 
 def _order(by: str, has_given: bool, trusted_only: bool) -> list[str]:
     trusted = {r.name for r in tactics.RUNGS if r.trusted}
-    order = [n for n in tactics.LADDER if (n != GIVEN or has_given) and (not trusted_only or n in trusted or n == GIVEN)]
+    order = [
+        n for n in tactics.LADDER if (n != GIVEN or has_given) and (not trusted_only or n in trusted or n == GIVEN)
+    ]
     if by in order:
         order.remove(by)
         order.insert(0, by)
@@ -82,7 +84,11 @@ def run_ladder(run, trusted_only: bool):
     entries = [(i, j) for i in range(diff.rows) for j in range(diff.cols)] if is_matrix else [None]
     open_entries = [e for e in entries if (diff[e] if is_matrix else diff) != 0]
     if len(open_entries) < len(entries):
-        detail = f"{len(entries) - len(open_entries)} of {len(entries)} entries identical" if is_matrix else "sides identical"
+        detail = (
+            f"{len(entries) - len(open_entries)} of {len(entries)} entries identical"
+            if is_matrix
+            else "sides identical"
+        )
         run.trace.append(Attempt("structural", Outcome.ZERO, detail))
     settled: list[str] = [] if open_entries else ["structural"]
     used_given = False
@@ -177,16 +183,22 @@ def prove_by_calculus(run, trusted_only: bool):
         with time_box(run.remaining()):
             proof = calculus.constant_difference(diff, box, _is_zero)
     except TimeLimit as exc:
-        run.trace.append(Attempt("calculus", Outcome.TIME_LIMIT, f"the time ran out ({exc})", time.perf_counter() - started))
+        run.trace.append(
+            Attempt("calculus", Outcome.TIME_LIMIT, f"the time ran out ({exc})", time.perf_counter() - started)
+        )
         return None
     except Exception as exc:  # SymPy raises on some inputs: no proof, and say why
-        run.trace.append(Attempt("calculus", Outcome.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
+        run.trace.append(
+            Attempt("calculus", Outcome.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        )
         return None
     took = time.perf_counter() - started
     if proof is None:
         run.trace.append(Attempt("calculus", Outcome.NONZERO, "no zero derivative shown on a box of the domain", took))
         return None
-    run.trace.append(Attempt("calculus", Outcome.ZERO, f"{proof.describe()}; checked: {'; '.join(proof.conditions)}", took))
+    run.trace.append(
+        Attempt("calculus", Outcome.ZERO, f"{proof.describe()}; checked: {'; '.join(proof.conditions)}", took)
+    )
     variables = {s for s, _ in proof.interval}
     regions = tuple(relation_text(w) for w in p.where if w.free_symbols & variables)
     return Proof("calculus", regions)

@@ -20,11 +20,24 @@ from sympy.logic.boolalg import BooleanTrue
 
 from .assumptions import Context, fact_holds, replace_symbols, satisfies_domain
 
-__all__ = ["Sampler", "Witness", "NotNumeric", "evaluate", "find_counterexample", "recheck", "special_values", "in_exponents"]
+__all__ = [
+    "Sampler",
+    "Witness",
+    "NotNumeric",
+    "evaluate",
+    "find_counterexample",
+    "recheck",
+    "special_values",
+    "in_exponents",
+]
 
 R = sp.Rational
 #: Readable values tried first, so counterexamples are small when they can be.
-SIMPLE = tuple(map(R, (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1, 4), R(3, 2), -3, R(1, 5), 4, R(1, 6), R(3, 4), 5)))
+SIMPLE = tuple(
+    map(
+        R, (1, 2, -1, R(1, 2), 3, -2, R(1, 3), R(-1, 2), R(2, 3), R(1, 4), R(3, 2), -3, R(1, 5), 4, R(1, 6), R(3, 4), 5)
+    )
+)
 #: Non-real values for symbols declared without a real domain: a complex claim must
 #: also hold off the real line (|Im| > pi/2 and > pi reach the branch cuts of sqrt
 #: and log of exp: sqrt(exp(x)) != exp(x/2) at x = 4i).
@@ -32,7 +45,28 @@ COMPLEX = (sp.I, 4 * sp.I, 1 + sp.I, R(-1, 3) + R(7, 2) * sp.I, -2 - 3 * sp.I, R
 #: Values off the beaten track, tried on every third point after the first few:
 #: 0 and -1, values in (-1, 0), magnitudes up to 10^6 (a false claim may hold on
 #: every small value: Heaviside(x - x^3/10^4 - 1) = 1 for 1 < x < 100).
-WIDE = tuple(map(R, (0, -1, R(-1, 3), 10, -10, 101, R(-2, 3), 1000, -1000, R(1, 1000), 10**4, -(10**5), 10**6, R(-1, 100), -(10**6))))
+WIDE = tuple(
+    map(
+        R,
+        (
+            0,
+            -1,
+            R(-1, 3),
+            10,
+            -10,
+            101,
+            R(-2, 3),
+            1000,
+            -1000,
+            R(1, 1000),
+            10**4,
+            -(10**5),
+            10**6,
+            R(-1, 100),
+            -(10**6),
+        ),
+    )
+)
 #: For symbols inside an exponent (exp(1000 x) costs SymPy's evalf millions of bits):
 #: the wide values up to magnitude 10.
 WIDE_TAME = tuple(v for v in WIDE if abs(v) <= 10)
@@ -226,7 +260,9 @@ def special_values(exprs, symbols) -> dict:
     for expr in exprs:
         if not isinstance(expr, sp.Basic):
             continue
-        nodes = [e.base for e in expr.atoms(sp.Pow) if e.exp.is_negative or (e.exp.is_Rational and not e.exp.is_Integer)]
+        nodes = [
+            e.base for e in expr.atoms(sp.Pow) if e.exp.is_negative or (e.exp.is_Rational and not e.exp.is_Integer)
+        ]
         nodes += [e.args[0] for e in expr.atoms(sp.log)]
         for base in nodes:
             free = base.free_symbols & set(symbols)
@@ -314,8 +350,18 @@ def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
 
 
 #: Expressions the compiled screen does not evaluate (their meaning needs SymPy).
-_UNCOMPILED = (sp.Subs, sp.Derivative, sp.Integral, sp.Sum, sp.Product, sp.Limit, sp.Piecewise, sp.Heaviside,
-               sp.core.function.AppliedUndef, sp.Indexed)
+_UNCOMPILED = (
+    sp.Subs,
+    sp.Derivative,
+    sp.Integral,
+    sp.Sum,
+    sp.Product,
+    sp.Limit,
+    sp.Piecewise,
+    sp.Heaviside,
+    sp.core.function.AppliedUndef,
+    sp.Indexed,
+)
 
 
 class _Screen:
@@ -380,7 +426,9 @@ def _simplest(left, right, point, sampler: Sampler) -> dict:
             trial[symbol] = value
             for s, expr in sampler.context.sample_elimination:
                 trial[s] = replace_symbols(expr, trial)
-            if not satisfies_domain(symbol, trial[symbol]) or not all(satisfies_domain(s, trial[s]) for s in eliminated):
+            if not satisfies_domain(symbol, trial[symbol]) or not all(
+                satisfies_domain(s, trial[s]) for s in eliminated
+            ):
                 continue
             try:
                 if recheck(left, right, trial, sampler) is not None:

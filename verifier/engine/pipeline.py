@@ -47,6 +47,7 @@ __all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem", "
 
 # ------------------------------------------------------------------ stage 1: exact rewrites
 
+
 def rewrite(run: Run) -> Result | None:
     p = run.problem
     (lhs, rhs), limits = evaluate_limits(p.lhs, p.rhs, given=p.given, where=p.where)
@@ -66,7 +67,9 @@ def rewrite(run: Run) -> Result | None:
             lhs, rhs, moments = expectation.reduce_pair(lhs, rhs)
         except expectation.NotReducible as exc:
             return run.undecided("expectation", Outcome.ERROR, f"expectation not reduced: {exc}", str(exc))
-        run.trace.append(Attempt("expectation", Outcome.REWRITTEN, "linearity, independence, moments: " + "; ".join(moments)))
+        run.trace.append(
+            Attempt("expectation", Outcome.REWRITTEN, "linearity, independence, moments: " + "; ".join(moments))
+        )
         run.rewrites.append("expectation")
         run.used += moments
     run.problem = replace(p, lhs=lhs, rhs=rhs)
@@ -75,6 +78,7 @@ def rewrite(run: Run) -> Result | None:
 
 
 # ------------------------------------------------------------------ stage 2: assumptions
+
 
 def assumptions(run: Run) -> Result | None:
     p = run.problem
@@ -99,6 +103,7 @@ def assumptions(run: Run) -> Result | None:
 
 
 # ------------------------------------------------------------------ stage 3: the numeric gate
+
 
 def gate(run: Run) -> Result | None:
     p = run.problem
@@ -125,18 +130,29 @@ def gate(run: Run) -> Result | None:
         # A counterexample satisfies every assumption, those about other symbols too.
         others = feasible_point(run.dropped, p.seed)
         if others is None:
-            reason = ("the sides differ at a point satisfying the claim's own assumptions, but no point was found for "
-                      "the assumptions about other symbols; not reported as a refutation")
+            reason = (
+                "the sides differ at a point satisfying the claim's own assumptions, but no point was found for "
+                "the assumptions about other symbols; not reported as a refutation"
+            )
             return run.undecided("assumptions", Outcome.NO_POINT, reason)
         point.update(others)
     facts = tuple(relation_text(g) for g in p.given if isinstance(g, sp.Equality))
     regions = run.context.region_used if run.context is not None else tuple(relation_text(r) for r in p.where)
-    return run.result(Status.REFUTED, tactic=evidence.tactic, counterexample=point, lhs_value=w.lhs_value,
-                      rhs_value=w.rhs_value, entry=w.entry, used=facts + regions + run.used,
-                      vector=w.vector, interpretation=w.interpretation)
+    return run.result(
+        Status.REFUTED,
+        tactic=evidence.tactic,
+        counterexample=point,
+        lhs_value=w.lhs_value,
+        rhs_value=w.rhs_value,
+        entry=w.entry,
+        used=facts + regions + run.used,
+        vector=w.vector,
+        interpretation=w.interpretation,
+    )
 
 
 # ------------------------------------------------------------------ stage 4: feasibility
+
 
 def feasibility(run: Run) -> Result | None:
     evidence = run.evidence
@@ -145,20 +161,25 @@ def feasibility(run: Run) -> Result | None:
         run.trace.append(Attempt(evidence.tactic, Outcome.SKIPPED, evidence.detail, evidence.seconds))
         return None
     if evidence.seen == 0:
-        reason = (f"no point satisfying all assumptions was found{evidence.where_text} (they may be inconsistent); "
-                  "nothing is proved under them")
+        reason = (
+            f"no point satisfying all assumptions was found{evidence.where_text} (they may be inconsistent); "
+            "nothing is proved under them"
+        )
         return run.undecided(evidence.tactic, Outcome.NO_POINT, reason)
     if evidence.agreed == 0:
         # Every feasible point makes a side undefined (x = 1 in (x**2 - 1)/(x - 1)):
         # "equal wherever both sides are defined" would hold vacuously.
-        reason = (f"a side is undefined at every one of the {evidence.seen} points sampled under the assumptions; "
-                  "a proof would be vacuous, so nothing is proved")
+        reason = (
+            f"a side is undefined at every one of the {evidence.seen} points sampled under the assumptions; "
+            "a proof would be vacuous, so nothing is proved"
+        )
         return run.undecided(evidence.tactic, Outcome.UNDEFINED, reason)
     run.trace.append(Attempt(evidence.tactic, Outcome.AGREES, evidence.detail, evidence.seconds))
     return None
 
 
 # ------------------------------------------------------------------ stage 5: the provers
+
 
 @dataclass(frozen=True)
 class Prover:
@@ -177,7 +198,9 @@ PROVERS = (
     Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus),
     Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
     Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
-    Prover("certificate", frozenset({Kind.SIZED_RELATION}), False, lambda run, trusted_only: sized_relations.prove(run)),
+    Prover(
+        "certificate", frozenset({Kind.SIZED_RELATION}), False, lambda run, trusted_only: sized_relations.prove(run)
+    ),
 )
 
 

@@ -47,8 +47,11 @@ class Problem:
     @property
     def kind(self) -> Kind:
         sides = (self.lhs, self.rhs)
-        sized = (bool(self.sizes) or any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in sides)
-                 or any(isinstance(e, sp.MatrixExpr) and not isinstance(e, sp.MatrixBase) for e in sides))  # matrix notation
+        sized = (
+            bool(self.sizes)
+            or any(isinstance(e, sp.Basic) and e.has(sp.Indexed) for e in sides)
+            or any(isinstance(e, sp.MatrixExpr) and not isinstance(e, sp.MatrixBase) for e in sides)
+        )  # matrix notation
         if self.relation == "==":
             return Kind.SIZED if sized else Kind.EQUALITY
         return Kind.SIZED_RELATION if sized else Kind.RELATION
@@ -108,8 +111,9 @@ class Run:
     decide: Callable[["Problem", float | None], Result] | None = None
 
     def result(self, status: Status, reason: str = "", **extra) -> Result:
-        return Result(status, tuple(self.trace), reason=reason, domains=self.domains,
-                      relation=self.problem.relation, **extra)
+        return Result(
+            status, tuple(self.trace), reason=reason, domains=self.domains, relation=self.problem.relation, **extra
+        )
 
     def undecided(self, tactic: str, outcome: Outcome, reason: str, detail: str | None = None) -> Result:
         self.trace.append(Attempt(tactic, outcome, detail if detail is not None else reason))
@@ -125,5 +129,3 @@ class Proof:
 
     tactic: str
     used: tuple[str, ...] = ()
-
-

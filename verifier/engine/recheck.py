@@ -62,8 +62,12 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
     """
     try:
         if interpretation:
-            given = [sp.Eq(_interpreted(g.lhs, interpretation), _interpreted(g.rhs, interpretation))
-                     if isinstance(g, sp.Equality) else g for g in given]
+            given = [
+                sp.Eq(_interpreted(g.lhs, interpretation), _interpreted(g.rhs, interpretation))
+                if isinstance(g, sp.Equality)
+                else g
+                for g in given
+            ]
             where = [_interpreted(w, interpretation) for w in where]
             lhs, rhs = _interpreted(lhs, interpretation), _interpreted(rhs, interpretation)
             # the functions' bodies are listed in the point for the reader; they are not values

@@ -27,12 +27,22 @@ def _settled(e, sign: str) -> dict:
     """Rewrites valid where e > 0 ("+"), e < 0 ("-"), e >= 0 ("0+") or e <= 0 ("0-")."""
     T, F = sp.true, sp.false
     if sign == "+":
-        out = {sp.Max(e, 0): e, sp.Heaviside(e): sp.Integer(1), sp.Abs(e): e, sp.sign(e): sp.Integer(1),
-               sp.Min(e, 0): sp.Integer(0)}
+        out = {
+            sp.Max(e, 0): e,
+            sp.Heaviside(e): sp.Integer(1),
+            sp.Abs(e): e,
+            sp.sign(e): sp.Integer(1),
+            sp.Min(e, 0): sp.Integer(0),
+        }
         truth = {e > 0: T, e >= 0: T, e < 0: F, e <= 0: F, sp.Eq(e, 0): F, sp.Ne(e, 0): T}
     elif sign == "-":
-        out = {sp.Max(e, 0): sp.Integer(0), sp.Heaviside(e): sp.Integer(0), sp.Abs(e): -e, sp.sign(e): sp.Integer(-1),
-               sp.Min(e, 0): e}
+        out = {
+            sp.Max(e, 0): sp.Integer(0),
+            sp.Heaviside(e): sp.Integer(0),
+            sp.Abs(e): -e,
+            sp.sign(e): sp.Integer(-1),
+            sp.Min(e, 0): e,
+        }
         truth = {e > 0: F, e >= 0: F, e < 0: T, e <= 0: T, sp.Eq(e, 0): F, sp.Ne(e, 0): T}
     elif sign == "0+":
         out = {sp.Max(e, 0): e, sp.Abs(e): e, sp.Min(e, 0): sp.Integer(0)}

@@ -25,13 +25,41 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["Rung", "RUNGS", "RUNG_NAMES", "LADDER", "TACTICS", "GIVEN", "evaluate", "expand", "cancel", "powers", "exponentials",
-           "denest", "logcombine", "trigsimp", "simplify"]
+__all__ = [
+    "Rung",
+    "RUNGS",
+    "RUNG_NAMES",
+    "LADDER",
+    "TACTICS",
+    "GIVEN",
+    "evaluate",
+    "expand",
+    "cancel",
+    "powers",
+    "exponentials",
+    "denest",
+    "logcombine",
+    "trigsimp",
+    "simplify",
+]
 
 #: A sum or product with concrete limits and at most this many terms is written out.
 WRITE_OUT = 64
 
-_TRIG_HYPERBOLIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
+_TRIG_HYPERBOLIC = (
+    sp.sin,
+    sp.cos,
+    sp.tan,
+    sp.cot,
+    sp.sec,
+    sp.csc,
+    sp.sinh,
+    sp.cosh,
+    sp.tanh,
+    sp.coth,
+    sp.sech,
+    sp.csch,
+)
 _INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asinh, sp.acosh, sp.atanh, sp.acoth, sp.asech, sp.acsch)
 
 
@@ -165,6 +193,7 @@ def _factor_radicands(expr):
     evaluates to ``2*p + q`` only when it knows ``2*p + q >= 0`` from the domains.
     Factoring is a polynomial identity, so the value is unchanged.
     """
+
     def radical(e):
         return e.is_Pow and not e.exp.is_Integer and e.base.is_Add
 

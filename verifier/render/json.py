@@ -45,7 +45,12 @@ def _point(result: Result | None) -> dict | None:
 
 
 def _attempt(attempt: Attempt) -> dict:
-    return {"tactic": attempt.tactic, "outcome": attempt.outcome, "detail": attempt.detail, "seconds": _seconds(attempt.seconds)}
+    return {
+        "tactic": attempt.tactic,
+        "outcome": attempt.outcome,
+        "detail": attempt.detail,
+        "seconds": _seconds(attempt.seconds),
+    }
 
 
 def _witness_fields(result: Result | None) -> dict:

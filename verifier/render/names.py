@@ -51,7 +51,7 @@ def instances(names, exprs) -> list[tuple[sp.Basic, sp.Basic]]:
     """The names to try on ``exprs``: each plain name, and each indexed name at every index in use."""
     used = set()
     for expr in exprs:
-        for entry in (expr if isinstance(expr, sp.MatrixBase) else [expr]):
+        for entry in expr if isinstance(expr, sp.MatrixBase) else [expr]:
             for item in sp.preorder_traversal(entry):
                 if isinstance(item, sp.Indexed):
                     used.update(item.indices)

@@ -59,8 +59,15 @@ def compile_pdf(tex_path) -> Path:
     runs = 1 if "latexmk" in os.path.basename(command[0]) else 2  # twice for the contents
     for _ in range(runs):
         try:
-            done = subprocess.run(command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
-                                  capture_output=True, text=True, timeout=TIME_LIMIT)
+            done = subprocess.run(
+                command,
+                cwd=folder,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=TIME_LIMIT,
+            )
         except subprocess.TimeoutExpired:
             raise LatexError(f"{tex_path}: TeX did not finish within {TIME_LIMIT:g} s") from None
         if done.returncode != 0:

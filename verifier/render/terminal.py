@@ -88,7 +88,9 @@ def _result_node(node: Tree, result: Result, show_tactics: bool) -> None:
     if show_tactics:
         tried = node.add(Text("tactics tried", style="dim"))
         for attempt in result.steps:
-            tried.add(Text(f"{attempt.tactic}: {attempt.outcome}  {attempt.detail}  ({attempt.seconds:.2f} s)", style="dim"))
+            tried.add(
+                Text(f"{attempt.tactic}: {attempt.outcome}  {attempt.detail}  ({attempt.seconds:.2f} s)", style="dim")
+            )
 
 
 def _correction_node(node: Tree, report: ClaimReport, names) -> None:
@@ -116,7 +118,7 @@ def claim_tree(report: ClaimReport, parent: Tree, detail: bool, derivation: Deri
         (f"  {_title(claim.title, names)}" if claim.title else ""),
         (f"  [{claim.source}]" if claim.source else "", "cyan"),
     )
-    rest = said.head[len(report.status.value):].strip()
+    rest = said.head[len(report.status.value) :].strip()
     if rest:
         head.append(f"  {rest}", style="italic")
     if said.caveat:
@@ -150,7 +152,9 @@ def claim_tree(report: ClaimReport, parent: Tree, detail: bool, derivation: Deri
         _result_node(step_node, result, show_tactics=detail and result.status is not Status.PROVED)
     if report.conclusion is not None and len(report.steps) > 1:
         result = report.conclusion
-        conclusion = node.add(Text.assemble("statement lhs = rhs checked directly: ", _verdict(result.status), f"  {_how(result, show)}"))
+        conclusion = node.add(
+            Text.assemble("statement lhs = rhs checked directly: ", _verdict(result.status), f"  {_how(result, show)}")
+        )
         _result_node(conclusion, result, show_tactics=False)
     node.add(Text.assemble(("verdict: ", "bold"), said.sentence))
     _correction_node(node, report, names)
@@ -176,13 +180,17 @@ def _notation_lines(derivation: Derivation) -> list[Text]:
 
 def caveats(reports) -> list[tuple[str, str, str]]:
     """(derivation, claim, caveat) for every claim proved while a step of its chain was not."""
-    return [(r.derivation.name, c.claim.name, wording.caveat(c)) for r in reports for c in r.claims if wording.caveat(c)]
+    return [
+        (r.derivation.name, c.claim.name, wording.caveat(c)) for r in reports for c in r.claims if wording.caveat(c)
+    ]
 
 
 def derivation_trace(report: DerivationReport, detail: bool = True):
     """The whole trace of one derivation."""
     d = report.derivation
-    header = Text.assemble((_title(d.title, d.names), "bold"), "\n", (d.name, "cyan"), (f"  source: {d.source}" if d.source else ""))
+    header = Text.assemble(
+        (_title(d.title, d.names), "bold"), "\n", (d.name, "cyan"), (f"  source: {d.source}" if d.source else "")
+    )
     parts = [header]
     if detail:
         parts.append(Text("Assumptions", style="bold underline"))
@@ -223,8 +231,10 @@ def summary_table(reports, errors=()):
             covers.append(Text.assemble((f"{r.derivation.name}: ", "bold"), scopes))
     for error in errors:
         table.add_row(Text(error, style="red"), "-", "-", "-", "-", Text("error", style="bold red"), "-")
-    flagged = [Text.assemble((f"{name}: ", "bold"), f"{claim}: proved directly; {caveat}")
-               for name, claim, caveat in caveats(reports)]
+    flagged = [
+        Text.assemble((f"{name}: ", "bold"), f"{claim}: proved directly; {caveat}")
+        for name, claim, caveat in caveats(reports)
+    ]
     parts = [table]
     if covers:
         parts += [Text("what the proofs cover", style="bold underline"), *covers]
@@ -242,7 +252,9 @@ def undecided_table(reports) -> Table | None:
     for column in ("derivation", "claim", "reason"):
         table.add_column(column)
     for name, c in rows:
-        table.add_row(name, c.claim.name, Text(wording.verdict(c).detail, style="yellow" if c.meets_expectation else "bold red"))
+        table.add_row(
+            name, c.claim.name, Text(wording.verdict(c).detail, style="yellow" if c.meets_expectation else "bold red")
+        )
     return table
 
 

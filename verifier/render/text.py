@@ -57,7 +57,9 @@ def _verdict_lines(result: Result, indent: str, tail: int) -> list[str]:
     attempts = result.steps[-tail:] if tail > 0 else ()
     if attempts:
         skipped = len(result.steps) - len(attempts)
-        lines.append(f"{indent}tactic trace" + (f" (last {len(attempts)} of {len(result.steps)})" if skipped else "") + ":")
+        lines.append(
+            f"{indent}tactic trace" + (f" (last {len(attempts)} of {len(result.steps)})" if skipped else "") + ":"
+        )
         for a in attempts:
             lines.append(f"{indent}    {a.tactic}: {a.outcome}  {a.detail}  ({a.seconds:.2f} s)")
     return lines
@@ -77,9 +79,12 @@ def failure_text(report: ClaimReport, file: str | None = None, tail: int = 6) ->
         lines.append("the statement holds, but a step of the chain is false")
     step = _failing_step(report)
     if step is not None:
-        lines.append(f"failing step {step.index} of {len(report.steps)}, by={step.step.by}"
-                     + (f" ({step.step.note})" if step.step.note else "")
-                     + (f", line {step.step.line}" if step.step.line else "") + ":")
+        lines.append(
+            f"failing step {step.index} of {len(report.steps)}, by={step.step.by}"
+            + (f" ({step.step.note})" if step.step.note else "")
+            + (f", line {step.step.line}" if step.step.line else "")
+            + ":"
+        )
         lines.append(f"    previous: {_short(step.previous)}")
         lines.append(f"    this rhs: {_short(step.step.rhs)}")
         lines += _verdict_lines(step.result, "    ", tail)
@@ -92,6 +97,8 @@ def failure_text(report: ClaimReport, file: str | None = None, tail: int = 6) ->
     if report.correction is not None:
         words = wording.correction_words(report)
         lines.append(f"{words.heading}:")
-        lines.append(f"    {words.lhs} ({words.checked})" + (f": {one_line(report.correction.lhs)}" if words.show_lhs else ""))
+        lines.append(
+            f"    {words.lhs} ({words.checked})" + (f": {one_line(report.correction.lhs)}" if words.show_lhs else "")
+        )
         lines.append(f"    {words.residual}: {one_line(report.correction.residual)}")
     return "\n".join(lines)

@@ -129,7 +129,11 @@ class UnicodePrinter(StrPrinter):
         return "π"
 
     def _print_MatrixBase(self, expr) -> str:
-        return "[" + "; ".join(", ".join(self._print(expr[i, j]) for j in range(expr.cols)) for i in range(expr.rows)) + "]"
+        return (
+            "["
+            + "; ".join(", ".join(self._print(expr[i, j]) for j in range(expr.cols)) for i in range(expr.rows))
+            + "]"
+        )
 
     _print_ImmutableDenseMatrix = _print_MatrixBase
     _print_MutableDenseMatrix = _print_MatrixBase
@@ -171,4 +175,3 @@ def matrix_lines(matrix, width: int) -> list[str]:
         for j, entry in enumerate(row, 1):
             lines.append(f"({i},{j}): {entry}")
     return lines
-

@@ -93,7 +93,9 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
             # Large size: derivatives by the indexed calculus, sums evaluated without
             # writing them out; a difference is re-checked on the written-out instance.
             if differentiated is None:
-                differentiated = tuple(differentiate(rename_bound(as_sympy(e, "a bound or expression"))) for e in (lhs, rhs))
+                differentiated = tuple(
+                    differentiate(rename_bound(as_sympy(e, "a bound or expression"))) for e in (lhs, rhs)
+                )
             for combo in combos:
                 at = {**values, **combo}
                 ok, differs = agree_fast(*differentiated, given, where, at, seed, points)
@@ -107,7 +109,13 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
                     witness = recheck(left, right, full, sampler)
                     if witness is not None:
                         point = {**{s: sp.Integer(v) for s, v in at.items()}, **witness.point}
-                        found = {"point": point, "lhs": witness.lhs_value, "rhs": witness.rhs_value, "at": _scope(sizes, values), "combo": combo}
+                        found = {
+                            "point": point,
+                            "lhs": witness.lhs_value,
+                            "rhs": witness.rhs_value,
+                            "at": _scope(sizes, values),
+                            "combo": combo,
+                        }
                         return found, checked, agreed, None
             checked.append(_scope(sizes, values))
             continue
@@ -124,7 +132,13 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
             if witness is not None:
                 point = {**{s: sp.Integer(v) for s, v in at.items()}, **witness.point}
                 return (
-                    {"point": point, "lhs": witness.lhs_value, "rhs": witness.rhs_value, "at": _scope(sizes, values), "combo": combo},
+                    {
+                        "point": point,
+                        "lhs": witness.lhs_value,
+                        "rhs": witness.rhs_value,
+                        "at": _scope(sizes, values),
+                        "combo": combo,
+                    },
                     checked,
                     agreed,
                     None,
@@ -146,8 +160,17 @@ def _stand_ins(problem):
     def put(e):
         return apply_interpretation(e, stand_ins)
 
-    return replace(problem, lhs=put(problem.lhs), rhs=put(problem.rhs), given=tuple(map(put, problem.given)),
-                   where=tuple(map(put, problem.where))), stand_ins, None
+    return (
+        replace(
+            problem,
+            lhs=put(problem.lhs),
+            rhs=put(problem.rhs),
+            given=tuple(map(put, problem.given)),
+            where=tuple(map(put, problem.where)),
+        ),
+        stand_ins,
+        None,
+    )
 
 
 def _interpretation(stand_ins: dict, point: dict) -> tuple[dict, tuple]:
@@ -155,21 +178,29 @@ def _interpretation(stand_ins: dict, point: dict) -> tuple[dict, tuple]:
     coefficients = set()
     for lam in stand_ins.values():
         coefficients |= lam.expr.free_symbols - set(lam.variables)
-    functions = tuple((func, sp.Lambda(lam.variables, sp.expand(lam.expr.xreplace({c: point.get(c, 0) for c in coefficients}))))
-                      for (func, _), lam in stand_ins.items())
+    functions = tuple(
+        (func, sp.Lambda(lam.variables, sp.expand(lam.expr.xreplace({c: point.get(c, 0) for c in coefficients}))))
+        for (func, _), lam in stand_ins.items()
+    )
     return {k: v for k, v in point.items() if k not in coefficients}, functions
 
 
 def cross_check_evidence(problem, deadline: float | None):
     """The gate for a claim over symbolic sizes: written-out instances at concrete sizes."""
     if isinstance(problem.lhs, sp.MatrixBase):
-        return Evidence("cross-check", False, detail="a claim over symbolic sizes is stated entry by entry, with free indices; this one is a matrix")
+        return Evidence(
+            "cross-check",
+            False,
+            detail="a claim over symbolic sizes is stated entry by entry, with free indices; this one is a matrix",
+        )
     concrete_problem, stand_ins, why = _stand_ins(problem)
     if concrete_problem is None:
         return Evidence("cross-check", False, detail=why)
     p = concrete_problem
     try:
-        witness, checked, agreed, gap = cross_check(p.lhs, p.rhs, p.given, p.where, p.sizes, p.indices, p.seed, deadline)
+        witness, checked, agreed, gap = cross_check(
+            p.lhs, p.rhs, p.given, p.where, p.sizes, p.indices, p.seed, deadline
+        )
     except NotNumeric as exc:
         witness, checked, agreed, gap = None, [], 0, str(exc)
     sizes_text = "; ".join(checked) if checked else "no size"
@@ -177,13 +208,34 @@ def cross_check_evidence(problem, deadline: float | None):
         values, functions = _interpretation(stand_ins, witness["point"])
         point = ", ".join(f"{k} = {v}" for k, v in values.items())
         if functions:
-            point += "; for " + "; ".join(f"{f.__name__}({', '.join(map(str, lam.variables))}) = {sp.sstr(lam.expr)}" for f, lam in functions)
+            point += "; for " + "; ".join(
+                f"{f.__name__}({', '.join(map(str, lam.variables))}) = {sp.sstr(lam.expr)}" for f, lam in functions
+            )
         found = Found(values, witness["lhs"], witness["rhs"], interpretation=functions)
-        return Evidence("cross-check", True, max(agreed, 1), agreed, found, f"sides differ at {witness['at']}: {point}",
-                        where_text=" at any checked size")
+        return Evidence(
+            "cross-check",
+            True,
+            max(agreed, 1),
+            agreed,
+            found,
+            f"sides differ at {witness['at']}: {point}",
+            where_text=" at any checked size",
+        )
     if gap:
-        return Evidence("cross-check", False, detail=f"not evaluated at every checked size ({gap}); equal at {agreed} points at {sizes_text}")
-    return Evidence("cross-check", True, agreed, agreed, None, f"equal at {agreed} points at {sizes_text}", where_text=" at any checked size")
+        return Evidence(
+            "cross-check",
+            False,
+            detail=f"not evaluated at every checked size ({gap}); equal at {agreed} points at {sizes_text}",
+        )
+    return Evidence(
+        "cross-check",
+        True,
+        agreed,
+        agreed,
+        None,
+        f"equal at {agreed} points at {sizes_text}",
+        where_text=" at any checked size",
+    )
 
 
 def prove_for_all_sizes(run):
@@ -202,7 +254,9 @@ def prove_for_all_sizes(run):
     took = time.perf_counter() - started
     rules = "; ".join(proof.rules) if proof is not None else ""
     if proved:
-        run.trace.append(Attempt("index calculus", Outcome.ZERO, f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took))
+        run.trace.append(
+            Attempt("index calculus", Outcome.ZERO, f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took)
+        )
         facts = tuple(relation_text(g) for g in p.given if isinstance(g, sp.Equality))
         return Proof("index calculus", (facts if proof.given else ()) + tuple(proof.ranges))
     left = f"; left: {sp.sstr(proof.residue)}" if proof is not None and proof.residue is not None else ""

@@ -33,7 +33,10 @@ __all__ = ["prove_at_size"]
 def _entries(indices, values: dict):
     ranges = []
     for index, lo, hi in indices:
-        lo, hi = int(as_sympy(lo, "a bound or expression").xreplace(values)), int(as_sympy(hi, "a bound or expression").xreplace(values))
+        lo, hi = (
+            int(as_sympy(lo, "a bound or expression").xreplace(values)),
+            int(as_sympy(hi, "a bound or expression").xreplace(values)),
+        )
         ranges.append([(index, v) for v in range(lo, hi + 1)])
     return [dict(combo) for combo in itertools.product(*ranges)]
 

@@ -248,7 +248,6 @@ def _expand(expr):
     return expanded.xreplace({d: e for e, d in held.items()}) if held else expanded
 
 
-
 def _delta_factor(factors, index):
     """(position, other argument) of a KroneckerDelta(index, a) factor with a free of index."""
     for position, factor in enumerate(factors):
@@ -366,7 +365,11 @@ class Atoms:
     def _symbol(self, key, name: str, positive: bool):
         if key not in self.table:
             # a Dummy: a claim's own Symbol("Σ0", positive=True) is never this atom
-            self.table[key] = sp.Dummy(f"{name}{len(self.table)}", positive=True) if positive else sp.Dummy(f"{name}{len(self.table)}")
+            self.table[key] = (
+                sp.Dummy(f"{name}{len(self.table)}", positive=True)
+                if positive
+                else sp.Dummy(f"{name}{len(self.table)}")
+            )
         return self.table[key]
 
     def _sum_symbol(self, expr):
@@ -415,7 +418,9 @@ def _given_substitution(given, known: Known, atoms: Atoms, proof: Proof) -> dict
     return dict(solutions)
 
 
-def prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True) -> tuple[bool, Proof]:
+def prove_zero(
+    expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True
+) -> tuple[bool, Proof]:
     """Whether the rules reduce ``expr`` to exactly zero for all sizes and indices in range.
 
     When they do not, ``proof.residue`` names the smallest term left after normalisation.
@@ -424,7 +429,9 @@ def prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None
     proved, proof = _prove_zero(expr, known, given, depth, proof, _split)
     if not proved and proof.residue is None:
         try:
-            normal = rename_bound(normalise(rename_bound(differentiate(rename_bound(expr, depth)), depth), known, depth, Proof()), depth)
+            normal = rename_bound(
+                normalise(rename_bound(differentiate(rename_bound(expr, depth)), depth), known, depth, Proof()), depth
+            )
             proof.residue = smallest_leftover(normal, known)
         except Exception:  # naming the residue is for the trace only; never fail the attempt
             proof.residue = None
@@ -445,7 +452,9 @@ def smallest_leftover(normal, known: Known):
     return smallest.xreplace(back)
 
 
-def _prove_zero(expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True) -> tuple[bool, Proof]:
+def _prove_zero(
+    expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True
+) -> tuple[bool, Proof]:
     proof = proof if proof is not None else Proof()
     expr = rename_bound(differentiate(rename_bound(expr, depth)), depth)
     normal = rename_bound(normalise(expr, known, depth, proof), depth)

@@ -34,7 +34,6 @@ def entry_symbol(base: sp.IndexedBase, indices) -> sp.Symbol:
     return sp.Symbol(name, **base.assumptions0)
 
 
-
 def all_symbols(expr, memo: dict) -> frozenset:
     """All symbols in ``expr``, bound ones too, computed once per subexpression (in ``memo``)."""
     found = memo.get(expr)
@@ -45,6 +44,7 @@ def all_symbols(expr, memo: dict) -> frozenset:
             found = frozenset().union(*(all_symbols(a, memo) for a in expr.args if isinstance(a, sp.Basic)))
         memo[expr] = found
     return found
+
 
 class DefinedAtom(sp.Function):
     """A shared subexpression kept whole at a concrete size (such as S = sum_d exp(z_d)).
@@ -162,7 +162,6 @@ class _Concrete:
             return function
         return expr.func(*[self(a, env) for a in expr.args])
 
-
     def _shared(self, expr, env, index, written) -> bool:
         """Whether a sum is kept as an atom: the same for every entry (it depends on no
         enclosing sum's index and on no free index) and not linear in what it depends
@@ -208,7 +207,10 @@ def index_values(indices, sizes: dict, limit: int, rng: random.Random) -> list[d
     sample that keeps the boundary values and the combinations where indices coincide."""
     ranges = []
     for _index, lo, hi in indices:
-        lo, hi = int(as_sympy(lo, "a bound or expression").xreplace(sizes)), int(as_sympy(hi, "a bound or expression").xreplace(sizes))
+        lo, hi = (
+            int(as_sympy(lo, "a bound or expression").xreplace(sizes)),
+            int(as_sympy(hi, "a bound or expression").xreplace(sizes)),
+        )
         ranges.append(list(range(lo, hi + 1)))
     if any(not r for r in ranges):
         return []
@@ -272,7 +274,10 @@ def instance(lhs, rhs, given, where, values: dict, seed: int, scaled: bool, buil
     """(lhs, rhs, sampler, context) of the claim at ``values``; the sampler satisfies the
     instantiated assumptions. ``build`` (from ``builder()``) shares work between instances."""
     build = build if build is not None else _Concrete()
-    left, right = build(as_sympy(lhs, "a bound or expression"), values), build(as_sympy(rhs, "a bound or expression"), values)
+    left, right = (
+        build(as_sympy(lhs, "a bound or expression"), values),
+        build(as_sympy(rhs, "a bound or expression"), values),
+    )
     facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
     regions = [build(w, values) for w in where]
     context = build_context(facts, regions)
@@ -379,7 +384,14 @@ class _Fast:
         if isinstance(cond, sp.Or):
             return any(self._truth(c, bound) for c in cond.args)
         left, right = self(cond.lhs, bound), self(cond.rhs, bound)
-        return {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right, "==": left == right, "!=": left != right}[cond.rel_op]
+        return {
+            ">=": left >= right,
+            ">": left > right,
+            "<=": left <= right,
+            "<": left < right,
+            "==": left == right,
+            "!=": left != right,
+        }[cond.rel_op]
 
     def _shape(self, expr):
         """(index, lo, hi, summand, symbols, delta) of a sum, worked out once per sum."""
@@ -419,9 +431,20 @@ class _Fast:
 
 #: SymPy functions with an mpmath twin of the same meaning (principal branches alike).
 _MPMATH_FUNCTIONS = {
-    sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh", sp.cosh: "cosh", sp.tanh: "tanh",
-    sp.asin: "asin", sp.acos: "acos", sp.atan: "atan", sp.asinh: "asinh", sp.acosh: "acosh", sp.atanh: "atanh",
-    sp.erf: "erf", sp.gamma: "gamma",
+    sp.sin: "sin",
+    sp.cos: "cos",
+    sp.tan: "tan",
+    sp.sinh: "sinh",
+    sp.cosh: "cosh",
+    sp.tanh: "tanh",
+    sp.asin: "asin",
+    sp.acos: "acos",
+    sp.atan: "atan",
+    sp.asinh: "asinh",
+    sp.acosh: "acosh",
+    sp.atanh: "atanh",
+    sp.erf: "erf",
+    sp.gamma: "gamma",
 }
 
 

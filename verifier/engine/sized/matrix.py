@@ -54,6 +54,7 @@ from .instances import entry_symbol
 
 __all__ = ["NotTranslated", "as_matrices", "is_matrix_notation", "side_shape", "to_index_claim", "translate"]
 
+
 class NotTranslated(Exception):
     """A well-formed matrix expression the translator does not put into index notation (the reason)."""
 
@@ -67,15 +68,25 @@ def _is_matrix_expr(e) -> bool:
 
 def is_matrix_notation(*exprs) -> bool:
     """Whether a side holds matrix expressions (``MatrixSymbol``s, possibly inside ``Derivative``)."""
-    return any(isinstance(e, sp.Basic) and not isinstance(e, sp.MatrixBase) and
-               (isinstance(e, sp.MatrixExpr) or e.has(sp.MatrixSymbol)) for e in exprs)
+    return any(
+        isinstance(e, sp.Basic)
+        and not isinstance(e, sp.MatrixBase)
+        and (isinstance(e, sp.MatrixExpr) or e.has(sp.MatrixSymbol))
+        for e in exprs
+    )
 
 
 def side_shape(e):
     """Shape of a matrix-notation side: a MatrixExpr's, a derivative's (that of its variable), or None."""
-    if isinstance(e, sp.Derivative) and any(_is_matrix_expr(v) for v, _ in e.variable_count) and derivative_kind(e) is None:
-        raise NotTranslated(f"{e} is not translated: gradients (a scalar by a vector or matrix), Hessians (a scalar by "
-                            "two column vectors) and Jacobians (a column vector by a column vector) are")
+    if (
+        isinstance(e, sp.Derivative)
+        and any(_is_matrix_expr(v) for v, _ in e.variable_count)
+        and derivative_kind(e) is None
+    ):
+        raise NotTranslated(
+            f"{e} is not translated: gradients (a scalar by a vector or matrix), Hessians (a scalar by "
+            "two column vectors) and Jacobians (a column vector by a column vector) are"
+        )
     return shape_of(e)
 
 
@@ -128,8 +139,13 @@ class _Translator:
         if isinstance(e, sp.MatrixBase):  # an explicit matrix among symbolic ones
             if as_sympy(a, "an expression").is_Integer and as_sympy(b, "an expression").is_Integer:
                 return e[int(a) - 1, int(b) - 1]
-            return sp.Add(*[sp.KroneckerDelta(a, r + 1) * sp.KroneckerDelta(b, c + 1) * e[r, c]
-                            for r in range(e.rows) for c in range(e.cols)])
+            return sp.Add(
+                *[
+                    sp.KroneckerDelta(a, r + 1) * sp.KroneckerDelta(b, c + 1) * e[r, c]
+                    for r in range(e.rows)
+                    for c in range(e.cols)
+                ]
+            )
         if isinstance(e, sp.MatAdd):
             return sp.Add(*[self.entry(t, a, b) for t in e.args])
         if isinstance(e, sp.MatMul):
@@ -157,7 +173,9 @@ class _Translator:
         if isinstance(e, sp.Inverse):
             m = e.arg
             if not isinstance(m, sp.MatrixSymbol):
-                raise NotTranslated(f"the inverse of {e.arg} is not translated; name the matrix (a MatrixSymbol) and invert that")
+                raise NotTranslated(
+                    f"the inverse of {e.arg} is not translated; name the matrix (a MatrixSymbol) and invert that"
+                )
             return _entry_of_base(_inverse_base(m), m, a, b)
         if isinstance(e, sp.MatPow):
             base, power = e.args
@@ -193,6 +211,7 @@ class _Translator:
         for variable in variables:
             if not isinstance(variable, sp.MatrixSymbol):
                 raise NotTranslated(f"derivatives are taken by a MatrixSymbol, not by {variable}")
+
         def entry_of(v, r, c):
             return _entry_of_base(_base(v), v, r, c)
 
@@ -209,8 +228,10 @@ class _Translator:
         if isinstance(e, sp.Derivative) and side_shape(e) is not None:
             if side_shape(e) != (1, 1):
                 # 2 * Derivative(L, w) is a scalar Mul to SymPy: its entry (1, 1) is not the claim
-                raise NotTranslated(f"the {side_shape(e)[0]} x {side_shape(e)[1]} derivative {e} inside a scalar "
-                                    "expression; put it alone on a side (scale the other side instead)")
+                raise NotTranslated(
+                    f"the {side_shape(e)[0]} x {side_shape(e)[1]} derivative {e} inside a scalar "
+                    "expression; put it alone on a side (scale the other side instead)"
+                )
             return self.derivative(e, 1, 1)
         if _is_matrix_expr(e):
             if e.shape != (1, 1):
@@ -265,7 +286,9 @@ def _simplify_inverses(e):
             changed = False
             for k in range(len(args) - 1):
                 left, right = args[k], args[k + 1]
-                if (isinstance(right, sp.Inverse) and right.arg == left) or (isinstance(left, sp.Inverse) and left.arg == right):
+                if (isinstance(right, sp.Inverse) and right.arg == left) or (
+                    isinstance(left, sp.Inverse) and left.arg == right
+                ):
                     args[k : k + 2] = [sp.Identity(left.shape[0])]
                     changed = True
                     break
@@ -282,7 +305,8 @@ def _check_inverses(sides) -> None:
             if outside:
                 raise NotTranslated(
                     f"{m} appears both inside and outside an inverse after cancelling {m} {m}^-1; "
-                    "such a claim is not translated (its entries are not independent of those of the inverse)")
+                    "such a claim is not translated (its entries are not independent of those of the inverse)"
+                )
 
 
 # ---------------------------------------------------------------- the claim
@@ -353,10 +377,14 @@ def translate(lhs, rhs, sizes=(), indices=(), given=()) -> IndexClaim:
             entries.append(translator.derivative(side, a, b))
         else:
             entries.append(translator.entry(side, a, b))
-    translated = tuple(sp.Eq(translator.scalar(f.lhs), translator.scalar(f.rhs), evaluate=False) if isinstance(f, sp.Equality) else f
-                       for f in given)
+    translated = tuple(
+        sp.Eq(translator.scalar(f.lhs), translator.scalar(f.rhs), evaluate=False) if isinstance(f, sp.Equality) else f
+        for f in given
+    )
     sizes = tuple(sizes) + _matrix_dimensions(everything, sizes, "a claim in matrix notation")
-    return IndexClaim(entries[0], entries[1], translated, sizes, tuple(indices) + tuple(free), tuple(i for i, _, _ in free))
+    return IndexClaim(
+        entries[0], entries[1], translated, sizes, tuple(indices) + tuple(free), tuple(i for i, _, _ in free)
+    )
 
 
 def to_index_claim(lhs, rhs, given=(), sizes=(), indices=()):
@@ -387,12 +415,16 @@ def as_matrices(point: dict, *sides) -> dict:
     sizes = {k: v for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
     out = {}
     symbols = sorted({m for side in sides for m in side.atoms(sp.MatrixSymbol)}, key=sp.default_sort_key)
-    inverses = sorted({i.arg for side in sides for i in _simplify_inverses(side).atoms(sp.Inverse)}, key=sp.default_sort_key)
+    inverses = sorted(
+        {i.arg for side in sides for i in _simplify_inverses(side).atoms(sp.Inverse)}, key=sp.default_sort_key
+    )
     for m, base in [(m, _base(m)) for m in symbols] + [(m, _inverse_base(m)) for m in inverses]:
         rows, cols = (int(as_sympy(d, "an expression").xreplace(sizes)) for d in m.shape)
         values = sp.zeros(rows, cols)
         for r, c in itertools.product(range(1, rows + 1), range(1, cols + 1)):
-            key = [r] if m.shape[1] == 1 else ([c] if m.shape[0] == 1 else [r, c])  # as _entry_of_base: by the symbolic shape
+            key = (
+                [r] if m.shape[1] == 1 else ([c] if m.shape[0] == 1 else [r, c])
+            )  # as _entry_of_base: by the symbolic shape
             values[r - 1, c - 1] = by_name.get(entry_symbol(base, key).name, sp.Integer(0))
         out[str(base)] = sp.ImmutableMatrix(values)
     return out
@@ -402,12 +434,15 @@ def singular_inverse(point: dict, *sides) -> str:
     """Why a refutation's point is not a counterexample: an ``inv(M)`` there that is singular, so
     no matrix M has it as its inverse (the translation treats the inverse's entries as free).
     Empty when every inverse of the sides is invertible at the point (or there is none)."""
-    inverses = {f"inv({i.arg.name})" for side in sides if isinstance(side, sp.Basic)
-                for i in _simplify_inverses(side).atoms(sp.Inverse)}
+    inverses = {
+        f"inv({i.arg.name})"
+        for side in sides
+        if isinstance(side, sp.Basic)
+        for i in _simplify_inverses(side).atoms(sp.Inverse)
+    }
     if not inverses:
         return ""
     for name, values in as_matrices(point, *sides).items():
         if name in inverses and values.det() == 0:
             return f"{name} = {values.tolist()} is singular at the point found, so it is no matrix's inverse"
     return ""
-

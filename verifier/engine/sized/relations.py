@@ -69,7 +69,7 @@ def _refute_scalar(lhs, rhs, relation, given, where, sizes, indices, seed):
     for values in _checked_sizes(sizes):
         build = builder()
         largest = max(values.values(), default=1)
-        for combo in (index_values(indices, values, 9, rng) if indices else [{}]):
+        for combo in index_values(indices, values, 9, rng) if indices else [{}]:
             at = {**values, **combo}
             left, right, sampler, context = instance(lhs, rhs, given, where, at, seed, scaled=largest > 3, build=build)
             if context.unsatisfiable:
@@ -141,11 +141,16 @@ def search(problem) -> Evidence:
             full = tuple(i for i in indices if i[0] in free)
             at, point, vector, shown, checked = _refute_matrix(left, right, full, relation, given, where, sizes, seed)
         else:
-            at, point, lhs_value, rhs_value, checked, _ = _refute_scalar(left, right, relation, given, where, sizes, indices, seed)
+            at, point, lhs_value, rhs_value, checked, _ = _refute_scalar(
+                left, right, relation, given, where, sizes, indices, seed
+            )
     except NotNumeric as exc:
         return Evidence("cross-check", False, detail=f"no numeric check possible: {exc}")
     if at is not None:
-        counterexample = {**{s: sp.Integer(v) for s, v in at.items()}, **dict(sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])))}
+        counterexample = {
+            **{s: sp.Integer(v) for s, v in at.items()},
+            **dict(sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0]))),
+        }
         if is_matrix:
             for position, c in enumerate(vector, 1):
                 counterexample[sp.Symbol(f"v[{position}]")] = c
@@ -154,11 +159,21 @@ def search(problem) -> Evidence:
         else:
             what = f"lhs = {sp.N(lhs_value, 6)}, rhs = {sp.N(rhs_value, 6)}"
         text = ", ".join(f"{k} = {v}" for k, v in counterexample.items())
-        found = Found(counterexample, sp.N(lhs_value, 15), sp.N(rhs_value, 15), vector=tuple(vector) if is_matrix else None)
+        found = Found(
+            counterexample, sp.N(lhs_value, 15), sp.N(rhs_value, 15), vector=tuple(vector) if is_matrix else None
+        )
         return Evidence("cross-check", True, 1, 0, found, f"not lhs {relation} rhs: {what}, at {text}")
     evidence = f"holds at sampled points at {'; '.join(checked) or 'no size'}"
-    return Evidence("cross-check", True, len(checked), len(checked), None, evidence, where_text=" at any checked size",
-                    agreement=evidence)
+    return Evidence(
+        "cross-check",
+        True,
+        len(checked),
+        len(checked),
+        None,
+        evidence,
+        where_text=" at any checked size",
+        agreement=evidence,
+    )
 
 
 def prove(run):
@@ -178,12 +193,18 @@ def prove(run):
     def decide(a, b, id_sizes, id_indices):
         a, b, id_given, id_sizes, id_indices = matrix.to_index_claim(a, b, given, id_sizes, id_indices)
         remaining = run.remaining()
-        return run.decide(Problem(a, b, given=tuple(id_given), where=where, sizes=tuple(id_sizes), indices=tuple(id_indices), seed=seed),
-                          None if remaining is None else max(remaining, 1.0))
+        return run.decide(
+            Problem(
+                a, b, given=tuple(id_given), where=where, sizes=tuple(id_sizes), indices=tuple(id_indices), seed=seed
+            ),
+            None if remaining is None else max(remaining, 1.0),
+        )
 
     if is_matrix:
         if certificate is None or matrix.side_shape(certificate) is None:
-            give_up(f"{evidence}; a matrix inequality is proved only with a Gram factor A in matrix notation ({side} = A^T A)")
+            give_up(
+                f"{evidence}; a matrix inequality is proved only with a Gram factor A in matrix notation ({side} = A^T A)"
+            )
             return None
         # big - small = A^T A, stated as big = small + A^T A: a side may be a derivative
         # (a Hessian), which SymPy does not subtract from a matrix expression
@@ -205,16 +226,22 @@ def prove(run):
             give_up(f"{evidence}; the certificate identity {side} = {shown_as} {why}")
             return None
         used_given = bool(set(identity.used) & set(facts))
-        run.trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{side} = {shown_as} for all sizes by {identity.tactic}"))
+        run.trace.append(
+            Attempt("certificate", Outcome.CERTIFIED, f"{side} = {shown_as} for all sizes by {identity.tactic}")
+        )
     if is_matrix:
         entry = matrix.translate(certificate, certificate, sizes, ()).lhs
         if not is_real(_sizes_positive(entry, sizes)):
             give_up(f"{evidence}; the factor A has entries not known to be real: {sp.sstr(entry)[:80]}")
             return None
         if strict:
-            give_up(f"{evidence}; {side} = A^T A is PSD, but definiteness needs A of full column rank, which is not checked")
+            give_up(
+                f"{evidence}; {side} = A^T A is PSD, but definiteness needs A of full column rank, which is not checked"
+            )
             return None
-        run.trace.append(Attempt("certificate", Outcome.CERTIFIED, "A is real, so v^T A^T A v = |A v|^2 >= 0 for every size"))
+        run.trace.append(
+            Attempt("certificate", Outcome.CERTIFIED, "A is real, so v^T A^T A v = |A v|^2 >= 0 for every size")
+        )
     else:
         if certificate is not None:
             target = matrix.to_index_claim(target, target, (), sizes, indices)[0]
@@ -224,5 +251,7 @@ def prove(run):
             give_up(f"{evidence}; the form does not show {shown_as} {'> 0' if strict else '>= 0'}")
             return None
         sign = "positive" if strict else "nonnegative"
-        run.trace.append(Attempt("certificate", Outcome.CERTIFIED, f"{shown_as} is {sign} by its form (sums of nonnegative terms)"))
+        run.trace.append(
+            Attempt("certificate", Outcome.CERTIFIED, f"{shown_as} is {sign} by its form (sums of nonnegative terms)")
+        )
     return Proof("certificate", facts if used_given else ())

@@ -165,7 +165,9 @@ def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | No
             arg, inner = e.args[0], at.args[0]
             return need(_positive(1 - inner) and _positive(1 + inner), f"-1 < {arg} < 1")
         if isinstance(e, sp.acot):  # SymPy's real acot jumps at 0
-            return need(_shown(lambda a: a.is_extended_real, at.args[0]) and _nonzero(at.args[0]), f"{e.args[0]} real and != 0")
+            return need(
+                _shown(lambda a: a.is_extended_real, at.args[0]) and _nonzero(at.args[0]), f"{e.args[0]} real and != 0"
+            )
         if isinstance(e, sp.acosh):
             return need(_positive(at.args[0] - 1), f"{e.args[0]} > 1")
         return False  # Abs, sign, Piecewise, floor, Max, undefined functions, ...
@@ -208,8 +210,12 @@ def _default_value(expr, point: dict):
     return expr.xreplace(point)
 
 
-def constant_difference(diff, interval_of: dict, is_zero: Callable[[sp.Expr], bool],
-                        point_value: Callable[[sp.Expr, dict], sp.Expr] = _default_value) -> CalculusProof | None:
+def constant_difference(
+    diff,
+    interval_of: dict,
+    is_zero: Callable[[sp.Expr], bool],
+    point_value: Callable[[sp.Expr, dict], sp.Expr] = _default_value,
+) -> CalculusProof | None:
     """A proof that ``diff == 0`` on the box ``interval_of`` (symbol -> Interval), or None.
 
     ``is_zero(e)`` must return True only when e is proved exactly zero (the ladder);
@@ -250,7 +256,11 @@ def constant_difference(diff, interval_of: dict, is_zero: Callable[[sp.Expr], bo
                 continue
             face = diff.xreplace({symbol: end})
             rest = {s: i for s, i in box.items() if s != symbol}
-            sub = constant_difference(face, rest, is_zero, point_value) if rest and face.free_symbols & set(rest) else None
+            sub = (
+                constant_difference(face, rest, is_zero, point_value)
+                if rest and face.free_symbols & set(rest)
+                else None
+            )
             if sub is None:
                 try:
                     if not is_zero(face):
@@ -260,5 +270,9 @@ def constant_difference(diff, interval_of: dict, is_zero: Callable[[sp.Expr], bo
                 sub = CalculusProof((), (), (), ())
             faces.append((symbol, end, sub))
     words = tuple(conditions) + tuple(f"d/d{s} of lhs - rhs is 0" for s in sorted(box, key=sp.default_sort_key))
-    return CalculusProof(tuple(sorted(box.items(), key=lambda item: sp.default_sort_key(item[0]))),
-                         tuple(sorted(found.items(), key=lambda item: sp.default_sort_key(item[0]))), words, tuple(faces))
+    return CalculusProof(
+        tuple(sorted(box.items(), key=lambda item: sp.default_sort_key(item[0]))),
+        tuple(sorted(found.items(), key=lambda item: sp.default_sort_key(item[0]))),
+        words,
+        tuple(faces),
+    )

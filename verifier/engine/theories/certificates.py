@@ -37,10 +37,20 @@ from ...report import Attempt, Outcome
 from ..numeric import DIGITS, RECHECK_DIGITS, evaluate
 from ..problem import Problem, Proof
 
-__all__ = ["is_real", "is_nonnegative", "is_positive", "prove_with_certificate", "zero_at_point", "orient", "scalar_counterexample", "matrix_counterexample"]
+__all__ = [
+    "is_real",
+    "is_nonnegative",
+    "is_positive",
+    "prove_with_certificate",
+    "zero_at_point",
+    "orient",
+    "scalar_counterexample",
+    "matrix_counterexample",
+]
 
 
 # ---------------------------------------------------------------- signs by form
+
 
 def _is_number(e) -> bool:
     return e.is_Rational or e.is_Float or isinstance(e, sp.NumberSymbol)
@@ -118,7 +128,9 @@ def is_nonnegative(e, _together: bool = True) -> bool:
     if isinstance(e, sp.Sum):
         # a sum of nonnegative terms, when it runs forwards: in Karr's convention a sum
         # with hi < lo - 1 is minus a sum, so hi - lo + 1 >= 0 must show by its form too
-        return is_nonnegative(e.function, _together) and all(is_nonnegative(sp.expand(hi - lo + 1)) for _, lo, hi in e.limits)
+        return is_nonnegative(e.function, _together) and all(
+            is_nonnegative(sp.expand(hi - lo + 1)) for _, lo, hi in e.limits
+        )
     if isinstance(e, sp.Abs):
         return True
     if isinstance(e, sp.Heaviside):
@@ -144,13 +156,14 @@ def is_nonnegative(e, _together: bool = True) -> bool:
 def _first_unknown_sign(e, strict: bool):
     """The first term or factor whose sign the form does not show (for the trace)."""
     check = is_positive if strict else is_nonnegative
-    for part in (e.args if isinstance(e, (sp.Add, sp.Mul)) else ()):
+    for part in e.args if isinstance(e, (sp.Add, sp.Mul)) else ():
         if not check(part) and not is_nonnegative(part):
             return part
     return e
 
 
 # ---------------------------------------------------------------- exact zero at a point
+
 
 def zero_at_point(expr) -> bool:
     """Whether a number given as an exact expression is exactly 0 (by value-preserving rewrites)."""
@@ -166,6 +179,7 @@ def zero_at_point(expr) -> bool:
 
 
 # ---------------------------------------------------------------- refutation
+
 
 def orient(lhs, rhs, relation: str):
     """(difference that must be >= 0 or > 0, strict)."""
@@ -192,7 +206,9 @@ def _tol(digits: int, scale=1) -> float:
 def scalar_counterexample(diff, strict, sampler, count):
     """(point, value, points seen): diff < 0 there (or exactly 0 when strict), re-checked; point None if none."""
     seen = 0
-    points = _degenerate_points(sampler, count, random.Random(sampler.rng.random())) if strict else sampler.points(count)
+    points = (
+        _degenerate_points(sampler, count, random.Random(sampler.rng.random())) if strict else sampler.points(count)
+    )
     for point in points:
         seen += 1
         value = evaluate(diff, point, DIGITS)
@@ -291,6 +307,7 @@ def matrix_counterexample(diff, strict, sampler, count, seed):
 
 # ---------------------------------------------------------------- the prover
 
+
 def prove_with_certificate(run):
     """A Proof of ``lhs relation rhs`` from a certificate, or None (trace lines appended).
 
@@ -315,8 +332,10 @@ def prove_with_certificate(run):
     used_given = False
     if certificate is not None:
         remaining = run.remaining()
-        identity = run.decide(Problem(diff, target, given=p.given, where=p.where, seed=p.seed),
-                                  None if remaining is None else max(remaining, 1.0))
+        identity = run.decide(
+            Problem(diff, target, given=p.given, where=p.where, seed=p.seed),
+            None if remaining is None else max(remaining, 1.0),
+        )
         if identity.status is not Status.PROVED:
             why = "is false" if identity.status is Status.REFUTED else f"was not proved ({identity.reason})"
             run.why_not = f"{evidence}; the certificate identity {side} = {shown} {why}"

@@ -23,7 +23,15 @@ from sympy.printing.pretty.stringpict import prettyForm
 
 from ...model import as_sympy
 
-__all__ = ["Expectation", "independent", "independent_with", "NotReducible", "has_expectation", "reduce_expectations", "reduce_pair"]
+__all__ = [
+    "Expectation",
+    "independent",
+    "independent_with",
+    "NotReducible",
+    "has_expectation",
+    "reduce_expectations",
+    "reduce_pair",
+]
 
 
 class NotReducible(Exception):
@@ -128,7 +136,9 @@ def _reduce_one(node: Expectation):
     try:
         poly = sp.Poly(inner, *gens)
     except sp.PolynomialError as exc:
-        raise NotReducible(f"E[{sp.sstr(node.expr)[:60]}] is not a polynomial in {', '.join(map(str, gens))} ({exc})") from None
+        raise NotReducible(
+            f"E[{sp.sstr(node.expr)[:60]}] is not a polynomial in {', '.join(map(str, gens))} ({exc})"
+        ) from None
     total = sp.Integer(0)
     for monomial, coeff in poly.terms():
         if coeff.has(*gens):
@@ -154,17 +164,20 @@ def reduce_expectations(expr):
 
 
 def _moments_of(var, known) -> str:
-    return ", ".join(f"E[{var}] = {sp.sstr(m)}" if k == 1 else f"E[{var}^{k}] = {sp.sstr(m)}"
-                     for k, m in enumerate(known, 1))
+    return ", ".join(
+        f"E[{var}] = {sp.sstr(m)}" if k == 1 else f"E[{var}^{k}] = {sp.sstr(m)}" for k, m in enumerate(known, 1)
+    )
 
 
 def _moment_text(expr) -> list[str]:
     out = []
-    for node in (expr.atoms(Expectation) if isinstance(expr, sp.Basic) else ()):
+    for node in expr.atoms(Expectation) if isinstance(expr, sp.Basic) else ():
         names = ", ".join(map(str, node.variables))
         first = node.moments[0] if node.moments else ()
         if all(m == first for m in node.moments):
-            shown = ", ".join(f"E[d] = {sp.sstr(m)}" if k == 1 else f"E[d^{k}] = {sp.sstr(m)}" for k, m in enumerate(first, 1))
+            shown = ", ".join(
+                f"E[d] = {sp.sstr(m)}" if k == 1 else f"E[d^{k}] = {sp.sstr(m)}" for k, m in enumerate(first, 1)
+            )
             out.append(f"{names} independent, {shown}")
         else:
             shown = "; ".join(_moments_of(v, m) for v, m in zip(node.variables, node.moments))
@@ -179,7 +192,7 @@ def inconsistent_moments(*exprs) -> str | None:
     known nonpositive for a variable declared positive (and the like) is a contradiction.
     """
     for expr in exprs:
-        for node in (expr.atoms(Expectation) if isinstance(expr, sp.Basic) else ()):
+        for node in expr.atoms(Expectation) if isinstance(expr, sp.Basic) else ():
             for var, known in zip(node.variables, node.moments):
                 mean = known[0] if known else None
                 if len(known) >= 2 and sp.expand(known[1] - known[0] ** 2).is_negative:
@@ -187,8 +200,12 @@ def inconsistent_moments(*exprs) -> str | None:
                 for order, moment in enumerate(known, 1):
                     if order % 2 == 0 and moment.is_negative:
                         return f"E[{var}^{order}] = {sp.sstr(moment)} < 0"
-                if mean is not None and ((var.is_positive and mean.is_nonpositive) or (var.is_negative and mean.is_nonnegative)
-                                         or (var.is_nonnegative and mean.is_negative) or (var.is_nonpositive and mean.is_positive)):
+                if mean is not None and (
+                    (var.is_positive and mean.is_nonpositive)
+                    or (var.is_negative and mean.is_nonnegative)
+                    or (var.is_nonnegative and mean.is_negative)
+                    or (var.is_nonpositive and mean.is_positive)
+                ):
                     return f"{var} is declared {'positive' if var.is_positive else 'negative' if var.is_negative else 'of one sign'} but E[{var}] = {sp.sstr(mean)}"
     return None
 

@@ -30,7 +30,18 @@ from .certificates import is_real
 __all__ = ["polynomial_stand_ins", "refute_with_polynomials", "Concrete"]
 
 #: Stated properties a stand-in cannot be given: no polynomial or exponential has them.
-_UNSUPPORTED = ("integer", "rational", "zero", "odd", "even", "prime", "composite", "irrational", "algebraic", "transcendental")
+_UNSUPPORTED = (
+    "integer",
+    "rational",
+    "zero",
+    "odd",
+    "even",
+    "prime",
+    "composite",
+    "irrational",
+    "algebraic",
+    "transcendental",
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,9 @@ def polynomial_stand_ins(exprs) -> dict | None:
         if (atom.is_real or sign) and not all(is_real(arg) for a in same for arg in a.args):
             return None  # a real function at a possibly complex argument: a real stand-in would not do
         arity = len(atom.args)
-        variables = sp.symbols(f"t1:{arity + 1}", real=True) if arity > 1 else ((sp.Symbol("t", real=True),) if arity else ())
+        variables = (
+            sp.symbols(f"t1:{arity + 1}", real=True) if arity > 1 else ((sp.Symbol("t", real=True),) if arity else ())
+        )
         degree = 3 if arity == 1 else 2
         terms = [m for d in range(degree + 1) for m in itertools.combinations_with_replacement(variables, d)]
         suffix = f"{arity}_" if any(a.func == atom.func and len(a.args) != arity for a in applied) else ""
@@ -100,8 +113,10 @@ def apply_interpretation(expr, interpretation):
     for key, lam in pairs:
         func = key[0] if isinstance(key, tuple) else key
         arity = len(lam.variables)
-        expr = expr.replace(lambda node, f=func, a=arity: isinstance(node, AppliedUndef) and node.func == f and len(node.args) == a,
-                            lambda node, lam=lam: lam(*node.args))
+        expr = expr.replace(
+            lambda node, f=func, a=arity: isinstance(node, AppliedUndef) and node.func == f and len(node.args) == a,
+            lambda node, lam=lam: lam(*node.args),
+        )
     return expr
 
 
@@ -129,13 +144,17 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
     if witness is None:
         names = ", ".join(dict.fromkeys(f.__name__ for f, _ in stand_ins))
         return Concrete(None, f"equal at {agreed} points with concrete functions standing in for {names}", agreed)
-    coefficients = {s for lam in stand_ins.values() for s in lam.expr.free_symbols} - set().union(*(set(lam.variables) for lam in stand_ins.values()))
+    coefficients = {s for lam in stand_ins.values() for s in lam.expr.free_symbols} - set().union(
+        *(set(lam.variables) for lam in stand_ins.values())
+    )
     point = {k: v for k, v in witness.point.items() if k not in coefficients}
     shown = dict(point)
     names = []
     interpretation = []
     for (func, _), lam in stand_ins.items():
-        body = sp.expand(lam.expr.xreplace({c: witness.point.get(c, 0) for c in lam.expr.free_symbols if c in coefficients}))
+        body = sp.expand(
+            lam.expr.xreplace({c: witness.point.get(c, 0) for c in lam.expr.free_symbols if c in coefficients})
+        )
         label = sp.Symbol(f"{func.__name__}({', '.join(map(str, lam.variables))})")
         shown[label] = body
         names.append(f"{label} = {body}")
@@ -143,6 +162,14 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
     where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
     values = ", ".join(f"{k} = {v}" for k, v in point.items())
     detail = f"sides differ{where_text} for the concrete functions {'; '.join(names)} at {values}"
-    result = Result(Status.REFUTED, (), tactic="numeric", counterexample=shown, lhs_value=witness.lhs_value,
-                    rhs_value=witness.rhs_value, entry=witness.entry, interpretation=tuple(interpretation))
+    result = Result(
+        Status.REFUTED,
+        (),
+        tactic="numeric",
+        counterexample=shown,
+        lhs_value=witness.lhs_value,
+        rhs_value=witness.rhs_value,
+        entry=witness.entry,
+        interpretation=tuple(interpretation),
+    )
     return Concrete(result, detail)

@@ -74,7 +74,9 @@ class Interpreted:
 
 
 def _unrestricted(func) -> bool:
-    return all(key == "commutative" for key in func.default_assumptions) if hasattr(func, "default_assumptions") else True
+    return (
+        all(key == "commutative" for key in func.default_assumptions) if hasattr(func, "default_assumptions") else True
+    )
 
 
 def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int = 2) -> Interpreted | None:
@@ -87,9 +89,13 @@ def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int
         interpretation = {f: _concrete(a, rng) for f, a in sorted(functions.items(), key=lambda kv: str(kv[0]))}
         try:
             left, right = _apply(lhs, interpretation), _apply(rhs, interpretation)
-            facts = tuple(sp.Eq(_apply(g.lhs, interpretation), _apply(g.rhs, interpretation))
-                          if isinstance(g, sp.Equality) else g for g in given)
-            regions = tuple(_apply(w, interpretation) if isinstance(w, sp.core.relational.Relational) else w for w in where)
+            facts = tuple(
+                sp.Eq(_apply(g.lhs, interpretation), _apply(g.rhs, interpretation)) if isinstance(g, sp.Equality) else g
+                for g in given
+            )
+            regions = tuple(
+                _apply(w, interpretation) if isinstance(w, sp.core.relational.Relational) else w for w in where
+            )
             ctx = build_context(facts, regions)
             if ctx.unsatisfiable:
                 continue
@@ -98,11 +104,21 @@ def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int
         except (NotNumeric, TypeError, ValueError):
             continue
         if witness is not None:
-            named = ", ".join(f"{f}{tuple(lam.variables) if len(lam.variables) > 1 else '(' + str(lam.variables[0]) + ')'}"
-                              f" = {sp.sstr(lam.expr)}" for f, lam in interpretation.items())
+            named = ", ".join(
+                f"{f}{tuple(lam.variables) if len(lam.variables) > 1 else '(' + str(lam.variables[0]) + ')'}"
+                f" = {sp.sstr(lam.expr)}"
+                for f, lam in interpretation.items()
+            )
             point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
             where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
             faithful = all(_unrestricted(f) for f in interpretation)
-            return Interpreted(f"false for {named}: the sides differ{where_text} at {point}", dict(witness.point),
-                               witness.lhs_value, witness.rhs_value, witness.entry, tuple(interpretation.items()), faithful)
+            return Interpreted(
+                f"false for {named}: the sides differ{where_text} at {point}",
+                dict(witness.point),
+                witness.lhs_value,
+                witness.rhs_value,
+                witness.entry,
+                tuple(interpretation.items()),
+                faithful,
+            )
     return None

@@ -230,8 +230,12 @@ class _AtPoint:
         if isinstance(expr, sp.Mul) and any(isinstance(f, sp.Abs) for f in expr.args):
             inside, outside = [], []
             for factor in expr.args:
-                even = (isinstance(factor, sp.Pow) and factor.exp.is_even and factor.base.is_real is True)
-                (inside if isinstance(factor, sp.Abs) or even or (factor.is_number and factor.is_positive) else outside).append(factor)
+                even = isinstance(factor, sp.Pow) and factor.exp.is_even and factor.base.is_real is True
+                (
+                    inside
+                    if isinstance(factor, sp.Abs) or even or (factor.is_number and factor.is_positive)
+                    else outside
+                ).append(factor)
             if not outside:  # |u| w = |u w| for w > 0 (x != p)
                 merged = sp.Mul(*[f.args[0] if isinstance(f, sp.Abs) else f for f in inside])
                 self.steps.append("|u| w = |u w| for w > 0")
@@ -297,7 +301,10 @@ def _finite_limit(limit: sp.Limit, given, where):
     direction = limit.args[3] if len(limit.args) > 3 else "+"
     checked = _near_point_agrees(expr, var, point, value, direction)
     if checked is False:
-        return None, f"lim {sp.sstr(var)}->{sp.sstr(point)}: the rules gave {sp.sstr(value)} but the values beside the point disagree (not used)"
+        return (
+            None,
+            f"lim {sp.sstr(var)}->{sp.sstr(point)}: the rules gave {sp.sstr(value)} but the values beside the point disagree (not used)",
+        )
     how = "; ".join(dict.fromkeys(rules.steps))
     uses = "; uses " + ", ".join(dict.fromkeys(facts.used)) if facts.used else ""
     near = "; checked numerically beside the point" if checked else ""
@@ -326,7 +333,10 @@ def evaluate_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tupl
                 limit = _at_point(original, point) if point else original
                 if limit.args[2] is sp.oo:
                     value = _rational_limit(limit)
-                    note = value is not None and f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)"
+                    note = (
+                        value is not None
+                        and f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)"
+                    )
                 elif limit.args[2].is_finite:
                     value, note = _finite_limit(limit, given, where)
                 else:

@@ -68,7 +68,6 @@ def _too_wide(expr, units: float) -> bool:
 TEX_RELATION = {"==": "=", ">=": r"\geq", ">": ">", "<=": r"\leq", "<": "<"}
 
 
-
 def title_tex(title, names=()) -> str:
     """A title: its text escaped, its expressions as inline maths."""
     return "".join(escape(p) if isinstance(p, str) else f"${math(p, names)}$" for p in title_parts(title))
@@ -147,7 +146,7 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None
     earlier = seen.get(claim.lhs)
     definitions_ = []
     shown = exprs
-    if any(_too_wide(e, 0.7 * LINE_UNITS) for e in exprs[1 if earlier else 0:]):  # the estimate is rough
+    if any(_too_wide(e, 0.7 * LINE_UNITS) for e in exprs[1 if earlier else 0 :]):  # the estimate is rough
         taken = {str(s) for e in exprs for s in e.free_symbols} | {math(s) for e in exprs for s in e.free_symbols}
         shown, definitions_ = abbreviate(exprs, taken | set(taken_names))
     layouts = [_layout(e, rf"\mathsf{{M}}_{{{k}}}", LINE_UNITS) for k, e in enumerate(shown)]
@@ -173,8 +172,12 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None
             width = _EXPR_WIDTH if not n else rf"\dimexpr{_EXPR_WIDTH}-2em\relax"
             rows.append(f"  {relation}& {indent}{_fit(width, line)} && {why if n == 0 else ''}")
     out = _display(rows) + [""]
-    listed = [(label, lines) for k, lay in enumerate(layouts) for label, lines in lay.listing
-              if not (k == 0 and earlier is not None)]
+    listed = [
+        (label, lines)
+        for k, lay in enumerate(layouts)
+        for label, lines in lay.listing
+        if not (k == 0 and earlier is not None)
+    ]
     if definitions_ or listed:
         body = []
         for symbol, value in definitions_:
@@ -184,9 +187,13 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None
         listed = [lay for k, lay in enumerate(layouts) if lay.listing and not (k == 0 and earlier is not None)]
         listed_names = ", ".join(f"${lay.lines[0]}$" for lay in listed)
         symmetric = ", ".join(f"${lay.lines[0]}$" for lay in listed if lay.symmetric)
-        header = r"\noindent where" + (f" ({listed_names} entry by entry, rows and columns counted from 1"
-                                        + (f"; {symmetric} symmetric, so only $i \\le j$" if symmetric else "") + ")"
-                                        if listed_names else "")
+        header = r"\noindent where" + (
+            f" ({listed_names} entry by entry, rows and columns counted from 1"
+            + (f"; {symmetric} symmetric, so only $i \\le j$" if symmetric else "")
+            + ")"
+            if listed_names
+            else ""
+        )
         out += [header] + _display(body) + [""]
     seen.setdefault(claim.lhs, claim.name)
     return out
@@ -266,16 +273,22 @@ def _certificates(report: ClaimReport, names) -> list[str]:
             continue
         k = step_report.index
         if step.certificate is not None and isinstance(step.certificate, sp.MatrixBase):
-            out.append(rf"\noindent\emph{{Certificate of step ({k}):}} the Gram factor $A$, "
-                       r"with $\mathrm{previous} - \mathrm{rhs} = A^{T} A$:")
+            out.append(
+                rf"\noindent\emph{{Certificate of step ({k}):}} the Gram factor $A$, "
+                r"with $\mathrm{previous} - \mathrm{rhs} = A^{T} A$:"
+            )
             out += _display(_definition_rows("A", [math(named(step.certificate, names))]))
         elif isinstance(step_report.previous, sp.MatrixBase):
             continue
         elif step.certificate is not None:
-            out.append(rf"\noindent\emph{{Certificate of step ({k}):}} ${math(step.certificate, names)}$, nonnegative by its form.")
+            out.append(
+                rf"\noindent\emph{{Certificate of step ({k}):}} ${math(step.certificate, names)}$, nonnegative by its form."
+            )
         else:
-            out.append(rf"\noindent\emph{{Certificate of step ({k}):}} the previous expression of the chain, "
-                       "nonnegative by its form (a sum of products of nonnegative factors).")
+            out.append(
+                rf"\noindent\emph{{Certificate of step ({k}):}} the previous expression of the chain, "
+                "nonnegative by its form (a sum of products of nonnegative factors)."
+            )
         out.append("")
     return out
 
@@ -289,10 +302,12 @@ def claim_block(report: ClaimReport, derivation: Derivation, seen: dict, shown_e
     out = [rf"\subsection*{{{heading}}}", rf"\addcontentsline{{toc}}{{subsection}}{{{heading}}}"]
     intro = []
     if claim.title or claim.source:
-        intro.append(" ".join(
-            ([rf"{title_tex(claim.title, names)}."] if claim.title else [])
-            + ([rf"\emph{{Source:}} {escape(claim.source)}."] if claim.source else [])
-        ))
+        intro.append(
+            " ".join(
+                ([rf"{title_tex(claim.title, names)}."] if claim.title else [])
+                + ([rf"\emph{{Source:}} {escape(claim.source)}."] if claim.source else [])
+            )
+        )
     facts = [f"${math(g, names)}$" for g in claim.given]
     regions = [f"${math(w, names)}$" for w in claim.where]
     if facts or regions:
@@ -315,7 +330,11 @@ def claim_block(report: ClaimReport, derivation: Derivation, seen: dict, shown_e
             shown.add(id(result))
     conclusion = report.conclusion
     if conclusion is not None and len(report.steps) > 1:
-        tail.append(r"\noindent The statement $\mathrm{lhs} = \mathrm{rhs}$ checked directly: " + _how(conclusion, None, used) + ".")
+        tail.append(
+            r"\noindent The statement $\mathrm{lhs} = \mathrm{rhs}$ checked directly: "
+            + _how(conclusion, None, used)
+            + "."
+        )
         tail.append("")
         if conclusion.status is Status.REFUTED and conclusion.counterexample and id(conclusion) not in shown:
             tail += _counterexample(conclusion, "Counterexample to the statement")
@@ -377,7 +396,9 @@ def notation(derivation: Derivation, shared=()) -> list[str]:
             inline.append(f"${math(key)} = {lines[0]}$")
         else:
             rows += _definition_rows(math(key), lines)
-    out = [r"\paragraph{Notation.} Throughout this section" + (": " + r"; \enspace ".join(inline) + "." if inline else ":")]
+    out = [
+        r"\paragraph{Notation.} Throughout this section" + (": " + r"; \enspace ".join(inline) + "." if inline else ":")
+    ]
     return out + (_display(rows) if rows else []) + [""]
 
 

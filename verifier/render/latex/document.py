@@ -29,7 +29,11 @@ def derivation_fragment(report: DerivationReport) -> str:
         MACROS,
         rf"\section{{{title_tex(d.title, d.names)}}}",
         rf"\label{{verifier:{d.name}}}",
-        r"\noindent\texttt{" + escape(d.name) + "}" + (rf". \emph{{Source:}} {escape(d.source)}" if d.source else "") + ".",
+        r"\noindent\texttt{"
+        + escape(d.name)
+        + "}"
+        + (rf". \emph{{Source:}} {escape(d.source)}" if d.source else "")
+        + ".",
         rf"{len(report.claims)} claims: {counts}; {ok}.",
         "",
     ]

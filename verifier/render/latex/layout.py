@@ -37,6 +37,7 @@ ABBREVIATION_LENGTH = (20, 90)
 #: ... and only when it saves at least this many printed characters.
 MIN_SAVING = 120
 
+
 def _entries(expr) -> list:
     return list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
 
@@ -88,7 +89,9 @@ def abbreviate(exprs, taken_names=(), limit: int = MAX_ABBREVIATIONS) -> tuple[l
     # Use the later abbreviations inside the earlier definitions too, then print each
     # definition after the ones it uses (S_1 = -b - w_1 x_11, S_2 = e^{S_1} + 1).
     short_for = {value: symbol for symbol, value in definitions}
-    definitions = [(symbol, value.xreplace({v: s for v, s in short_for.items() if s != symbol})) for symbol, value in definitions]
+    definitions = [
+        (symbol, value.xreplace({v: s for v, s in short_for.items() if s != symbol})) for symbol, value in definitions
+    ]
     ordered: list = []
     while len(ordered) < len(definitions):
         done = {symbol for symbol, _ in ordered}
@@ -173,8 +176,24 @@ def _width_from(tex: str, i: int) -> tuple[float, int]:
             elif command in ("left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr"):
                 delimiter, i = _group(tex, i)
                 width += 0 if delimiter == "." else 0.8
-            elif command in ("mathrm", "operatorname", "text", "mathbf", "mathsf", "mathit", "hat", "bar",
-                             "tilde", "overline", "boldsymbol", "mathcal", "vec", "dot", "ddot", "sqrt"):
+            elif command in (
+                "mathrm",
+                "operatorname",
+                "text",
+                "mathbf",
+                "mathsf",
+                "mathit",
+                "hat",
+                "bar",
+                "tilde",
+                "overline",
+                "boldsymbol",
+                "mathcal",
+                "vec",
+                "dot",
+                "ddot",
+                "sqrt",
+            ):
                 argument, i = _group(tex, i)
                 width += _width(argument) + (1.0 if command == "sqrt" else 0)
             elif command in ("begin", "end"):
