@@ -160,7 +160,7 @@ def feasible_point(assumptions, seed: int) -> dict | None:
     context = build_context(given, where)
     if context.unsatisfiable:
         return None
-    symbols = set()
+    symbols: set = set()
     for a in assumptions:
         symbols |= getattr(a, "free_symbols", set())
     try:

@@ -339,9 +339,11 @@ def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
             lv, rv = evaluate(left, point), evaluate(right, point)
             if lv is None or rv is None or abs(complex(gap)) <= _tolerance(DIGITS, lv, rv):
                 continue
-            if recheck(left, right, point, sampler) is not None:
+            first = recheck(left, right, point, sampler)
+            if first is not None:
                 simplest = _simplest(left, right, point, sampler)
-                w = recheck(left, right, simplest, sampler)
+                w = recheck(left, right, simplest, sampler) or first
+                simplest = simplest if w is not first else point
                 simplest = dict(sorted(simplest.items(), key=lambda kv: sp.default_sort_key(kv[0])))
                 return Witness(simplest, entry, w.lhs_value, w.rhs_value, w.difference), agreed, seen
         if defined:

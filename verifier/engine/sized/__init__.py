@@ -78,7 +78,8 @@ def size_assignments(sizes) -> list[dict]:
 def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: float | None):
     """(witness dict or None, checked sizes in words, points agreed, skipped reason)."""
     rng = random.Random(seed)
-    checked, agreed = [], 0
+    checked: list[str] = []
+    agreed = 0
     differentiated = None
     for values in size_assignments(sizes):
         if deadline is not None and time.monotonic() > deadline:
@@ -98,10 +99,11 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
                 )
             for combo in combos:
                 at = {**values, **combo}
-                ok, differs = agree_fast(*differentiated, given, where, at, seed, points)
+                d_lhs, d_rhs = differentiated
+                ok, differs = agree_fast(d_lhs, d_rhs, given, where, at, seed, points)
                 agreed += ok
                 if differs is not None:
-                    left, right, sampler, _ = instance(*differentiated, given, where, at, seed, scaled=True)
+                    left, right, sampler, _ = instance(d_lhs, d_rhs, given, where, at, seed, scaled=True)
                     filler = random.Random(seed)
                     full = {s: scaled_value(s, filler, largest) for s in sampler.free} | differs
                     for symbol, expr in sampler.context.sample_elimination:
@@ -253,7 +255,7 @@ def prove_for_all_sizes(run):
         proved, proof, error = False, None, f"{type(exc).__name__}: {exc}"
     took = time.perf_counter() - started
     rules = "; ".join(proof.rules) if proof is not None else ""
-    if proved:
+    if proved and proof is not None:
         run.trace.append(
             Attempt("index calculus", Outcome.ZERO, f"lhs - rhs reduced to 0 for all sizes; rules: {rules}", took)
         )

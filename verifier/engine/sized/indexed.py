@@ -235,7 +235,7 @@ def differentiate(expr):
 
 def _expand(expr):
     """``expand`` with each sum held as a symbol: SymPy would turn exp(Sum) into a Product."""
-    held = {}
+    held: dict = {}
 
     def hold(e):
         if isinstance(e, sp.Sum):

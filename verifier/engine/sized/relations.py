@@ -65,7 +65,7 @@ def _checked_sizes(sizes, most: int = CONCRETE_DERIVATIVES_UP_TO):
 def _refute_scalar(lhs, rhs, relation, given, where, sizes, indices, seed):
     """(at, point, lhs value, rhs value, sizes checked) of an instance on the wrong side, or at None."""
     rng = random.Random(seed)
-    checked = []
+    checked: list[str] = []
     for values in _checked_sizes(sizes):
         build = builder()
         largest = max(values.values(), default=1)
@@ -85,7 +85,7 @@ def _refute_scalar(lhs, rhs, relation, given, where, sizes, indices, seed):
 def _refute_matrix(lhs_entry, rhs_entry, free, relation, given, where, sizes, seed):
     """(at, point, v, v^T lhs v, v^T rhs v, sizes checked) of an instance with v^T (lhs - rhs) v on the wrong side."""
     row, col = free
-    checked = []
+    checked: list[str] = []
     for values in _checked_sizes(sizes, MATRIX_SIZES_UP_TO):
         build = builder()
         n = int(as_sympy(row[2], "an expression").xreplace(values))

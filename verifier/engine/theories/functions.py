@@ -149,7 +149,7 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
     )
     point = {k: v for k, v in witness.point.items() if k not in coefficients}
     shown = dict(point)
-    names = []
+    labels: list[str] = []
     interpretation = []
     for (func, _), lam in stand_ins.items():
         body = sp.expand(
@@ -157,11 +157,11 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
         )
         label = sp.Symbol(f"{func.__name__}({', '.join(map(str, lam.variables))})")
         shown[label] = body
-        names.append(f"{label} = {body}")
+        labels.append(f"{label} = {body}")
         interpretation.append((func, sp.Lambda(lam.variables, body)))
     where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
     values = ", ".join(f"{k} = {v}" for k, v in point.items())
-    detail = f"sides differ{where_text} for the concrete functions {'; '.join(names)} at {values}"
+    detail = f"sides differ{where_text} for the concrete functions {'; '.join(labels)} at {values}"
     result = Result(
         Status.REFUTED,
         (),

@@ -40,7 +40,7 @@ def _functions(*exprs) -> dict:
 
 
 def _concrete(arity: int, rng: random.Random) -> sp.Lambda:
-    args = sp.symbols(f"u1:{arity + 1}") if arity > 1 else (sp.Symbol("u"),)
+    args: tuple = sp.symbols(f"u1:{arity + 1}") if arity > 1 else (sp.Symbol("u"),)
     coeff = lambda: R(rng.randint(1, 9), rng.randint(1, 4)) * rng.choice((1, -1))  # noqa: E731
     body = coeff()
     for u in args:

@@ -228,7 +228,8 @@ class _AtPoint:
         if isinstance(expr, sp.Add):
             return sp.Add(*[self.limit(term, depth) for term in expr.args])
         if isinstance(expr, sp.Mul) and any(isinstance(f, sp.Abs) for f in expr.args):
-            inside, outside = [], []
+            inside: list = []
+            outside: list = []
             for factor in expr.args:
                 even = isinstance(factor, sp.Pow) and factor.exp.is_even and factor.base.is_real is True
                 (
