@@ -381,7 +381,7 @@ from sympy import Limit, Symbol, sin
 from verifier import Claim, Derivation, Status
 x = Symbol("x", real=True)
 derivation = Derivation(name="limit", title="a limit: beyond what the engine decides", claims=[
-    Claim("sinc", lhs=Limit(sin(x) / x, x, 0), rhs=1, expect=Status.UNDECIDED),
+    Claim("wiggle", lhs=Limit(x * sin(1 / x), x, 0), rhs=0, expect=Status.UNDECIDED),  # outside the limit rules
 ])
 """
 

@@ -3,7 +3,7 @@
 A claim about an undefined function f (``Function("f")``) cannot be evaluated at
 a point. But a claim stated for *every* f is false as soon as it fails for one f,
 so each undefined function is replaced by a polynomial with fresh real
-coefficients (degree 3 in one argument, 2 in several): smooth, and general enough
+coefficients (cubic in its arguments): smooth, and general enough
 to meet given facts such as g'(x*) = 0, which become linear equations in the
 coefficients that the context solves like any other. The usual numeric search
 then runs; a counterexample names the concrete functions it used. A function
@@ -95,7 +95,7 @@ def polynomial_stand_ins(exprs) -> dict | None:
         variables = (
             sp.symbols(f"t1:{arity + 1}", real=True) if arity > 1 else ((sp.Symbol("t", real=True),) if arity else ())
         )
-        degree = 3 if arity == 1 else 2
+        degree = 3  # cubic: second derivatives still depend on the point (quadratics would hide swapped variables in a Hessian)
         terms = [m for d in range(degree + 1) for m in itertools.combinations_with_replacement(variables, d)]
         suffix = f"{arity}_" if any(a.func == atom.func and len(a.args) != arity for a in applied) else ""
         coefficients = sp.symbols(f"{atom.func.__name__}_{suffix}c0:{len(terms)}", real=True)
