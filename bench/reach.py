@@ -33,8 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import CORPUS, Identity, quick  # noqa: E402
 from verifier import Status, check  # noqa: E402
-from verifier.engine import calculus, tactics  # noqa: E402
+from verifier.engine import tactics  # noqa: E402
 from verifier.engine.assumptions import build_context  # noqa: E402
+from verifier.engine.theories import calculus  # noqa: E402
 from verifier.engine.timeout import TimeLimit, WorkerError, call_with_time_limit  # noqa: E402
 
 #: Share of the time limit for the calculus rung, after the ladder.

@@ -8,6 +8,7 @@ r.status, r.counterexample, r.steps
 from .engine import check, check_relation, decide, decide_claim
 from .engine.sized.matrix import as_matrices
 from .engine.theories.expectation import Expectation, independent, independent_with
+from .engine.theories.limits import smooth_function
 from .model import Claim, Derivation, Status, Step
 from .notation import diag, elementwise, gradient, matrix_symbol
 from .report import Attempt, ClaimReport, DerivationReport, Result
@@ -33,5 +34,6 @@ __all__ = [
     "elementwise",
     "gradient",
     "matrix_symbol",
+    "smooth_function",
 ]
 __version__ = "0.1.0"  # the only place the version is written: pyproject reads it (dynamic)
