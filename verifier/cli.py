@@ -74,7 +74,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the report as JSON to FILE ('-': stdout; the trace then goes to stderr)",
     )
     p.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="decide derivations in N worker processes (default: 1)"
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="decide derivations in N worker processes (default: the number of cores); output keeps the input order",
     )
     p.add_argument(
         "--no-cache", action="store_true", help="decide everything again: neither read nor write ./.verifier_cache"
