@@ -241,11 +241,6 @@ def test_corpus_has_no_false_proof_and_no_true_identity_refuted():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the numeric gate gives up on 2*atan(x) vs atan(2x/(1 - x**2)) (an AccumBounds "
-    "at x = 1 makes the whole check 'not numeric'), so that mutant stays undecided; the gate is being rewritten",
-)
 def test_corpus_every_mutant_is_refuted():
     results = _corpus_results()
     assert [e.name for e, r in results if not e.true and r.status is not Status.REFUTED] == []

@@ -115,10 +115,12 @@ def evaluate(expr, point: dict, digits: int = DIGITS, strict: bool = False):
         raise
     except Exception:  # PrecisionExhausted among them: no trustworthy value here
         return None
-    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        return None
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds):
+        return None  # undefined at this point (atan at a pole gives AccumBounds): not a value
     if not value.is_number:
-        raise NotNumeric(f"cannot evaluate {sp.sstr(value)[:80]} numerically")
+        if value.free_symbols or value.atoms(sp.core.function.AppliedUndef):
+            raise NotNumeric(f"cannot evaluate {sp.sstr(value)[:80]} numerically")
+        return None
     return value
 
 
