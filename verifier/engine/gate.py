@@ -20,6 +20,7 @@ from dataclasses import replace
 
 import sympy as sp
 
+from . import tactics
 from .assumptions import build_context
 from .numeric import (
     NotNumeric,
@@ -61,8 +62,20 @@ def _entries_of(lhs) -> int:
     return lhs.rows * lhs.cols if isinstance(lhs, sp.MatrixBase) else 1
 
 
+def _evaluated(expr):
+    """Derivatives and Subs taken once, exactly (``tactics.evaluate``), not again at every point.
+
+    The independent re-check of a counterexample (recheck.py) evaluates the sides as
+    stated, so a wrong evaluation here cannot produce a refutation on its own.
+    """
+    try:
+        return tactics.evaluate(expr)
+    except Exception:  # SymPy raises on some inputs: the points evaluate the claim as stated
+        return expr
+
+
 def _equality(problem, context) -> Evidence:
-    lhs, rhs = problem.lhs, problem.rhs
+    lhs, rhs = _evaluated(problem.lhs), _evaluated(problem.rhs)
     count = max(6, min(20, 400 // _entries_of(lhs)))
     symbols = lhs.free_symbols | rhs.free_symbols
     sides = list(lhs) + list(rhs) if isinstance(lhs, sp.MatrixBase) else [lhs, rhs]
