@@ -209,3 +209,13 @@ def test_a_false_claim_about_an_unrestricted_function_is_refuted_with_the_functi
     result = check(Derivative(y(u, v, w), u, v), Derivative(y(u, v, w), u, w), timeout=60)
     assert result.status is Status.REFUTED
     assert result.interpretation  # the concrete y that the counterexample uses
+
+
+def test_a_symbol_the_derivative_drops_still_gets_a_value_in_the_counterexample():
+    from sympy import Derivative, log
+
+    a, w, y = symbols("a w y", real=True)
+    loss = -a * w * y + log(exp(a * w) + 1)  # y drops out of the second derivative
+    result = check(Derivative(loss, (w, 2)), (1 - 1 / (1 + exp(-a * w))) / (1 + exp(-a * w)), timeout=60)
+    assert result.status is Status.REFUTED  # the a**2 factor is missing
+    assert y in result.counterexample

@@ -77,7 +77,8 @@ def _evaluated(expr):
 def _equality(problem, context) -> Evidence:
     lhs, rhs = _evaluated(problem.lhs), _evaluated(problem.rhs)
     count = max(6, min(20, 400 // _entries_of(lhs)))
-    symbols = lhs.free_symbols | rhs.free_symbols
+    # the symbols as stated: a derivative may drop one (d2/dw2 of -a w y), which the point still names
+    symbols = problem.lhs.free_symbols | problem.rhs.free_symbols
     sides = list(lhs) + list(rhs) if isinstance(lhs, sp.MatrixBase) else [lhs, rhs]
     sampler = Sampler(context, symbols, problem.seed, special_values(sides, symbols), in_exponents(sides))
     try:
