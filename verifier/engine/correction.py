@@ -82,18 +82,23 @@ def correction(
     ran out of time). The simplified left side is then checked equal to the left side
     by :func:`verifier.engine.check`, under the same assumptions and time limit.
     """
-    from . import check
-
-    try:
-        args = (claim_lhs, claim_rhs, tuple(given), tuple(where), tuple(sizes), tuple(indices))
-        candidates, residual = call_with_time_limit(_compute, args, timeout)
+    args = (claim_lhs, claim_rhs, tuple(given), tuple(where), tuple(sizes), tuple(indices), seed)
+    try:  # one child process for the simplification and the checks of its forms
+        return call_with_time_limit(_correct, args, timeout)
     except (TimeLimit, WorkerError):
         return None
+
+
+def _correct(claim_lhs, claim_rhs, given, where, sizes, indices, seed) -> Correction | None:
+    """In the caller's process: the simplified forms, the first the engine proves equal to the left side."""
+    from . import check
+
+    candidates, residual = _compute(claim_lhs, claim_rhs, given, where, sizes, indices)
     first = None
     for simple_lhs in candidates:  # the first one the engine proves equal to the left side
         if simple_lhs == claim_lhs:
             return Correction(simple_lhs, residual, Status.PROVED, "structural")
-        result = check(simple_lhs, claim_lhs, given, where, timeout=timeout, seed=seed, sizes=sizes, indices=indices)
+        result = check(simple_lhs, claim_lhs, given, where, timeout=None, seed=seed, sizes=sizes, indices=indices)
         found = Correction(simple_lhs, residual, result.status, result.tactic, result.reason)
         if result.status is Status.PROVED:
             return found
