@@ -42,7 +42,7 @@ from .theories import expectation
 from .theories.certificates import prove_with_certificate
 from .theories.limits import beyond_engine, evaluate_limits
 
-__all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem", "tactic_names"]
+__all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem"]
 
 
 # ------------------------------------------------------------------ stage 1: exact rewrites
@@ -248,13 +248,6 @@ def decide_problem(problem: Problem, budget: float | None = None) -> Result:
         if result is not None:
             return replace(result, seconds=time.perf_counter() - started)
     raise AssertionError("the last stage always decides")  # pragma: no cover
-
-
-def tactic_names() -> tuple[str, ...]:
-    """The names a step may give as ``by=``: derived from the ladder's registry."""
-    from .tactics import TACTICS
-
-    return TACTICS
 
 
 def _domains(lhs, rhs) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ from ..timeout import TimeLimit, time_box
 from .indexed import Known, differentiate, prove_zero, rename_bound
 from .instances import agree, agree_fast, builder, index_values, instance, scaled_value
 
-__all__ = ["cross_check_evidence", "prove_for_all_sizes", "has_indexed", "size_assignments"]
+__all__ = ["cross_check_evidence", "prove_for_all_sizes", "size_assignments"]
 
 #: Up to this size the instances are differentiated concretely (independently of
 #: SymPy's indexed calculus); above it, the claim's derivatives are taken with the
@@ -43,10 +43,6 @@ CONCRETE_DERIVATIVES_UP_TO = 7
 #: Offsets from each size's least value: the least, both parities, a size well beyond.
 OFFSETS = (0, 1, 2, 6)
 LARGE = 16
-
-
-def has_indexed(*exprs) -> bool:
-    return any(isinstance(e, sp.Basic) and e.has(sp.Indexed, sp.Sum) for e in exprs)
 
 
 def _scope(sizes, values) -> str:
