@@ -186,7 +186,7 @@ def load_isolated(path: str | Path, timeout: float | None = LOAD_TIMEOUT) -> Loa
         return LoadedFile(tuple(found), _imported_since(before, {str(path)}))
     timeout = max(timeout, LEAST_LOAD_TIMEOUT)
     try:
-        kind, payload, imported = call_with_time_limit(_load_in_child, (path,), timeout)
+        kind, payload, imported = call_with_time_limit(_load_in_child, (path,), timeout, fresh=True)
     except TimeLimit:
         raise LoadError(
             f"{path}: still running after the time limit of {timeout:g} s while building the derivation"

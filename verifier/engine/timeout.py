@@ -1,22 +1,41 @@
-"""Run a computation where it can be stopped: SymPy itself cannot be interrupted.
+"""Run a computation where it can be stopped: SymPy itself cannot be interrupted from outside.
 
-The call runs in a forked child process; the parent waits for its result up to a
-time limit and kills it after that. Fork (not spawn) keeps everything the
-derivation built, including functions defined in its module, without pickling
-the inputs; only the result travels back through a pipe.
+A check runs in a long-lived forked worker process (:class:`_Worker`), one call at a
+time, so SymPy's caches stay warm from one check to the next instead of starting
+cold in a new process each time. Inside the worker the call runs under a
+:func:`time_box` (a SIGALRM deadline), which ends pure-Python work at the limit and
+keeps the worker; the parent waits a little longer and kills the worker if it is
+stuck where no signal reaches (a long C call), then starts a new one for the next
+call. Calls and results travel pickled; a call that does not pickle, or that the
+worker cannot unpickle, runs in a fresh forked child instead, as every call did
+before (fork keeps everything the derivation built, without pickling the inputs).
+
+``fresh=True`` always uses a fresh child: loading a derivation file runs the user's
+code, which must not share a process with anything else.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
+import time
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any
 
 from ..errors import EngineError
 
-__all__ = ["TimeLimit", "WorkerError", "call_with_time_limit", "time_box"]
+__all__ = ["TimeLimit", "WorkerError", "call_with_time_limit", "restart_worker", "time_box"]
+
+#: The parent waits this much longer than the limit (at least GRACE_SECONDS) for the
+#: worker's own time box to end the call, before it kills the worker.
+GRACE_FRACTION = 0.1
+GRACE_SECONDS = 1.0
 
 
 class TimeLimit(EngineError):
@@ -26,12 +45,79 @@ class TimeLimit(EngineError):
 class _Expired(BaseException):
     """A time box ran out. A BaseException, so that SymPy's own ``except Exception`` cannot swallow it."""
 
+    def __init__(self, box: object) -> None:
+        super().__init__()
+        self.box = box
+
 
 class WorkerError(EngineError):
     """The computation raised, or its process died; the message says how."""
 
 
-def _child(conn, fn, args):
+def _limit_text(seconds: float) -> str:
+    return f"time limit {seconds:g} s"
+
+
+# --- time boxes: nested SIGALRM deadlines in the main thread ---------------------------------
+
+#: The open time boxes of this process, outermost first: (deadline on the monotonic clock, box).
+_boxes: list[tuple[float, object]] = []
+_previous_handler: Any = None
+
+
+def _arm() -> None:
+    """Set the timer for the earliest open deadline."""
+    earliest = min(deadline for deadline, _ in _boxes)
+    signal.setitimer(signal.ITIMER_REAL, max(earliest - time.monotonic(), 1e-4))
+
+
+def _expire(signum: int, frame: object) -> None:
+    if not _boxes:
+        return
+    deadline, box = min(_boxes, key=lambda entry: entry[0])
+    if time.monotonic() < deadline - 1e-3:  # a stale timer (a box closed as it fired): set it again
+        _arm()
+        return
+    raise _Expired(box)
+
+
+@contextlib.contextmanager
+def time_box(seconds: float | None) -> Iterator[None]:
+    """Raise TimeLimit inside the block after ``seconds`` (a SIGALRM deadline; Python code only).
+
+    Boxes nest: the innermost deadline that runs out first ends its own block (a rung of
+    the ladder inside a check's limit), and an outer deadline that runs out ends the
+    outer block, passing through the inner ones. Outside the main thread, or with
+    ``seconds=None``, the block runs unbounded (an outer limit still applies).
+    """
+    global _previous_handler
+    if seconds is None or os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    box = object()
+    if not _boxes:
+        _previous_handler = signal.signal(signal.SIGALRM, _expire)
+    _boxes.append((time.monotonic() + seconds, box))
+    _arm()
+    try:
+        yield
+    except _Expired as exc:
+        if exc.box is not box:
+            raise
+        raise TimeLimit(f"{seconds:.3g} s") from None
+    finally:
+        _boxes.pop()
+        if _boxes:
+            _arm()
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, _previous_handler)
+
+
+# --- a fresh child per call ------------------------------------------------------------------
+
+
+def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
         payload = (True, fn(*args))
     except BaseException as exc:  # reported to the parent, which decides
@@ -43,10 +129,7 @@ def _child(conn, fn, args):
     conn.close()
 
 
-def call_with_time_limit(fn, args=(), seconds: float | None = None):
-    """``fn(*args)``, in a child process killed after ``seconds`` (None: in this process)."""
-    if seconds is None or os.name != "posix":
-        return fn(*args)
+def _in_fresh_child(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any:
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, fn, args), daemon=True)
@@ -54,7 +137,7 @@ def call_with_time_limit(fn, args=(), seconds: float | None = None):
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise TimeLimit(f"time limit {seconds:g} s")
+            raise TimeLimit(_limit_text(seconds))
         try:
             ok, payload = receiver.recv()
         except EOFError:
@@ -70,28 +153,142 @@ def call_with_time_limit(fn, args=(), seconds: float | None = None):
     return payload
 
 
-@contextlib.contextmanager
-def time_box(seconds: float | None):
-    """Raise TimeLimit inside the block after ``seconds`` (a SIGALRM timer; pure-Python work only).
+# --- the long-lived worker -------------------------------------------------------------------
 
-    Used for a share of a time limit inside one check (a rung of the ladder), where
-    forking again would cost more than the work. Outside the main thread, or with
-    ``seconds=None``, the block runs unbounded (the outer limit still applies).
-    Time boxes do not nest: an inner one would cancel the outer timer.
-    """
-    if seconds is None or os.name != "posix" or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+#: True in a worker process: a call made there runs in the worker itself, under a time box.
+_IN_WORKER = False
 
-    def expire(signum, frame):
-        raise _Expired()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+class _Reply(enum.Enum):
+    """What the worker made of a call."""
+
+    OK = "ok"  # the payload is the result
+    RAISED = "raised"  # the payload says what was raised
+    EXPIRED = "expired"  # its time box ran out
+    UNPICKLABLE = "unpicklable"  # the call refers to something the worker does not have
+
+
+def _serve(conn: Connection, parents_end: Connection) -> None:
+    """The worker's loop: one pickled (fn, args, seconds) in, one (reply, payload) out."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    parents_end.close()  # so that the parent's exit shows here as the end of the pipe
+    while True:
+        try:
+            data = conn.recv_bytes()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        try:
+            fn, args, seconds = pickle.loads(data)
+        except Exception as exc:  # a class the worker does not know (defined after it started)
+            reply: tuple[_Reply, Any] = (_Reply.UNPICKLABLE, f"{type(exc).__name__}: {exc}")
+        else:
+            try:
+                with time_box(seconds):
+                    reply = (_Reply.OK, fn(*args))
+            except TimeLimit:
+                reply = (_Reply.EXPIRED, None)
+            except Exception as exc:
+                reply = (_Reply.RAISED, f"{type(exc).__name__}: {exc}")
+        try:
+            out = pickle.dumps(reply)
+        except Exception as exc:
+            out = pickle.dumps((_Reply.RAISED, f"result could not be sent back: {type(exc).__name__}: {exc}"))
+        conn.send_bytes(out)
+
+
+class _Worker:
+    """A forked process that runs calls one at a time and keeps its caches between them."""
+
+    def __init__(self) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.conn, theirs = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(theirs, self.conn), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.owner = os.getpid()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+_worker: _Worker | None = None
+_worker_lock = threading.Lock()
+
+
+def _current_worker() -> _Worker:
+    global _worker
+    if _worker is None or _worker.owner != os.getpid() or not _worker.process.is_alive():
+        _worker = _Worker()  # a forked copy of this process must not talk to its parent's worker
+    return _worker
+
+
+def restart_worker() -> None:
+    """Stop this process's worker, if any: the next call starts a new one, with cold caches."""
+    with _worker_lock:
+        _drop_worker()
+
+
+def _drop_worker() -> None:
+    global _worker
+    if _worker is not None and _worker.owner == os.getpid():
+        _worker.stop()
+    _worker = None
+
+
+def _in_worker(data: bytes, seconds: float) -> tuple[_Reply, Any]:
+    """Send one pickled call to the worker; its reply, or TimeLimit/WorkerError."""
+    worker = _current_worker()
+    worker.conn.send_bytes(data)
+    if not worker.conn.poll(seconds + max(GRACE_SECONDS, GRACE_FRACTION * seconds)):
+        _drop_worker()  # stuck where its time box cannot reach: the next call gets a new worker
+        raise TimeLimit(_limit_text(seconds))
     try:
-        yield
-    except _Expired:
-        raise TimeLimit(f"{seconds:.3g} s") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        kind, payload = pickle.loads(worker.conn.recv_bytes())
+    except (EOFError, OSError):
+        code = worker.process.exitcode
+        _drop_worker()
+        raise WorkerError(f"worker process died (exit code {code})") from None
+    return kind, payload
+
+
+def call_with_time_limit(
+    fn: Callable[..., Any], args: tuple[Any, ...] = (), seconds: float | None = None, *, fresh: bool = False
+) -> Any:
+    """``fn(*args)``, stopped after ``seconds`` (None: in this process, unbounded).
+
+    In the long-lived worker by default; in a fresh child with ``fresh=True`` or when
+    the call does not travel; in this process under a time box when this process is
+    itself the worker (a call made by a call).
+    """
+    if seconds is None or os.name != "posix":
+        return fn(*args)
+    if _IN_WORKER:
+        with time_box(seconds):
+            try:
+                return fn(*args)
+            except TimeLimit:
+                raise
+            except Exception as exc:
+                raise WorkerError(f"{type(exc).__name__}: {exc}") from exc
+    if fresh:
+        return _in_fresh_child(fn, args, seconds)
+    try:
+        data = pickle.dumps((fn, args, seconds))
+    except Exception:  # a function or value that does not pickle: a fresh child inherits it
+        return _in_fresh_child(fn, args, seconds)
+    with _worker_lock:
+        kind, payload = _in_worker(data, seconds)
+        if kind is _Reply.UNPICKLABLE:  # defined after the worker started: a new worker knows it
+            _drop_worker()
+            kind, payload = _in_worker(data, seconds)
+    if kind is _Reply.OK:
+        return payload
+    if kind is _Reply.EXPIRED:
+        raise TimeLimit(_limit_text(seconds))
+    if kind is _Reply.UNPICKLABLE:
+        return _in_fresh_child(fn, args, seconds)
+    raise WorkerError(payload)
