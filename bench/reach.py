@@ -1,22 +1,22 @@
 """Reach: the engine against naive ``simplify(doit(lhs - rhs)) == 0`` on bench/corpus.py.
 
-    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME]
+    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME] [--verbose]
 
-For every identity and mutant of the corpus, in one run:
+For every identity and mutant of the corpus, in one run and under the same harness:
 
-* naive: ``simplify(doit(lhs - rhs)) == 0`` in a child process with the time limit;
-* ladder: a stand-in for the engine's pipeline, calling the rungs directly in their
-  registry order (``tactics.RUNGS``, each under its share of the time limit) on the
-  evaluated difference with the regions and given facts substituted as the engine does,
-  then the calculus rung (``calculus.constant_difference`` backed by the rungs). Claims
-  over symbolic sizes go to the index calculus through ``check`` instead;
-* check: the public ``verifier.check`` as it is today (numeric gate, then its ladder);
-  its refutations are the engine's, and a stand-in proof counts only if ``check`` did
-  not refute the claim (the gate runs first in the pipeline).
+* naive: ``simplify(doit(lhs - rhs)) == 0`` (entry by entry for a matrix);
+* engine: the public ``verifier.check`` (the whole pipeline: rewrites, assumptions,
+  the numeric gate, feasibility, then every registered prover).
+
+Each side runs as one pass over the corpus in its own long-lived worker process
+(``verifier.engine.timeout``: the mechanism ``check`` itself uses, stopped at the time
+limit), so neither side's SymPy caches warm the other's, and both keep their caches
+from one entry to the next as a user's session would.
 
 One table: per family and in total, the true identities proved by each, the mutants
-refuted, false proofs (must be 0), the time of each; then by name the identities that
-naive proves and the engine does not, and any corpus entry whose verdict is suspicious.
+refuted, false proofs (must be 0), the seconds of each side and their ratio; then by
+name the identities that naive proves and the engine does not, and any corpus entry
+whose verdict is suspicious.
 """
 
 from __future__ import annotations
@@ -33,13 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import CORPUS, Identity, quick  # noqa: E402
 from verifier import Status, check  # noqa: E402
-from verifier.engine import tactics  # noqa: E402
-from verifier.engine.assumptions import build_context  # noqa: E402
-from verifier.engine.theories import calculus  # noqa: E402
+from verifier.engine import timeout as time_limits  # noqa: E402
 from verifier.engine.timeout import TimeLimit, WorkerError, call_with_time_limit  # noqa: E402
-
-#: Share of the time limit for the calculus rung, after the ladder.
-CALCULUS_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -47,8 +42,6 @@ class Row:
     entry: Identity
     naive: bool
     naive_seconds: float
-    ladder: str | None  # the rung (or "calculus", "index calculus") that proved it
-    ladder_seconds: float
     status: Status  # of check()
     check_seconds: float
 
@@ -63,99 +56,51 @@ def _naive(lhs, rhs) -> bool:
     return all(sp.simplify(e) == 0 for e in _entries(diff))
 
 
-def _limited(fn, args, seconds):
-    try:
-        return call_with_time_limit(fn, args, seconds)
-    except (TimeLimit, WorkerError):
-        return None
-
-
-def _is_zero(expr) -> bool:
-    """The calculus rung's ``is_zero``: some rung before ``simplify`` reduces expr to 0."""
-    for rung in tactics.RUNGS[:-1]:
+def naive_pass(entries: list[Identity], timeout: float) -> list[tuple[bool, float]]:
+    """naive on every entry, in a worker of its own."""
+    time_limits.restart_worker()
+    out = []
+    for entry in entries:
+        started = time.perf_counter()
         try:
-            if rung.transform(expr) == 0:
-                return True
-        except Exception:
-            continue
-    return False
+            proved = bool(call_with_time_limit(_naive, (entry.lhs, entry.rhs), timeout))
+        except (TimeLimit, WorkerError):
+            proved = False
+        out.append((proved, time.perf_counter() - started))
+    return out
 
 
-def _calculus(diff, where) -> bool:
-    box = calculus.intervals_from(diff.free_symbols, where)
-    return calculus.constant_difference(diff, box, _is_zero) is not None
-
-
-def ladder(entry: Identity, timeout: float) -> str | None:
-    """The rungs in registry order, then the calculus rung: the name of what proved it."""
-    ctx = build_context(entry.given, entry.where)
-    if ctx.unsatisfiable:
-        return None
-    diff = tactics.evaluate(entry.lhs - entry.rhs)
-    open_entries = [e for e in _entries(diff) if e != 0]
-    views = [False] + ([True] if ctx.proof_elimination else [])
-    proved_by = []
-    for rung in tactics.RUNGS:
-        still = []
-        for e in open_entries:
-            if not any(
-                _limited(rung.transform, (ctx.for_proof(e, given),), rung.share * timeout) == 0 for given in views
-            ):
-                still.append(e)
-        if len(still) < len(open_entries):
-            proved_by.append(rung.name)
-        open_entries = still
-        if not open_entries:
-            return "+".join(proved_by) or "structural"
-    if all(_limited(_calculus, (e, entry.where), CALCULUS_SHARE * timeout) for e in open_entries):
-        return "+".join(proved_by + ["calculus"])
-    return None
-
-
-def run(entry: Identity, timeout: float) -> Row:
-    started = time.perf_counter()
-    naive = bool(_limited(_naive, (entry.lhs, entry.rhs), timeout))
-    naive_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    result = check(entry.lhs, entry.rhs, timeout=timeout, **entry.check_args())
-    check_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    if entry.sizes:
-        by = "index calculus" if result.status is Status.PROVED else None
-    else:
-        by = ladder(entry, timeout)  # on refuted mutants too: the rungs must not prove them even ungated
-    # In the pipeline the gate runs first: the ladder's time counts only where it would run.
-    ladder_seconds = 0.0 if result.status is Status.REFUTED else time.perf_counter() - started
-    return Row(entry, naive, naive_seconds, by, ladder_seconds, result.status, check_seconds)
+def engine_pass(entries: list[Identity], timeout: float) -> list[tuple[Status, float]]:
+    """check() on every entry, in a worker of its own."""
+    time_limits.restart_worker()
+    out = []
+    for entry in entries:
+        started = time.perf_counter()
+        result = check(entry.lhs, entry.rhs, timeout=timeout, **entry.check_args())
+        out.append((result.status, time.perf_counter() - started))
+    return out
 
 
 def table(rows: list[Row]) -> list[str]:
     families = list(dict.fromkeys(r.entry.family for r in rows))
     head = (
-        f"{'family':<11}{'true':>5}{'naive':>6}{'ladder':>7}{'check':>6}{'engine':>7}{'muts':>6}{'refut':>6}{'false':>6}"
-        f"{'naive s':>9}{'ladder s':>9}{'check s':>9}"
+        f"{'family':<11}{'true':>5}{'naive':>6}{'engine':>7}{'muts':>6}{'refut':>6}{'false':>6}"
+        f"{'naive s':>9}{'engine s':>9}{'ratio':>7}"
     )
     lines = [head, "-" * len(head)]
     for family in families + ["total"]:
         group = [r for r in rows if family in ("total", r.entry.family)]
         true = [r for r in group if r.entry.true]
         false = [r for r in group if not r.entry.true]
-        engine = [r for r in true if _engine_proved(r)]
-        false_proofs = [r for r in false if _engine_proved(r) or r.ladder or r.status is Status.PROVED]
+        naive_s = sum(r.naive_seconds for r in group)
+        engine_s = sum(r.check_seconds for r in group)
         lines.append(
-            f"{family:<11}{len(true):>5}{sum(r.naive for r in true):>6}{sum(bool(r.ladder) for r in true):>7}"
-            f"{sum(r.status is Status.PROVED for r in true):>6}{len(engine):>7}{len(false):>6}"
-            f"{sum(r.status is Status.REFUTED for r in false):>6}{len(false_proofs):>6}"
-            f"{sum(r.naive_seconds for r in group):>9.1f}{sum(r.ladder_seconds for r in group):>9.1f}"
-            f"{sum(r.check_seconds for r in group):>9.1f}"
+            f"{family:<11}{len(true):>5}{sum(r.naive for r in true):>6}{sum(r.status is Status.PROVED for r in true):>7}"
+            f"{len(false):>6}{sum(r.status is Status.REFUTED for r in false):>6}"
+            f"{sum(r.status is Status.PROVED for r in false):>6}"
+            f"{naive_s:>9.1f}{engine_s:>9.1f}{engine_s / naive_s if naive_s else 0:>7.2f}"
         )
     return lines
-
-
-def _engine_proved(row: Row) -> bool:
-    """The pipeline's verdict, stood in for: the gate (check's refutation) first, then the
-    ladder and calculus rungs, or check's own proof."""
-    return row.status is not Status.REFUTED and (bool(row.ladder) or row.status is Status.PROVED)
 
 
 def main(argv=None) -> int:
@@ -168,24 +113,24 @@ def main(argv=None) -> int:
     entries = quick() if args.quick else CORPUS
     if args.family:
         entries = [e for e in entries if e.family == args.family]
-    rows = []
-    for entry in entries:
-        row = run(entry, args.timeout)
-        rows.append(row)
-        if args.verbose:
+    naive = naive_pass(entries, args.timeout)
+    engine = engine_pass(entries, args.timeout)
+    rows = [Row(e, n, ns, st, es) for e, (n, ns), (st, es) in zip(entries, naive, engine, strict=True)]
+    if args.verbose:
+        for row in rows:
             print(
-                f"{entry.name:<45} {'T' if entry.true else 'F'} naive={row.naive!s:<5} ladder={row.ladder} "
-                f"check={row.status.value} ({row.naive_seconds:.1f}/{row.ladder_seconds:.1f}/{row.check_seconds:.1f} s)",
-                flush=True,
+                f"{row.entry.name:<45} {'T' if row.entry.true else 'F'} naive={row.naive!s:<5} "
+                f"check={row.status.value:<9} ({row.naive_seconds:.2f} / {row.check_seconds:.2f} s)"
             )
     print("\n".join(table(rows)))
     print(
-        "columns: true identities; proved by naive simplify(doit(lhs - rhs)), by the ladder stand-in, by check() today,"
-        " by the engine (ladder or check, unless check refuted); mutants; refuted by check; false proofs; seconds"
+        "columns: true identities; proved by naive simplify(doit(lhs - rhs)); proved by the engine (check);"
+        " mutants; refuted by the engine; false proofs; seconds of each pass; engine / naive"
     )
-    naive_only = [r.entry.name for r in rows if r.entry.true and r.naive and not _engine_proved(r)]
+    proved = {r.entry.name for r in rows if r.status is Status.PROVED}
+    naive_only = [r.entry.name for r in rows if r.entry.true and r.naive and r.entry.name not in proved]
     print(f"proved by naive, not by the engine ({len(naive_only)}): {', '.join(naive_only) or '-'}")
-    false_proofs = [r.entry.name for r in rows if not r.entry.true and (r.ladder or r.status is Status.PROVED)]
+    false_proofs = [r.entry.name for r in rows if not r.entry.true and r.status is Status.PROVED]
     print(f"false proofs ({len(false_proofs)}): {', '.join(false_proofs) or '-'}")
     suspicious = [r.entry.name for r in rows if r.entry.true and r.status is Status.REFUTED]
     print(
@@ -193,7 +138,7 @@ def main(argv=None) -> int:
     )
     unrefuted = [r.entry.name for r in rows if not r.entry.true and r.status is not Status.REFUTED]
     print(f"mutants not refuted ({len(unrefuted)}): {', '.join(unrefuted) or '-'}")
-    beyond = [r.entry.name for r in rows if r.entry.true and not r.naive and not _engine_proved(r)]
+    beyond = [r.entry.name for r in rows if r.entry.true and not r.naive and r.entry.name not in proved]
     print(f"true identities neither proves ({len(beyond)}): {', '.join(beyond) or '-'}")
     return 1 if false_proofs else 0
 
