@@ -5,7 +5,8 @@ The CLI calls :func:`run`; it decides each derivation with the same
 came from this process, a worker or the cache.
 
 Workers are forked (``concurrent.futures.ProcessPoolExecutor`` with the fork
-context). Unlike ``multiprocessing.Pool`` workers they are not daemonic, so each
+context), and each is given one claim at a time, so that the claims of a single
+derivation are spread over the cores as well as many derivations are. Unlike ``multiprocessing.Pool`` workers they are not daemonic, so each
 can still fork the child that enforces a step's time limit
 (:mod:`verifier.engine.timeout`). Fork also means the derivations reach the
 workers without pickling: a worker is given an index into :data:`_FORKED`, the
@@ -24,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .engine import DEFAULT_TIMEOUT, decide
+from .engine import DEFAULT_TIMEOUT, decide, decide_claim
 from .model import Claim, Derivation
 from .report import ClaimReport, DerivationReport
 
@@ -45,9 +46,10 @@ class Outcome:
     cached: bool = False
 
 
-def _decide_forked(index: int, timeout: float | None, seed: int) -> DerivationReport:
-    """In a worker: decide the derivation the parent holds at ``index``."""
-    return decide(_FORKED[index], timeout=timeout, seed=seed)
+def _decide_forked(index: int, claim: int, timeout: float | None, seed: int) -> ClaimReport:
+    """In a worker: decide claim number ``claim`` of the derivation the parent holds at ``index``."""
+    derivation = _FORKED[index]
+    return decide_claim(derivation.claims[claim], derivation.given, derivation.where, timeout=timeout, seed=seed)
 
 
 def run(
@@ -63,11 +65,11 @@ def run(
     """Decide every derivation; outcomes come back in the input order.
 
     ``cache`` is a :class:`verifier.cache.ResultCache` or None. ``jobs`` > 1 decides
-    the derivations that are not cached in that many worker processes.
+    the claims of the derivations that are not cached in that many worker processes.
     ``on_report(outcome)`` is called for each derivation in the input order, as
     soon as it and every derivation before it are done; ``on_claim(claim_report)``
-    after each claim and ``on_start(derivation, claim)`` before it, for derivations
-    decided in this process only.
+    after each claim (in the input order), and ``on_start(derivation, claim)``
+    before it, for claims decided in this process only.
     """
     derivations = tuple(derivations)
     outcomes: list[Outcome | None] = [None] * len(derivations)
@@ -98,11 +100,11 @@ def run(
             todo.append(index)
     emit()
 
-    if jobs > 1 and len(todo) > 1 and os.name == "posix":
+    if jobs > 1 and sum(len(derivations[i].claims) for i in todo) > 1 and os.name == "posix":
         # A derivation that does not pickle would give a report that cannot travel back.
         parallel = [i for i in todo if _pickles(derivations[i])]
         here = [i for i in todo if i not in parallel]
-        todo = here + _in_workers(derivations, parallel, timeout, seed, min(jobs, len(parallel)), done)
+        todo = here + _in_workers(derivations, parallel, timeout, seed, jobs, done, on_claim)
     for index in todo:
         done(index, decide(derivations[index], timeout=timeout, seed=seed, on_claim=on_claim, on_start=on_start))
     return [outcome for outcome in outcomes if outcome is not None]  # every one is set by now
@@ -123,8 +125,9 @@ def _in_workers(
     seed: int,
     jobs: int,
     done: Callable[[int, DerivationReport], None],
+    on_claim: Callable[[ClaimReport], object] | None = None,
 ) -> list[int]:
-    """Decide ``todo`` in ``jobs`` forked workers; returns the indices left to decide here."""
+    """Decide the claims of ``todo`` in ``jobs`` forked workers; returns the indices left to decide here."""
     global _FORKED
     if not todo:
         return []
@@ -133,15 +136,23 @@ def _in_workers(
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {index: pool.submit(_decide_forked, index, timeout, seed) for index in todo}
+            futures = {
+                index: [pool.submit(_decide_forked, index, claim, timeout, seed) for claim in range(len(d.claims))]
+                for index, d in ((i, derivations[i]) for i in todo)
+            }
             # Wait in the input order: later reports are held until earlier ones are in.
             for index in todo:
+                derivation = derivations[index]
+                claims = []
                 try:
-                    report = futures[index].result()
-                except Exception:  # the report did not pickle, or the worker died: decide it here
+                    for claim, future in zip(derivation.claims, futures[index], strict=True):
+                        claims.append(replace(future.result(), claim=claim))  # this process's own claim object
+                        if on_claim is not None:
+                            on_claim(claims[-1])
+                except Exception:  # a report did not pickle, or the worker died: decide it here
                     left.append(index)
                     continue
-                done(index, rebind(report, derivations[index]))
+                done(index, DerivationReport(derivation, tuple(claims), sum(c.seconds for c in claims)))
     finally:
         _FORKED = ()
     return left
