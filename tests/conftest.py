@@ -3,8 +3,47 @@ from pathlib import Path
 
 import pytest
 
+from verifier.engine.timeout import restart_worker
+
 ROOT = Path(__file__).resolve().parent.parent
 DERIVATIONS = ROOT / "derivations"
+
+
+class _Restarting:
+    """A MonkeyPatch whose changes to code reach the engine's worker process.
+
+    The worker (``verifier.engine.timeout``) is a copy of the test process as it was
+    when it started: after each setattr/setitem (and their undoing at teardown) it is
+    restarted, so that ``check(..., timeout=...)`` runs with the patched engine.
+    """
+
+    CHANGES = ("setattr", "delattr", "setitem", "delitem")
+
+    def __init__(self, patch: pytest.MonkeyPatch) -> None:
+        self._patch = patch
+        self.changed = False
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._patch, name)
+        if name not in self.CHANGES:
+            return attr
+
+        def changed(*args, **kwargs):
+            result = attr(*args, **kwargs)
+            self.changed = True
+            restart_worker()
+            return result
+
+        return changed
+
+
+@pytest.fixture
+def monkeypatch(monkeypatch):
+    patch = _Restarting(monkeypatch)
+    yield patch
+    monkeypatch.undo()
+    if patch.changed:
+        restart_worker()
 
 
 @pytest.fixture(autouse=True)

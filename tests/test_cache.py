@@ -44,12 +44,19 @@ def engine_calls(monkeypatch):
     """Counts the runner's calls into the engine (it still decides)."""
     calls = []
     real = verifier.runner.decide
+    real_workers = verifier.runner._in_workers
 
     def counting(derivation, **kwargs):
         calls.append(derivation.name)
         return real(derivation, **kwargs)
 
+    def in_workers(derivations, todo, *args, **kwargs):  # claim by claim, in worker processes
+        left = real_workers(derivations, todo, *args, **kwargs)
+        calls.extend(derivations[i].name for i in todo if i not in left)
+        return left
+
     monkeypatch.setattr(verifier.runner, "decide", counting)
+    monkeypatch.setattr(verifier.runner, "_in_workers", in_workers)
     return calls
 
 

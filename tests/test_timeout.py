@@ -9,6 +9,14 @@ import pytest
 from verifier.engine import timeout
 from verifier.engine.timeout import TimeLimit, WorkerError, call_with_time_limit, time_box
 
+HERE = __name__.partition(".")[0]
+
+
+@pytest.fixture
+def trusted(monkeypatch):
+    """Let this module's functions go to the worker, as the verifier's own do."""
+    monkeypatch.setattr(timeout, "TRUSTED_MODULES", timeout.TRUSTED_MODULES | {HERE})
+
 
 def _spin(seconds: float) -> str:
     end = time.monotonic() + seconds
@@ -53,13 +61,13 @@ def _pid() -> int:
     return os.getpid()
 
 
-def test_calls_share_one_worker_process_that_is_not_this_one():
+def test_calls_share_one_worker_process_that_is_not_this_one(trusted):
     first = call_with_time_limit(_pid, (), 10)
     second = call_with_time_limit(_pid, (), 10)
     assert first == second != os.getpid()
 
 
-def test_a_call_that_overruns_ends_at_the_limit_and_the_worker_stays():
+def test_a_call_that_overruns_ends_at_the_limit_and_the_worker_stays(trusted):
     before = call_with_time_limit(_pid, (), 10)
     started = time.monotonic()
     with pytest.raises(TimeLimit, match="time limit 0.3 s"):
@@ -74,7 +82,7 @@ def _stuck(seconds: float) -> None:
     _spin(seconds)
 
 
-def test_a_call_stuck_beyond_signals_is_killed_and_a_new_worker_takes_the_next_call(monkeypatch):
+def test_a_call_stuck_beyond_signals_is_killed_and_a_new_worker_takes_the_next_call(monkeypatch, trusted):
     monkeypatch.setattr(timeout, "GRACE_SECONDS", 0.3)
     before = call_with_time_limit(_pid, (), 10)
     started = time.monotonic()
@@ -93,7 +101,7 @@ def _raise() -> None:
     raise ValueError("bad input")
 
 
-def test_a_worker_that_dies_is_an_error_and_is_replaced():
+def test_a_worker_that_dies_is_an_error_and_is_replaced(trusted):
     with pytest.raises(WorkerError, match="exit code 3"):
         call_with_time_limit(_exit, (), 10)
     with pytest.raises(WorkerError, match="ValueError: bad input"):
@@ -107,21 +115,33 @@ def test_a_call_that_does_not_pickle_runs_in_a_fresh_child():
     assert child != here
 
 
-def test_a_class_defined_after_the_worker_started_is_still_understood():
-    call_with_time_limit(_pid, (), 10)  # the worker exists
-
+def test_a_class_redefined_after_the_worker_started_is_seen_as_it_is_now():
+    """As in a notebook: a cell defining a class runs again with a fix. The worker holds
+    the old class under the same name, so a call naming a class outside the trusted
+    modules goes to a fresh child instead."""
     global Late
 
-    class Late:  # noqa: B903 (a plain class, pickled by reference)
-        def __init__(self, value):
-            self.value = value
+    class Late:  # noqa: B903
+        def value(self):
+            return 1
 
     Late.__qualname__ = "Late"
-    assert call_with_time_limit(_value, (Late(7),), 10) == 7
+    assert call_with_time_limit(_value, (Late(),), 10) == 1
+
+    class Late:  # noqa: B903,F811 (the same name, defined again)
+        def value(self):
+            return 2
+
+    Late.__qualname__ = "Late"
+    assert call_with_time_limit(_value, (Late(),), 10) == 2
 
 
 def _value(obj) -> int:
-    return obj.value
+    return obj.value()
+
+
+def test_a_call_naming_an_untrusted_module_runs_in_a_fresh_child():
+    assert call_with_time_limit(_pid, (), 10) != call_with_time_limit(_pid, (), 10)  # this test module
 
 
 def test_fresh_children_are_fresh():

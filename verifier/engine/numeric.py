@@ -11,6 +11,7 @@ Agreement at many points is evidence, never a proof.
 
 from __future__ import annotations
 
+import enum
 import random
 from dataclasses import dataclass
 
@@ -330,27 +331,37 @@ def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
         seen += 1
         defined = True
         for entry, left, right in entries:
-            if _screened_equal(screens[entry], point):
+            screened = _screened(screens[entry], point)
+            if screened is _Screened.EQUAL:
                 continue  # equal to screening precision: the exact evaluation below would agree too
+            if screened is _Screened.DIFFERENT:  # compiled values differ: straight to the strict re-check
+                first = recheck(left, right, point, sampler)
+                if first is not None:
+                    return readable_witness(left, right, point, first, entry, sampler, screens[entry]), agreed, seen
             gap = evaluate(left - right, point)
             if gap is None:
                 defined = False
                 break
-            if gap == 0:
+            if gap == 0 or screened is _Screened.DIFFERENT:
                 continue
             lv, rv = evaluate(left, point), evaluate(right, point)
             if lv is None or rv is None or abs(complex(gap)) <= _tolerance(DIGITS, lv, rv):
                 continue
             first = recheck(left, right, point, sampler)
             if first is not None:
-                simplest = _simplest(left, right, point, sampler)
-                w = recheck(left, right, simplest, sampler) or first
-                simplest = simplest if w is not first else point
-                simplest = dict(sorted(simplest.items(), key=lambda kv: sp.default_sort_key(kv[0])))
-                return Witness(simplest, entry, w.lhs_value, w.rhs_value, w.difference), agreed, seen
+                return readable_witness(left, right, point, first, entry, sampler, screens[entry]), agreed, seen
         if defined:
             agreed += 1
     return None, agreed, seen
+
+
+def readable_witness(left, right, point, witness: Witness, entry, sampler: Sampler, screens=None) -> Witness:
+    """The witness at the simplest point found (``_simplest``), its coordinates in order."""
+    simplest, found = _simplest(left, right, point, sampler, screens)
+    w = found or witness
+    simplest = simplest if found is not None else point
+    simplest = dict(sorted(simplest.items(), key=lambda kv: sp.default_sort_key(kv[0])))
+    return Witness(simplest, entry, w.lhs_value, w.rhs_value, w.difference)
 
 
 #: Expressions the compiled screen does not evaluate (their meaning needs SymPy).
@@ -410,17 +421,33 @@ def _to_mpmath(value):
     return mpmath.mpc(_to_mpmath(re), _to_mpmath(im))
 
 
-def _screened_equal(screens, point: dict) -> bool:
+class _Screened(enum.Enum):
+    """What the compiled sides say at a point."""
+
+    EQUAL = "equal"  # to screening precision
+    DIFFERENT = "different"  # both finite numbers, and apart
+    UNKNOWN = "unknown"  # not compiled, or not a finite number there
+
+
+def _screened(screens, point: dict) -> _Screened:
     left, right = screens[0](point), screens[1](point)
     if left is None or right is None:
-        return False
+        return _Screened.UNKNOWN
     with mpmath.workdps(DIGITS):
-        return abs(complex(left - right)) <= _tolerance(DIGITS, complex(left), complex(right)) / 100
+        gap = abs(complex(left - right))
+    tolerance = _tolerance(DIGITS, complex(left), complex(right))
+    if gap <= tolerance / 100:
+        return _Screened.EQUAL
+    return _Screened.DIFFERENT if gap > tolerance * 100 else _Screened.UNKNOWN
 
 
-def _simplest(left, right, point, sampler: Sampler) -> dict:
-    """Make a counterexample more readable: try 0, 1, -1, 2, 1/2 for each free coordinate."""
-    best = dict(point)
+def _simplest(left, right, point, sampler: Sampler, screens=None) -> tuple[dict, Witness | None]:
+    """Make a counterexample more readable: try 0, 1, -1, 2, 1/2 for each free coordinate.
+
+    Returns the point and its re-checked witness (None when no coordinate changed). A
+    trial the compiled screen finds equal is skipped without the strict re-check.
+    """
+    best, found = dict(point), None
     eliminated = [s for s, _ in sampler.context.sample_elimination]
     for symbol in sampler.free:
         for value in map(R, (0, 1, -1, 2, R(1, 2))):
@@ -434,10 +461,13 @@ def _simplest(left, right, point, sampler: Sampler) -> dict:
                 satisfies_domain(s, trial[s]) for s in eliminated
             ):
                 continue
+            if screens is not None and _screened(screens, trial) is _Screened.EQUAL:
+                continue
             try:
-                if recheck(left, right, trial, sampler) is not None:
-                    best = trial
-                    break
+                witness = recheck(left, right, trial, sampler)
             except NotNumeric:
                 continue
-    return best
+            if witness is not None:
+                best, found = trial, witness
+                break
+    return best, found

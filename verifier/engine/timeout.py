@@ -6,9 +6,13 @@ cold in a new process each time. Inside the worker the call runs under a
 :func:`time_box` (a SIGALRM deadline), which ends pure-Python work at the limit and
 keeps the worker; the parent waits a little longer and kills the worker if it is
 stuck where no signal reaches (a long C call), then starts a new one for the next
-call. Calls and results travel pickled; a call that does not pickle, or that the
-worker cannot unpickle, runs in a fresh forked child instead, as every call did
-before (fork keeps everything the derivation built, without pickling the inputs).
+call. Calls and results travel pickled. The worker is a copy of this process as it
+was when the worker started, so a call may only name (pickle by reference) classes
+and functions of modules that do not change meanwhile: SymPy, mpmath, the verifier
+and the standard library. A call that names anything else (a ``Function`` subclass
+defined in a derivation or a notebook, which may have been redefined since), or that
+does not pickle, runs in a fresh forked child instead, which sees this process as it
+is now (fork keeps everything the derivation built, without pickling the inputs).
 
 ``fresh=True`` always uses a fresh child: loading a derivation file runs the user's
 code, which must not share a process with anything else.
@@ -18,12 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import io
 import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
@@ -155,6 +162,39 @@ def _in_fresh_child(fn: Callable[..., Any], args: tuple[Any, ...], seconds: floa
 
 # --- the long-lived worker -------------------------------------------------------------------
 
+#: Top-level modules whose classes and functions a call may name and still go to the worker.
+TRUSTED_MODULES = frozenset({"sympy", "mpmath", "verifier", "gmpy2", "flint"}) | frozenset(sys.stdlib_module_names)
+
+
+class _CallPickler(pickle._Pickler):  # the Python pickler: it has the hook for names (save_global)
+    """Pickles a call and notes every module it names outside TRUSTED_MODULES."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.foreign: list[str] = []
+        # The class's table calls the base save_global for functions; send them through ours.
+        table: dict[Any, Any] = {**pickle._Pickler.dispatch, types.FunctionType: _CallPickler.save_global}
+        self.dispatch = table  # type: ignore[misc]  # typeshed has it as a class variable only
+
+    def save_global(self, obj: Any, name: str | None = None) -> None:
+        name = name or getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "?")
+        module: str = pickle.whichmodule(obj, name)  # type: ignore[attr-defined]  # not in typeshed
+        if module.partition(".")[0] not in TRUSTED_MODULES:
+            self.foreign.append(f"{module}.{name}")
+        super().save_global(obj, name)  # type: ignore[misc]  # the Python pickler's hook, not in typeshed
+
+
+def _pickled_call(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> bytes | None:
+    """The call, pickled, if it can go to the worker."""
+    out = io.BytesIO()
+    pickler = _CallPickler(out)
+    try:
+        pickler.dump((fn, args, seconds))
+    except Exception:
+        return None
+    return None if pickler.foreign else out.getvalue()
+
+
 #: True in a worker process: a call made there runs in the worker itself, under a time box.
 _IN_WORKER = False
 
@@ -249,6 +289,7 @@ def _in_worker(data: bytes, seconds: float) -> tuple[_Reply, Any]:
     try:
         kind, payload = pickle.loads(worker.conn.recv_bytes())
     except (EOFError, OSError):
+        worker.process.join(5)  # the exit code is known only once it is reaped
         code = worker.process.exitcode
         _drop_worker()
         raise WorkerError(f"worker process died (exit code {code})") from None
@@ -276,9 +317,8 @@ def call_with_time_limit(
                 raise WorkerError(f"{type(exc).__name__}: {exc}") from exc
     if fresh:
         return _in_fresh_child(fn, args, seconds)
-    try:
-        data = pickle.dumps((fn, args, seconds))
-    except Exception:  # a function or value that does not pickle: a fresh child inherits it
+    data = _pickled_call(fn, args, seconds)
+    if data is None:  # it does not pickle, or it names what may have changed since the worker started
         return _in_fresh_child(fn, args, seconds)
     with _worker_lock:
         kind, payload = _in_worker(data, seconds)

@@ -470,7 +470,7 @@ def agree(left, right, sampler: Sampler, count: int, digits: int = 30):
     scratch by ``numeric.recheck`` at 60 digits before it counts. Expressions the
     fast evaluator does not know fall back to ``numeric.find_counterexample``.
     """
-    from ..numeric import _simplest, _tolerance, find_counterexample, recheck
+    from ..numeric import _tolerance, find_counterexample, readable_witness, recheck
 
     agreed = 0
     for point in sampler.points(count):
@@ -487,10 +487,9 @@ def agree(left, right, sampler: Sampler, count: int, digits: int = 30):
         if abs(complex(gap)) <= _tolerance(digits, complex(lv), complex(rv)):
             agreed += 1
             continue
-        if recheck(left, right, point, sampler) is not None:
-            simplest = _simplest(left, right, point, sampler)
-            witness = recheck(left, right, simplest, sampler)
-            return witness, agreed
+        first = recheck(left, right, point, sampler)
+        if first is not None:
+            return readable_witness(left, right, point, first, None, sampler), agreed
     return None, agreed
 
 
