@@ -25,6 +25,7 @@ from . import __version__
 from .cache import ResultCache
 from .engine import DEFAULT_TIMEOUT
 from .load import DEFAULT_DIR, Loaded, LoadError, discover, load_all, resolve
+from .model import Derivation
 from .render import json as json_report
 from .render.pdf import LatexError
 from .render.terminal import derivation_trace, listing, summary_table, undecided_table
@@ -122,7 +123,8 @@ def main(argv=None) -> int:
             else load_all(discover(args.dir), args.timeout)
         )
     elif args.names:
-        derivations, errors = [], []
+        derivations: list[Derivation] = []
+        errors: list[str] = []
         for name in args.names:
             try:
                 found = resolve(

@@ -13,6 +13,7 @@ import fractions
 import os
 import sys
 from dataclasses import dataclass, field
+from types import FrameType
 
 import sympy as sp
 
@@ -79,7 +80,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 def _caller_location() -> tuple[str | None, int | None]:
     """File and line of the first frame outside this package (the derivation script)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         raw = frame.f_code.co_filename  # "<string>" for the __init__ that dataclasses generates
         filename = os.path.abspath(raw)
@@ -525,7 +526,7 @@ def _check_names(names, derivation: str) -> tuple:
 def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
     """Group the free symbols of ``exprs`` by their declared domain, for display."""
     groups: dict[str, list] = {}
-    symbols = set()
+    symbols: set[sp.Basic] = set()
     for e in exprs:
         symbols |= getattr(e, "free_symbols", set())
     symbols = {s for s in symbols if not isinstance(s, sp.Indexed)}  # an entry has its base's domain

@@ -198,7 +198,7 @@ def _instances(sizes, indices, rng: random.Random):
         return
     for shift in range(3):
         at = {s: least + (shift + k) % 3 for k, (s, least) in enumerate(sizes)}
-        choices = [{}]
+        choices: list[dict[sp.Symbol, int]] = [{}]
         for index, lo, hi in indices:
             lo_v, hi_v = int(as_sympy(lo, "an expression").subs(at)), int(as_sympy(hi, "an expression").subs(at))
             choices = [{**c, index: v} for c in choices for v in range(lo_v, hi_v + 1)]
@@ -487,7 +487,7 @@ def _second_opinion(mutant: Mutant, seed: int) -> str:
     found = compare(
         mutant.lhs, mutant.rhs, mutant.given, mutant.where, mutant.sizes, mutant.indices, seed + 1, points=8
     )
-    if found.differs:
+    if found.differs_at is not None:
         point = ", ".join(f"{k} = {v}" for k, v in found.differs_at.items())
         return f"the sides differ at {point}: the engine proved a false claim"
     if not found.agreed:

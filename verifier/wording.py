@@ -51,7 +51,8 @@ def scope_words(report: ClaimReport) -> str:
         if report.status is Status.PROVED:
             return f"for all {claim.size_text}"
         if report.status is Status.REFUTED:
-            point = report.witness.counterexample if report.witness is not None else {}
+            witness = report.witness
+            point = witness.counterexample if witness is not None and witness.counterexample is not None else {}
             at = ", ".join(f"{s} = {point[s]}" for s, _ in claim.sizes if s in point)
             return f"at {at}" if at else ""
         return f"not proved for all {claim.size_text}"
@@ -178,7 +179,7 @@ def verdict(report: ClaimReport, show_used=str) -> Verdict:
         head += " directly"
     head += f" {words}" if words else ""
     if status is Status.PROVED:
-        if report.proved_directly:
+        if report.conclusion is not None:  # proved directly
             detail = how(report.conclusion, show_used)
         elif len(report.steps) > 1:
             detail = f"each of the {len(report.steps)} steps proved"
@@ -207,6 +208,7 @@ class CorrectionWords:
 def correction_words(report: ClaimReport) -> CorrectionWords:
     """How a claim's :class:`verifier.report.Correction` is introduced; only a proved one is stated as the left side."""
     correction = report.correction
+    assert correction is not None, "correction_words is for a report with a correction"
     trusted = correction.status is Status.PROVED
     if correction.lhs == report.claim.lhs:
         return CorrectionWords(

@@ -55,12 +55,13 @@ def _attempt(attempt: Attempt) -> dict:
 
 def _witness_fields(result: Result | None) -> dict:
     """Counterexample, the refuted entry and both sides' values there (all None when there is none)."""
-    has = result is not None and result.status is Status.REFUTED
+    if result is None or result.status is not Status.REFUTED:
+        return {"counterexample": None, "entry": None, "lhs_value": None, "rhs_value": None}
     return {
-        "counterexample": _point(result) if has else None,
-        "entry": list(result.entry) if has and result.entry is not None else None,
-        "lhs_value": _text(result.lhs_value) if has else None,
-        "rhs_value": _text(result.rhs_value) if has else None,
+        "counterexample": _point(result),
+        "entry": list(result.entry) if result.entry is not None else None,
+        "lhs_value": _text(result.lhs_value),
+        "rhs_value": _text(result.rhs_value),
     }
 
 
@@ -105,14 +106,16 @@ def claim(report: ClaimReport, derivation_name: str) -> dict:
     """One claim: its statement, expectation, verdict and each step's verdict."""
     c = report.claim
     said = wording.verdict(report)
-    by_steps = report.conclusion is None
-    if by_steps:
+    conclusion = report.conclusion
+    by_steps = conclusion is None
+    tactic: str | None
+    if conclusion is None:
         tactic = "+".join(_unique(s.result.tactic for s in report.steps if s.result.tactic))
         used = _unique(u for s in report.steps for u in s.result.used)
         domains = _unique(d for s in report.steps for d in s.result.domains)
     else:
-        tactic = report.conclusion.tactic
-        used, domains = list(report.conclusion.used), list(report.conclusion.domains)
+        tactic = conclusion.tactic
+        used, domains = list(conclusion.used), list(conclusion.domains)
     return {
         "derivation": derivation_name,
         "name": c.name,
@@ -135,7 +138,7 @@ def claim(report: ClaimReport, derivation_name: str) -> dict:
         "where": [sp.sstr(w) for w in c.where],
         "lhs": _text(c.lhs),
         "rhs": _text(c.rhs),
-        "reason": report.conclusion.reason if report.conclusion is not None else "",
+        "reason": conclusion.reason if conclusion is not None else "",
         "refuted_steps": [s.index for s in report.broken_steps],
         "seconds": _seconds(report.seconds),
         **_witness_fields(report.witness),

@@ -73,7 +73,8 @@ def named(expr, names):
     if isinstance(expr, sp.MatrixBase):
         return sp.ImmutableMatrix(expr.rows, expr.cols, [named(e, names) for e in expr])
     pairs = sorted(instances(names, [expr]), key=lambda kv: -sp.count_ops(kv[1]) - len(sp.srepr(kv[1])) / 1000)
-    current, applied = expr, []
+    current = expr
+    applied: list[tuple[sp.Basic, sp.Basic]] = []
     for key, definition in pairs:
         if key in expr.free_symbols or (isinstance(key, sp.Indexed) and expr.has(key)):
             continue  # the name means something else here

@@ -6,7 +6,7 @@ The only module that imports rich. It reads reports and never decides anything.
 from __future__ import annotations
 
 import sympy as sp
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -71,6 +71,7 @@ def _counterexample(result: Result) -> Table:
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("symbol")
     table.add_column("value", overflow="fold")
+    assert result.counterexample is not None, "a table for a refutation, which has its point"
     for symbol, value in result.counterexample.items():
         table.add_row(one_line(symbol), one_line(value))
     entry = f"[{result.entry[0] + 1}, {result.entry[1] + 1}]" if result.entry is not None else ""
@@ -191,7 +192,7 @@ def derivation_trace(report: DerivationReport, detail: bool = True):
     header = Text.assemble(
         (_title(d.title, d.names), "bold"), "\n", (d.name, "cyan"), (f"  source: {d.source}" if d.source else "")
     )
-    parts = [header]
+    parts: list[RenderableType] = [header]
     if detail:
         parts.append(Text("Assumptions", style="bold underline"))
         parts += _assumption_lines(d)
@@ -235,7 +236,7 @@ def summary_table(reports, errors=()):
         Text.assemble((f"{name}: ", "bold"), f"{claim}: proved directly; {caveat}")
         for name, claim, caveat in caveats(reports)
     ]
-    parts = [table]
+    parts: list[RenderableType] = [table]
     if covers:
         parts += [Text("what the proofs cover", style="bold underline"), *covers]
     if flagged:

@@ -25,6 +25,7 @@ from ...model import as_sympy
 
 __all__ = [
     "Expectation",
+    "ExpectationOperator",
     "independent",
     "independent_with",
     "NotReducible",
@@ -84,7 +85,25 @@ class Expectation(sp.Expr):
         return prettyForm(*inner.left("E"))
 
 
-def independent(variables, mean=None, variance=None, moments=None):
+class ExpectationOperator:
+    """``E(expr)``: an :class:`Expectation` over fixed independent variables with fixed moments.
+
+    ``variables`` and ``moments`` are as stated: to :func:`independent` (one tuple of
+    raw moments that every variable shares) or to :func:`independent_with` (one tuple
+    per variable).
+    """
+
+    def __init__(self, variables: tuple, moments: tuple, each: list, doc: str | None = None) -> None:
+        self.variables = variables
+        self.moments = moments
+        self._each = each  # the moments of each variable, in order
+        self.__doc__ = doc
+
+    def __call__(self, expr: object) -> Expectation:
+        return Expectation(expr, self.variables, self._each)
+
+
+def independent(variables, mean=None, variance=None, moments=None) -> ExpectationOperator:
     """A function E(expr) -> Expectation over mutually independent ``variables``.
 
     Give ``mean`` and ``variance`` (so E[d] = mean and E[d^2] = variance + mean^2),
@@ -97,17 +116,11 @@ def independent(variables, mean=None, variance=None, moments=None):
         mean = as_sympy(mean, "a mean")
         moments = (mean,) if variance is None else (mean, as_sympy(variance, "a variance") + mean**2)
     moments = tuple(as_sympy(m, "a moment") for m in moments)
-
-    def E(expr):
-        return Expectation(expr, variables, [moments] * len(variables))
-
-    E.variables = variables
-    E.moments = moments
-    E.__doc__ = f"E[...] over independent {', '.join(map(str, variables))}"
-    return E
+    doc = f"E[...] over independent {', '.join(map(str, variables))}"
+    return ExpectationOperator(variables, moments, [moments] * len(variables), doc)
 
 
-def independent_with(moments_by_variable: dict):
+def independent_with(moments_by_variable: dict) -> ExpectationOperator:
     """Like :func:`independent`, each variable with its own raw moments (E[v], E[v^2], ...).
 
     A variable may stand for a whole random quantity, such as the rest of a sum
@@ -115,13 +128,7 @@ def independent_with(moments_by_variable: dict):
     """
     variables = tuple(moments_by_variable)
     moments = [tuple(as_sympy(m, "a moment") for m in moments_by_variable[v]) for v in variables]
-
-    def E(expr):
-        return Expectation(expr, variables, moments)
-
-    E.variables = variables
-    E.moments = tuple(moments)
-    return E
+    return ExpectationOperator(variables, tuple(moments), moments)
 
 
 def has_expectation(expr) -> bool:

@@ -144,7 +144,7 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None
     claim = report.claim
     exprs = shown_exprs or [named(claim.lhs, names)] + [named(s.step.rhs, names) for s in report.steps]
     earlier = seen.get(claim.lhs)
-    definitions_ = []
+    definitions_: list[tuple[sp.Symbol, sp.Basic]] = []
     shown = exprs
     if any(_too_wide(e, 0.7 * LINE_UNITS) for e in exprs[1 if earlier else 0 :]):  # the estimate is rough
         taken = {str(s) for e in exprs for s in e.free_symbols} | {math(s) for e in exprs for s in e.free_symbols}
@@ -184,9 +184,9 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None
             body += _definition_rows(math(symbol), _sum_lines(value, FULL_UNITS))
         for label, lines in listed:
             body += _definition_rows(label, lines)
-        listed = [lay for k, lay in enumerate(layouts) if lay.listing and not (k == 0 and earlier is not None)]
-        listed_names = ", ".join(f"${lay.lines[0]}$" for lay in listed)
-        symmetric = ", ".join(f"${lay.lines[0]}$" for lay in listed if lay.symmetric)
+        named_layouts = [lay for k, lay in enumerate(layouts) if lay.listing and not (k == 0 and earlier is not None)]
+        listed_names = ", ".join(f"${lay.lines[0]}$" for lay in named_layouts)
+        symmetric = ", ".join(f"${lay.lines[0]}$" for lay in named_layouts if lay.symmetric)
         header = r"\noindent where" + (
             f" ({listed_names} entry by entry, rows and columns counted from 1"
             + (f"; {symmetric} symmetric, so only $i \\le j$" if symmetric else "")
@@ -220,6 +220,7 @@ def _value(value) -> str:
 
 def _counterexample(result: Result, title: str) -> list[str]:
     """The point (a value for every free symbol) and both sides' values there, as a small table."""
+    assert result.counterexample is not None, "a table for a refutation, which has its point"
     point = ", ".join(f"${math(symbol)} = {math(value)}$" for symbol, value in result.counterexample.items())
     entry = f"_{{{_index(*result.entry, (max(result.entry) + 1,))}}}" if result.entry is not None else ""
     left, right = r"\mathrm{lhs}" + entry, r"\mathrm{rhs}" + entry
