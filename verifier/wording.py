@@ -8,12 +8,13 @@ precision a counterexample was re-checked at. Nothing here parses text back.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .engine.numeric import RECHECK_DIGITS
-from .model import Status
+from .model import Claim, Derivation, Status
 from .report import ClaimReport, Result
 
 __all__ = [
@@ -72,7 +73,7 @@ def scope_text(report: ClaimReport) -> str:
     return words
 
 
-def _steps_phrase(indices) -> str:
+def _steps_phrase(indices: Iterable[int]) -> str:
     indices = list(indices)
     if len(indices) == 1:
         return f"step {indices[0]}"
@@ -119,21 +120,21 @@ def closing_tactics(result: Result) -> list[str]:
     return [t for t in (result.tactic or "").split("+") if t]
 
 
-def relations_by_text(derivation, claim) -> dict:
+def relations_by_text(derivation: Derivation, claim: Claim) -> dict[str, sp.Basic]:
     """The given facts and regions in force, by the text the engine records in ``Result.used``.
 
     A renderer prints a used fact from its relation, with its own printer.
     """
     from .engine.assumptions import relation_text
 
-    found: dict = {}
+    found: dict[str, sp.Basic] = {}
     for rel in tuple(derivation.given) + tuple(claim.given) + tuple(derivation.where) + tuple(claim.where):
         for key in (relation_text(rel), sp.sstr(rel)):
             found.setdefault(key, rel)
     return found
 
 
-def how(result: Result, show_used=str) -> str:
+def how(result: Result, show_used: Callable[[str], str] = str) -> str:
     """How one step or statement was decided, in words.
 
     ``show_used`` formats each entry of ``result.used`` (the engine's text; a renderer
@@ -170,7 +171,7 @@ class Verdict:
         return text
 
 
-def verdict(report: ClaimReport, show_used=str) -> Verdict:
+def verdict(report: ClaimReport, show_used: Callable[[str], str] = str) -> Verdict:
     """The words for ``report``'s verdict (``show_used`` as in :func:`how`)."""
     status = report.status
     words = scope_words(report)

@@ -205,8 +205,11 @@ class _Translator:
     def derivative(self, e, a, b):
         """Entry (a, b) of a gradient, Hessian or Jacobian: the expression translated first,
         then an unevaluated derivative by entries (never SymPy's matrix calculus)."""
-        side_shape(e)  # raises NotTranslated for other kinds
-        kind, _ = derivative_kind(e)
+        side_shape(e)  # raises NotTranslated for other kinds by matrices
+        found = derivative_kind(e)
+        if found is None:  # not by matrices at all
+            raise NotTranslated(f"{e} is not a derivative by a matrix")
+        kind, _ = found
         variables = [v for v, c in e.variable_count for _ in range(int(c))]
         for variable in variables:
             if not isinstance(variable, sp.MatrixSymbol):
