@@ -47,6 +47,10 @@ Title: TypeAlias = str | sp.Basic | tuple[str | sp.Basic, ...]
 #: Sizes of a claim: (size symbol, least value) pairs; indices: (index, lo, hi) triples.
 Sizes: TypeAlias = tuple[tuple[sp.Symbol, sp.Integer], ...]
 Indices: TypeAlias = tuple[tuple[sp.Symbol, sp.Basic, sp.Basic], ...]
+#: What a claim may be given for them (``sizes=[k]`` or ``{k: 2}``, ``indices={j: (1, k)}``);
+#: Claim keeps the normalised Sizes and Indices above.
+SizesSpec: TypeAlias = Mapping[sp.Symbol, int] | Iterable[sp.Symbol | tuple[sp.Symbol, int]]
+IndicesSpec: TypeAlias = Mapping[sp.Symbol, tuple[object, object]] | Iterable[Sequence[object]]
 
 
 class Status(str, enum.Enum):
@@ -326,7 +330,7 @@ class Claim:
         return ", ".join(f"{symbol} >= {least}" for symbol, least in self.sizes)
 
 
-def _check_sizes(sizes: Mapping[sp.Symbol, int] | Iterable[sp.Symbol | tuple[sp.Symbol, int]], name: str) -> Sizes:
+def _check_sizes(sizes: SizesSpec, name: str) -> Sizes:
     """((symbol, least), ...) from [k], [(k, 2)] or {k: 2}; sizes are integer symbols."""
     items = sizes.items() if isinstance(sizes, dict) else sizes
     out = []
@@ -389,9 +393,7 @@ def _matrix_dimensions(exprs: Iterable[sp.Basic], sizes: Sizes, name: str) -> Si
     return _check_sizes(found, name)
 
 
-def _check_indices(
-    indices: Mapping[sp.Symbol, tuple[object, object]] | Iterable[Sequence[object]], sizes: Sizes, name: str
-) -> Indices:
+def _check_indices(indices: IndicesSpec, sizes: Sizes, name: str) -> Indices:
     """((index, lo, hi), ...) from {j: (1, k)}; bounds may only use the sizes."""
     items = (
         [(j, *bounds) for j, bounds in indices.items()] if isinstance(indices, dict) else [tuple(i) for i in indices]
