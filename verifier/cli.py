@@ -10,7 +10,9 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -25,10 +27,12 @@ from . import __version__
 from .cache import ResultCache
 from .engine import DEFAULT_TIMEOUT
 from .load import DEFAULT_DIR, Loaded, LoadError, discover, load_all, resolve
+from .model import Claim, Derivation
 from .render import json as json_report
 from .render.pdf import LatexError
 from .render.terminal import derivation_trace, listing, summary_table, undecided_table
-from .runner import run
+from .report import DerivationReport
+from .runner import Outcome, run
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -92,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out = Console(width=_width(sys.stdout))
     err = Console(stderr=True, width=_width(sys.stderr))
@@ -122,7 +126,8 @@ def main(argv=None) -> int:
             else load_all(discover(args.dir), args.timeout)
         )
     elif args.names:
-        derivations, errors = [], []
+        derivations: list[Derivation] = []
+        errors: list[str] = []
         for name in args.names:
             try:
                 found = resolve(
@@ -146,7 +151,8 @@ def main(argv=None) -> int:
         return _mutate(loaded, args, out)
 
     started = time.perf_counter()
-    reports, cached = [], []
+    reports: list[DerivationReport] = []
+    cached: list[bool] = []
     total = sum(len(d.claims) for d in loaded.derivations)
     with Progress(
         TextColumn("{task.description}", style="bold"),
@@ -159,7 +165,7 @@ def main(argv=None) -> int:
     ) as progress:
         task = progress.add_task("verifying", total=total)
 
-        def show(outcome) -> None:  # called in the input order, whatever order workers finish in
+        def show(outcome: Outcome) -> None:  # called in the input order, whatever order workers finish in
             reports.append(outcome.report)
             cached.append(outcome.cached)
             progress.update(
@@ -167,7 +173,7 @@ def main(argv=None) -> int:
             )
             out.print(derivation_trace(outcome.report, detail=args.trace or not args.all))
 
-        def starting(derivation, claim) -> None:  # the claim in progress, by name
+        def starting(derivation: Derivation, claim: Claim) -> None:  # the claim in progress, by name
             progress.update(task, description=f"{derivation.name}: {claim.name}")
 
         run(
@@ -204,7 +210,7 @@ def main(argv=None) -> int:
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
 
 
-def _width(stream) -> int | None:
+def _width(stream: TextIO) -> int | None:
     """The console width: the terminal's, else $COLUMNS, else 80 (a CI log, a pipe)."""
     try:
         if stream.isatty():
@@ -215,7 +221,7 @@ def _width(stream) -> int | None:
     return int(columns) if columns.isdigit() and int(columns) >= 40 else 80
 
 
-def written_latex(reports, folder: Path, standalone: bool, pdf: bool, out: Console) -> None:
+def written_latex(reports: Sequence[DerivationReport], folder: Path, standalone: bool, pdf: bool, out: Console) -> None:
     """Write the LaTeX appendix (and compile it); raises OSError or LatexError."""
     from .render.latex import write_appendix
     from .render.pdf import compile_pdf
@@ -226,7 +232,7 @@ def written_latex(reports, folder: Path, standalone: bool, pdf: bool, out: Conso
         out.print(f"wrote {compile_pdf(folder / 'main.tex')}", highlight=False)
 
 
-def write_json(target: str, doc: dict) -> None:
+def write_json(target: str, doc: dict[str, object]) -> None:
     text = json_report.dumps(doc)
     if target == "-":
         sys.stdout.write(text)
@@ -235,7 +241,7 @@ def write_json(target: str, doc: dict) -> None:
         Path(target).write_text(text, encoding="utf-8")
 
 
-def _mutate(loaded: Loaded, args, out) -> int:
+def _mutate(loaded: Loaded, args: argparse.Namespace, out: Console) -> int:
     """``--mutate``: exit 1 if the engine proved any mutant (a soundness bug), 2 on broken files."""
     from .mutate import mutate_derivation, report_lines
 

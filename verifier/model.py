@@ -12,7 +12,10 @@ import enum
 import fractions
 import os
 import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import TypeAlias
 
 import sympy as sp
 
@@ -24,7 +27,7 @@ if hasattr(sys, "set_int_max_str_digits"):
     sys.set_int_max_str_digits(0)
 
 from .errors import ModelError, ModelTypeError
-from .notation import check_shapes, shape_of
+from .notation import Shape, check_shapes, shape_of
 
 __all__ = [
     "Status",
@@ -36,7 +39,18 @@ __all__ = [
     "symbol_domains",
     "title_parts",
     "title_text",
+    "Title",
 ]
+
+#: A title: text, a SymPy expression (or relation), or a tuple mixing both (see _check_title).
+Title: TypeAlias = str | sp.Basic | tuple[str | sp.Basic, ...]
+#: Sizes of a claim: (size symbol, least value) pairs; indices: (index, lo, hi) triples.
+Sizes: TypeAlias = tuple[tuple[sp.Symbol, sp.Integer], ...]
+Indices: TypeAlias = tuple[tuple[sp.Symbol, sp.Basic, sp.Basic], ...]
+#: What a claim may be given for them (``sizes=[k]`` or ``{k: 2}``, ``indices={j: (1, k)}``);
+#: Claim keeps the normalised Sizes and Indices above.
+SizesSpec: TypeAlias = Mapping[sp.Symbol, int] | Iterable[sp.Symbol | tuple[sp.Symbol, int]]
+IndicesSpec: TypeAlias = Mapping[sp.Symbol, tuple[object, object]] | Iterable[Sequence[object]]
 
 
 class Status(str, enum.Enum):
@@ -56,7 +70,7 @@ class Status(str, enum.Enum):
 RELATIONS = ("==", ">=", ">", "<=", "<")
 
 
-def compose_relations(relations, what: str) -> str:
+def compose_relations(relations: Iterable[str], what: str) -> str:
     """The relation of a chain: '==' links drop out, strict wins, directions may not mix."""
     kinds = {r for r in relations if r != "=="}
     if not kinds:
@@ -68,7 +82,7 @@ def compose_relations(relations, what: str) -> str:
     raise ModelError(f"{what}: a chain cannot mix {' and '.join(sorted(kinds))}")
 
 
-def _check_relation(relation, what: str) -> str:
+def _check_relation(relation: str, what: str) -> str:
     if relation not in RELATIONS:
         raise ModelError(f"{what}: unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
     return relation
@@ -79,7 +93,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 def _caller_location() -> tuple[str | None, int | None]:
     """File and line of the first frame outside this package (the derivation script)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         raw = frame.f_code.co_filename  # "<string>" for the __init__ that dataclasses generates
         filename = os.path.abspath(raw)
@@ -97,7 +111,7 @@ def _caller_line() -> int | None:
     return _caller_location()[1]
 
 
-def as_sympy(value, what: str):
+def as_sympy(value: object, what: str) -> sp.Basic:
     """A SymPy object for ``value``: numbers and SymPy objects only.
 
     Strings are rejected rather than parsed: nothing a derivation or the command
@@ -126,7 +140,7 @@ def as_sympy(value, what: str):
     raise ModelTypeError(f"{what} must be a SymPy expression or Matrix, not {type(value).__name__}")
 
 
-def _check_title(title, what: str):
+def _check_title(title: object, what: str) -> Title:
     """A title: text, a SymPy expression (or relation), or a tuple mixing both.
 
     Text is printed literally everywhere (escaped in LaTeX); expressions are printed
@@ -142,24 +156,24 @@ def _check_title(title, what: str):
     return parts[0] if len(parts) == 1 and isinstance(parts[0], str) else parts  # a tuple is always truthy
 
 
-def title_parts(title) -> tuple:
+def title_parts(title: Title | None) -> tuple[str | sp.Basic, ...]:
     """A title as a tuple of text and SymPy expressions (empty for no title)."""
     if isinstance(title, tuple):
         return title
     return () if title in ("", None) else (title,)
 
 
-def title_text(title, printer=None) -> str:
+def title_text(title: Title | None, printer: Callable[[sp.Basic], str] | None = None) -> str:
     """A title as plain text; expressions through ``printer`` (default ``sympy.sstr``)."""
     printer = printer or sp.sstr
     return "".join(part if isinstance(part, str) else printer(part) for part in title_parts(title))
 
 
-def _shape(expr) -> tuple[int, int] | None:
+def _shape(expr: sp.Basic) -> tuple[int, int] | None:
     return expr.shape if isinstance(expr, sp.MatrixBase) else None
 
 
-def _check_relations(items, kinds, what: str) -> tuple:
+def _check_relations(items: Iterable[object], kinds: tuple[type, ...], what: str) -> tuple[sp.Basic, ...]:
     out = []
     for item in items:
         if isinstance(item, (sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse)):
@@ -186,7 +200,7 @@ class Step:
     relation: str = "=="
     certificate: sp.Basic | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "rhs", as_sympy(self.rhs, "a step's rhs"))
         _check_relation(self.relation, "a step")
         if self.certificate is not None:
@@ -227,11 +241,11 @@ class Claim:
     rhs: sp.Basic | None = None
     by: str = "auto"
     steps: tuple[Step, ...] = ()
-    title: object = ""  # text, a SymPy expression, or a tuple of both (see _check_title)
+    title: Title = ""
     source: str = ""
     expect: Status = Status.PROVED
-    given: tuple = ()
-    where: tuple = ()
+    given: tuple[sp.Basic, ...] = ()
+    where: tuple[sp.Basic, ...] = ()
     scope: str = ""
     note: str = ""
     line: int | None = field(default=None, compare=False)
@@ -241,12 +255,14 @@ class Claim:
     certificate: sp.Basic | None = None
     #: Numerical evidence for a claim the engine cannot decide (a limit): pairs
     #: (term, target) of numbers, shown in the trace with their gaps. Never a proof.
-    witness: tuple = ()
-    sizes: tuple = ()
-    indices: tuple = ()
+    witness: tuple[tuple[sp.Basic, sp.Basic], ...] = ()
+    sizes: Sizes = ()
+    indices: Indices = ()
 
-    def __post_init__(self):
-        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
+    def __post_init__(self) -> None:
+        def set_(k: str, v: object) -> None:  # a frozen dataclass
+            object.__setattr__(self, k, v)
+
         if not isinstance(self.name, str) or not self.name.strip():
             raise ModelError("a claim needs a non-empty name")
         file, line = _caller_location()
@@ -314,7 +330,7 @@ class Claim:
         return ", ".join(f"{symbol} >= {least}" for symbol, least in self.sizes)
 
 
-def _check_sizes(sizes, name: str) -> tuple:
+def _check_sizes(sizes: SizesSpec, name: str) -> Sizes:
     """((symbol, least), ...) from [k], [(k, 2)] or {k: 2}; sizes are integer symbols."""
     items = sizes.items() if isinstance(sizes, dict) else sizes
     out = []
@@ -331,7 +347,7 @@ def _check_sizes(sizes, name: str) -> tuple:
     return tuple(out)
 
 
-def _check_matrix_sides(lhs, steps, name: str) -> None:
+def _check_matrix_sides(lhs: sp.Basic, steps: Sequence[Step], name: str) -> None:
     """Sides in matrix notation (MatrixSymbol X, w): shapes that match inside each side and
     between links of the chain (a 1 x 1 matrix is a scalar; an inequality may end at 0)."""
     what = f"claim {name!r}"
@@ -339,7 +355,10 @@ def _check_matrix_sides(lhs, steps, name: str) -> None:
         check_shapes(side, what)
     if any(isinstance(side, sp.MatrixBase) for side in [lhs] + [s.rhs for s in steps]):
         return  # explicit matrices: the shapes are compared entry by entry in Claim itself
-    scalar = lambda shape: shape in (None, (1, 1))  # noqa: E731
+
+    def scalar(shape: Shape | None) -> bool:
+        return shape in (None, (1, 1))
+
     previous = shape_of(lhs)
     for i, step in enumerate(steps, 1):
         current = shape_of(step.rhs)
@@ -354,11 +373,11 @@ def _check_matrix_sides(lhs, steps, name: str) -> None:
         previous = current if current is not None or step.rhs != 0 else previous
 
 
-def _matrix_text(shape) -> str:
+def _matrix_text(shape: Shape | None) -> str:
     return "a scalar" if shape is None else f"a {shape[0]} x {shape[1]} matrix"
 
 
-def _matrix_dimensions(exprs, sizes, name: str) -> tuple:
+def _matrix_dimensions(exprs: Iterable[sp.Basic], sizes: Sizes, name: str) -> Sizes:
     """The symbolic dimensions of MatrixSymbols in ``exprs`` not among ``sizes``, as sizes >= 1.
 
     A claim in matrix notation is a claim for every dimension, so they are its sizes.
@@ -374,7 +393,7 @@ def _matrix_dimensions(exprs, sizes, name: str) -> tuple:
     return _check_sizes(found, name)
 
 
-def _check_indices(indices, sizes, name: str) -> tuple:
+def _check_indices(indices: IndicesSpec, sizes: Sizes, name: str) -> Indices:
     """((index, lo, hi), ...) from {j: (1, k)}; bounds may only use the sizes."""
     items = (
         [(j, *bounds) for j, bounds in indices.items()] if isinstance(indices, dict) else [tuple(i) for i in indices]
@@ -396,7 +415,7 @@ def _check_indices(indices, sizes, name: str) -> tuple:
     return tuple(out)
 
 
-def _check_sum_limits(exprs, claim) -> None:
+def _check_sum_limits(exprs: Iterable[sp.Basic], claim: Claim) -> None:
     """Every symbol bounding a Sum is a declared size or index, or bound by an enclosing sum.
 
     A claim over a sum up to k is a claim for every k: it must say so with
@@ -418,7 +437,7 @@ def _check_sum_limits(exprs, claim) -> None:
                         )
 
 
-def _check_entries(exprs, claim) -> None:
+def _check_entries(exprs: Iterable[sp.Basic], claim: Claim) -> None:
     """Every symbol in the index of an entry (z[j]) is a declared index or size, or bound by a sum.
 
     Without ``indices={j: (1, k)}`` the engine cannot know which values j takes, so
@@ -443,7 +462,7 @@ def _check_entries(exprs, claim) -> None:
                         )
 
 
-def _shape_text(shape) -> str:
+def _shape_text(shape: tuple[int, int] | None) -> str:
     return "a scalar" if shape is None else f"a {shape[0]}x{shape[1]} matrix"
 
 
@@ -457,11 +476,11 @@ class Derivation:
     """
 
     name: str
-    title: object  # text, a SymPy expression, or a tuple of both
+    title: Title
     claims: tuple[Claim, ...]
     source: str = ""
-    given: tuple = ()
-    where: tuple = ()
+    given: tuple[sp.Basic, ...] = ()
+    where: tuple[sp.Basic, ...] = ()
     assumptions: tuple[str, ...] = ()
     note: str = ""
     file: str | None = field(default=None, compare=False)
@@ -469,10 +488,12 @@ class Derivation:
     #: Named subexpressions, for printing only: {Symbol("mu"): Sum(x[m], (m, 1, n)) / n,
     #: IndexedBase("xhat")[a]: (x[a] - mu) / s, ...}. Every renderer prints a definition
     #: under its name and lists the definitions once; the engine never sees them.
-    names: tuple = ()
+    names: tuple[tuple[sp.Basic, sp.Basic], ...] = ()
 
-    def __post_init__(self):
-        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+    def __post_init__(self) -> None:
+        def set_(k: str, v: object) -> None:  # a frozen dataclass
+            object.__setattr__(self, k, v)
+
         if not isinstance(self.name, str) or not self.name.isidentifier():
             raise ModelError(f"derivation name {self.name!r} must be an identifier such as softmax_hessian")
         set_("title", _check_title(self.title, f"derivation {self.name!r}"))
@@ -500,7 +521,9 @@ class Derivation:
         set_("assumptions", tuple(self.assumptions))
 
 
-def _check_names(names, derivation: str) -> tuple:
+def _check_names(
+    names: Mapping[sp.Basic, object] | Iterable[tuple[sp.Basic, object]], derivation: str
+) -> tuple[tuple[sp.Basic, sp.Basic], ...]:
     """((name, definition), ...): a name is a Symbol, or an entry x̂[a] of one free index a."""
     items = names.items() if isinstance(names, dict) else names
     out = []
@@ -522,10 +545,10 @@ def _check_names(names, derivation: str) -> tuple:
     return tuple(out)
 
 
-def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
+def symbol_domains(exprs: Iterable[object]) -> list[tuple[str, list[sp.Symbol]]]:
     """Group the free symbols of ``exprs`` by their declared domain, for display."""
-    groups: dict[str, list] = {}
-    symbols = set()
+    groups: dict[str, list[sp.Symbol]] = {}
+    symbols: set[sp.Basic] = set()
     for e in exprs:
         symbols |= getattr(e, "free_symbols", set())
     symbols = {s for s in symbols if not isinstance(s, sp.Indexed)}  # an entry has its base's domain
@@ -534,11 +557,12 @@ def symbol_domains(exprs) -> list[tuple[str, list[sp.Symbol]]]:
     return sorted(groups.items())
 
 
-def relation_text(rel) -> str:
+def relation_text(rel: sp.Basic) -> str:
     """A given fact or region in words, as verdicts record it in ``Result.used``."""
     if isinstance(rel, sp.Equality):
         return f"{sp.sstr(rel.lhs)} = {sp.sstr(rel.rhs)}"
-    return sp.sstr(rel)
+    text: str = sp.sstr(rel)
+    return text
 
 
 def domain_text(symbol: sp.Symbol) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -33,7 +34,7 @@ from sympy.core.function import AppliedUndef
 from .engine import check
 from .engine.assumptions import build_context
 from .engine.tactics import cancel
-from .model import Claim, Derivation, Status, as_sympy
+from .model import Claim, Derivation, Indices, Sizes, Status, as_sympy
 from .notation import check_shapes, shape_of
 from .report import Result
 
@@ -62,11 +63,11 @@ class Mutant:
     operator: str  # "flip sign of a term", ...
     lhs: sp.Basic
     rhs: sp.Basic
-    given: tuple
-    where: tuple
+    given: tuple[sp.Basic, ...]
+    where: tuple[sp.Basic, ...]
     by: str = "auto"
-    sizes: tuple = ()  # a claim over symbolic sizes keeps its sizes and index ranges
-    indices: tuple = ()
+    sizes: Sizes = ()  # a claim over symbolic sizes keeps its sizes and index ranges
+    indices: Indices = ()
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,12 @@ class DerivationMutation:
 # --- operators: each yields (operator name, mutated expression) ---------------------------------
 
 
-def _basic(value):
+def _basic(value: object) -> sp.Basic:
     """A SymPy object (relations included) for a value of a claim: numbers become SymPy numbers."""
     return value if isinstance(value, sp.Basic) else as_sympy(value, "a value")
 
 
-def _terms(expr) -> list:
+def _terms(expr: sp.Basic) -> list[tuple[sp.Add, sp.Basic]]:
     """(Add node, term) pairs: the terms of every sum in ``expr``, outermost first."""
     pairs = []
     for node in sp.preorder_traversal(expr):
@@ -109,7 +110,7 @@ def _terms(expr) -> list:
     return pairs
 
 
-def _scalar_mutants(expr):
+def _scalar_mutants(expr: sp.Basic) -> Iterator[tuple[str, sp.Basic]]:
     pairs = _terms(expr)
     for node, term in pairs[:TERMS_PER_OPERATOR]:
         yield "flip the sign of a term", expr.xreplace({node: node - 2 * term})
@@ -126,7 +127,7 @@ def _scalar_mutants(expr):
         yield f"swap {a} and {b}", expr.xreplace({a: b, b: a})
 
 
-def _matrix_mutants(matrix):
+def _matrix_mutants(matrix: sp.MatrixBase) -> Iterator[tuple[str, sp.Basic]]:
     """Entry mutants in the first and the last entry that holds a sum, then whole-matrix ones."""
     entries = [(i, j) for i in range(matrix.rows) for j in range(matrix.cols)]
     with_sums = [e for e in entries if matrix[e].atoms(sp.Add)] or entries[:1]
@@ -152,7 +153,7 @@ def _matrix_mutants(matrix):
         yield f"swap {a} and {b}", matrix.xreplace({a: b, b: a})
 
 
-def _swappable(a, b, labels) -> bool:
+def _swappable(a: sp.Basic, b: sp.Basic, labels: set[sp.Basic]) -> bool:
     """Two plain symbols of one domain and one role: not a vector's name (g in g[i]) with a scalar."""
     return (
         isinstance(a, sp.Symbol)
@@ -162,7 +163,7 @@ def _swappable(a, b, labels) -> bool:
     )
 
 
-def _expression_mutants(expr):
+def _expression_mutants(expr: sp.Basic) -> list[tuple[str, sp.Basic]]:
     if isinstance(expr, sp.MatrixBase):
         return list(_matrix_mutants(expr))
     return list(_scalar_mutants(expr))
@@ -179,7 +180,7 @@ DIGITS = 50
 class Comparison:
     """What :func:`compare` found: a point where the sides differ, or how many points agreed."""
 
-    differs_at: dict | None  # sizes, indices and values of a point where the sides differ
+    differs_at: dict[sp.Basic, sp.Basic] | None  # sizes, indices and values of a point where the sides differ
     agreed: int  # points where both sides were defined and equal to DIGITS digits
 
     @property
@@ -191,14 +192,14 @@ class Comparison:
         return self.differs_at is None and self.agreed > 0
 
 
-def _instances(sizes, indices, rng: random.Random):
+def _instances(sizes: Sizes, indices: Indices, rng: random.Random) -> Iterator[dict[sp.Symbol, sp.Basic]]:
     """Concrete sizes (distinct per symbol, odd and even, beyond the least) with index values in range."""
     if not sizes:
         yield {}
         return
     for shift in range(3):
         at = {s: least + (shift + k) % 3 for k, (s, least) in enumerate(sizes)}
-        choices = [{}]
+        choices: list[dict[sp.Symbol, sp.Basic]] = [{}]
         for index, lo, hi in indices:
             lo_v, hi_v = int(as_sympy(lo, "an expression").subs(at)), int(as_sympy(hi, "an expression").subs(at))
             choices = [{**c, index: v} for c in choices for v in range(lo_v, hi_v + 1)]
@@ -206,7 +207,7 @@ def _instances(sizes, indices, rng: random.Random):
             yield {**at, **choice}
 
 
-def _written_out(expr, at: dict):
+def _written_out(expr: sp.Basic, at: dict[sp.Symbol, sp.Basic]) -> sp.Basic:
     """``expr`` at concrete sizes and indices: sums written out, derivatives taken, by SymPy."""
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(lambda e: _written_out(e, at))
@@ -215,16 +216,16 @@ def _written_out(expr, at: dict):
     return expr.xreplace(at).doit() if at else expr.doit()
 
 
-def _unknowns(*exprs) -> list:
+def _unknowns(*exprs: sp.Basic) -> list[sp.Basic]:
     """The symbols and entries (x[1, 2]) a point must give values to, in a fixed order."""
-    found = set()
+    found: set[sp.Basic] = set()
     for e in exprs:
         entries = e.atoms(sp.Indexed)
         found |= entries | {s for s in e.free_symbols if not any(s in i.free_symbols for i in entries)}
     return sorted(found, key=sp.default_sort_key)
 
 
-def _draw(atom, rng: random.Random, small: bool):
+def _draw(atom: sp.Basic, rng: random.Random, small: bool) -> sp.Basic:
     """An exact value in the atom's domain: small ones for atoms of a given fact, so one can be solved for."""
     top = 10 if small else 30
     if atom.is_integer:
@@ -239,7 +240,7 @@ def _draw(atom, rng: random.Random, small: bool):
     return real if atom.is_real else real + sp.I * sp.Rational(rng.randint(-top, top), 10)
 
 
-def _in_domain(atom, value) -> bool:
+def _in_domain(atom: sp.Basic, value: sp.Basic) -> bool:
     return all(
         getattr(value, f"is_{key}") is wanted
         for key, wanted in (atom.assumptions0 if isinstance(atom, sp.Symbol) else {}).items()
@@ -247,7 +248,9 @@ def _in_domain(atom, value) -> bool:
     )
 
 
-def _point(unknowns, facts, regions, rng: random.Random) -> dict | None:
+def _point(
+    unknowns: Sequence[sp.Basic], facts: Sequence[sp.Equality], regions: Sequence[sp.Basic], rng: random.Random
+) -> dict[sp.Basic, sp.Basic] | None:
     """Exact values for ``unknowns`` meeting each given fact (one unknown solved for, per fact) and region."""
     in_facts = set().union(*(f.free_symbols | f.atoms(sp.Indexed) for f in facts)) if facts else set()
     for _ in range(ATTEMPTS):
@@ -276,12 +279,21 @@ def _point(unknowns, facts, regions, rng: random.Random) -> dict | None:
     return None
 
 
-def _number(expr):
+def _number(expr: sp.Basic) -> sp.Number | None:
     value = sp.N(expr, DIGITS)
     return value if value.is_number and value.is_finite else None
 
 
-def compare(lhs, rhs, given=(), where=(), sizes=(), indices=(), seed: int = 0, points: int = POINTS) -> Comparison:
+def compare(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: Iterable[sp.Basic] = (),
+    where: Iterable[sp.Basic] = (),
+    sizes: Sizes = (),
+    indices: Indices = (),
+    seed: int = 0,
+    points: int = POINTS,
+) -> Comparison:
     """Do ``lhs`` and ``rhs`` differ under the assumptions? Decided here, without the engine.
 
     At each concrete instance (see :func:`_instances`) the sums are written out and the
@@ -332,7 +344,15 @@ def compare(lhs, rhs, given=(), where=(), sizes=(), indices=(), seed: int = 0, p
 # --- equivalence: a mutant still equal to the original is skipped -------------------------------
 
 
-def _equivalent(mutant, original, given, where, seed: int, sizes=(), indices=()) -> bool:
+def _equivalent(
+    mutant: sp.Basic,
+    original: sp.Basic,
+    given: tuple[sp.Basic, ...],
+    where: tuple[sp.Basic, ...],
+    seed: int,
+    sizes: Sizes = (),
+    indices: Indices = (),
+) -> bool:
     """``mutant == original`` under the assumptions, by :func:`compare` (and, without sizes, expand/cancel).
 
     The engine under test never decides this: a mutant it wrongly reduced to the original
@@ -364,7 +384,7 @@ def _equivalent(mutant, original, given, where, seed: int, sizes=(), indices=())
     return True
 
 
-def _well_formed(mutated, original) -> bool:
+def _well_formed(mutated: sp.Basic, original: sp.Basic) -> bool:
     """A mutant in matrix notation keeps its shape and matching products: a constant changed
     inside a dimension (w: p x 1 -> p x 2) breaks the claim rather than mutating it."""
     try:
@@ -393,7 +413,9 @@ def _same_claim(a: Mutant, b: Mutant) -> bool:
     return a.lhs == b.lhs and a.rhs == b.rhs and a.given == b.given and a.where == b.where
 
 
-def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mutant], int]:
+def mutants_of(
+    claim: Claim, given: Iterable[sp.Basic] = (), where: Iterable[sp.Basic] = (), seed: int = 0
+) -> tuple[list[Mutant], int]:
     """The mutants of a claim, and how many were skipped as equivalent to the original.
 
     A "drop a given fact" mutant whose sides still agree at every point of
@@ -456,7 +478,7 @@ def mutants_of(claim: Claim, given=(), where=(), seed: int = 0) -> tuple[list[Mu
     return kept, equivalent
 
 
-def _fact_was_needed(mutant: Mutant, given, seed: int, timeout) -> bool:
+def _fact_was_needed(mutant: Mutant, given: tuple[sp.Basic, ...], seed: int, timeout: float | None) -> bool:
     """Whether the claim can be false without the dropped fact, for a "drop a given fact" mutant that was proved.
 
     Decided by :func:`compare` under the remaining facts: sides that differ somewhere
@@ -487,7 +509,7 @@ def _second_opinion(mutant: Mutant, seed: int) -> str:
     found = compare(
         mutant.lhs, mutant.rhs, mutant.given, mutant.where, mutant.sizes, mutant.indices, seed + 1, points=8
     )
-    if found.differs:
+    if found.differs_at is not None:
         point = ", ".join(f"{k} = {v}" for k, v in found.differs_at.items())
         return f"the sides differ at {point}: the engine proved a false claim"
     if not found.agreed:
@@ -496,7 +518,10 @@ def _second_opinion(mutant: Mutant, seed: int) -> str:
 
 
 def mutate_derivation(
-    derivation: Derivation, timeout: float | None = 20.0, seed: int = 0, on_mutant=None
+    derivation: Derivation,
+    timeout: float | None = 20.0,
+    seed: int = 0,
+    on_mutant: Callable[[MutantOutcome], object] | None = None,
 ) -> DerivationMutation:
     """Generate and decide the mutants of every claim of ``derivation`` expected to be proved."""
     started = time.perf_counter()

@@ -19,6 +19,8 @@ when n and p are symbols, since it cannot tell them apart. This module imports S
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import Literal, TypeAlias
 
 import sympy as sp
 from sympy.core.symbol import Str
@@ -37,6 +39,10 @@ __all__ = [
 ]
 
 
+#: The shape of a matrix in matrix notation: (rows, columns), each an int or a SymPy expression.
+Shape: TypeAlias = tuple[sp.Expr, sp.Expr]
+
+
 class MatrixNotationError(ValueError):
     """Broken matrix input, such as a product whose inner dimensions differ (one line)."""
 
@@ -52,21 +58,23 @@ class NotTranslated(Exception):
 class DomainMatrixSymbol(sp.MatrixSymbol):
     """A ``MatrixSymbol`` whose entries have a declared domain (a fourth argument)."""
 
-    def __new__(cls, name, n, m, domain="real"):
+    def __new__(cls, name: str, n: object, m: object, domain: str = "real") -> DomainMatrixSymbol:
         plain = sp.MatrixSymbol(name, n, m)  # validates the name and dimensions
-        return sp.Basic.__new__(cls, *plain.args, Str(str(domain)))
+        symbol: DomainMatrixSymbol = sp.Basic.__new__(cls, *plain.args, Str(str(domain)))
+        return symbol
 
     @property
     def domain(self) -> str:
-        return self.args[3].name
+        name: str = self.args[3].name
+        return name
 
 
-def _dimension(d) -> sp.Expr:
+def _dimension(d: object) -> sp.Expr:
     """A matrix dimension as a SymPy number or expression (shapes hold Python ints or Exprs)."""
     return sp.Integer(d) if isinstance(d, int) else d
 
 
-def matrix_symbol(name: str, rows, cols, **domain) -> sp.MatrixSymbol:
+def matrix_symbol(name: str, rows: object, cols: object, **domain: bool) -> sp.MatrixSymbol:
     """A matrix of symbolic shape with entries in a domain: ``matrix_symbol("a", n, 1, positive=True)``.
 
     A plain ``MatrixSymbol`` has real entries; this gives another domain of ``DOMAINS``.
@@ -78,7 +86,7 @@ def matrix_symbol(name: str, rows, cols, **domain) -> sp.MatrixSymbol:
     return DomainMatrixSymbol(name, rows, cols, chosen[0] if chosen else "real")
 
 
-def elementwise(function, matrix) -> sp.MatrixExpr:
+def elementwise(function: sp.Lambda | Callable[[sp.Expr], sp.Expr], matrix: sp.MatrixExpr) -> sp.MatrixExpr:
     """``function`` applied to every entry of ``matrix`` (any shape): ``elementwise(sigmoid, X*w)``.
 
     ``function`` is a SymPy function (``exp``) or a Python callable of one argument.
@@ -95,17 +103,17 @@ def elementwise(function, matrix) -> sp.MatrixExpr:
     return ElementwiseApplyFunction(function, matrix)
 
 
-def diag(vector) -> sp.MatrixExpr:
+def diag(vector: sp.MatrixExpr) -> sp.MatrixExpr:
     """The diagonal matrix with the entries of the column vector ``vector`` (SymPy's ``DiagMatrix``)."""
     return DiagMatrix(vector)
 
 
-def gradient(scalar, wrt) -> sp.Derivative:
+def gradient(scalar: sp.Expr, wrt: sp.MatrixExpr) -> sp.Derivative:
     """d scalar / d wrt, unevaluated, of the shape of ``wrt`` (the same as ``Derivative(scalar, wrt)``)."""
     return sp.Derivative(scalar, wrt, evaluate=False)
 
 
-def derivative_kind(e):
+def derivative_kind(e: object) -> tuple[Literal["gradient", "hessian", "jacobian"], Shape] | None:
     """("gradient" | "hessian" | "jacobian", shape) of a derivative by matrices, or None.
 
     gradient: a scalar by a vector or matrix W (the shape of W); hessian: a scalar by
@@ -129,22 +137,23 @@ def derivative_kind(e):
     return None
 
 
-def shape_of(e):
+def shape_of(e: object) -> Shape | None:
     """The shape of a side in matrix notation: a MatrixExpr's, a derivative's by matrices (see
     ``derivative_kind``), or None for a scalar."""
     kind = derivative_kind(e)
     if kind is not None:
         return kind[1]
     if isinstance(e, sp.MatrixExpr):
-        return e.shape
+        shape: Shape = e.shape
+        return shape
     return None
 
 
-def _text(shape) -> str:
+def _text(shape: Shape) -> str:
     return f"{shape[0]} x {shape[1]}"
 
 
-def check_shapes(expr, what: str) -> None:
+def check_shapes(expr: object, what: str) -> None:
     """Raise MatrixNotationError where a product, sum or Hadamard product has shapes that do not match."""
     if not isinstance(expr, sp.Basic) or isinstance(expr, sp.MatrixBase):
         return

@@ -65,7 +65,7 @@ class Result:
     status: Status
     steps: tuple[Attempt, ...]
     tactic: str | None = None
-    counterexample: dict | None = None
+    counterexample: dict[sp.Basic, sp.Basic] | None = None
     lhs_value: sp.Basic | None = None
     rhs_value: sp.Basic | None = None
     entry: tuple[int, int] | None = None
@@ -77,10 +77,10 @@ class Result:
     #: ``vector`` is the v with v^T (lhs - rhs) v on the wrong side of 0, and
     #: ``lhs_value``/``rhs_value`` are v^T lhs v and v^T rhs v.
     relation: str = "=="
-    vector: tuple | None = None
+    vector: tuple[sp.Basic, ...] | None = None
     #: For a refutation of a claim about undefined functions: the concrete functions
     #: ((f, Lambda), ...) the counterexample uses (the claim must hold for every f).
-    interpretation: tuple = ()
+    interpretation: tuple[tuple[sp.Basic, sp.Lambda], ...] = ()
 
 
 @dataclass(frozen=True)

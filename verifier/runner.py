@@ -60,7 +60,7 @@ def run(
     cache: ResultCache | None = None,
     on_claim: Callable[[ClaimReport], object] | None = None,
     on_report: Callable[[Outcome], object] | None = None,
-    on_start: Callable[[Claim], object] | None = None,
+    on_start: Callable[[Derivation, Claim], object] | None = None,
 ) -> list[Outcome]:
     """Decide every derivation; outcomes come back in the input order.
 

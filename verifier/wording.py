@@ -8,12 +8,13 @@ precision a counterexample was re-checked at. Nothing here parses text back.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .engine.numeric import RECHECK_DIGITS
-from .model import Status
+from .model import Claim, Derivation, Status
 from .report import ClaimReport, Result
 
 __all__ = [
@@ -51,7 +52,8 @@ def scope_words(report: ClaimReport) -> str:
         if report.status is Status.PROVED:
             return f"for all {claim.size_text}"
         if report.status is Status.REFUTED:
-            point = report.witness.counterexample if report.witness is not None else {}
+            witness = report.witness
+            point = witness.counterexample if witness is not None and witness.counterexample is not None else {}
             at = ", ".join(f"{s} = {point[s]}" for s, _ in claim.sizes if s in point)
             return f"at {at}" if at else ""
         return f"not proved for all {claim.size_text}"
@@ -71,7 +73,7 @@ def scope_text(report: ClaimReport) -> str:
     return words
 
 
-def _steps_phrase(indices) -> str:
+def _steps_phrase(indices: Iterable[int]) -> str:
     indices = list(indices)
     if len(indices) == 1:
         return f"step {indices[0]}"
@@ -118,21 +120,21 @@ def closing_tactics(result: Result) -> list[str]:
     return [t for t in (result.tactic or "").split("+") if t]
 
 
-def relations_by_text(derivation, claim) -> dict:
+def relations_by_text(derivation: Derivation, claim: Claim) -> dict[str, sp.Basic]:
     """The given facts and regions in force, by the text the engine records in ``Result.used``.
 
     A renderer prints a used fact from its relation, with its own printer.
     """
     from .engine.assumptions import relation_text
 
-    found: dict = {}
+    found: dict[str, sp.Basic] = {}
     for rel in tuple(derivation.given) + tuple(claim.given) + tuple(derivation.where) + tuple(claim.where):
         for key in (relation_text(rel), sp.sstr(rel)):
             found.setdefault(key, rel)
     return found
 
 
-def how(result: Result, show_used=str) -> str:
+def how(result: Result, show_used: Callable[[str], str] = str) -> str:
     """How one step or statement was decided, in words.
 
     ``show_used`` formats each entry of ``result.used`` (the engine's text; a renderer
@@ -169,7 +171,7 @@ class Verdict:
         return text
 
 
-def verdict(report: ClaimReport, show_used=str) -> Verdict:
+def verdict(report: ClaimReport, show_used: Callable[[str], str] = str) -> Verdict:
     """The words for ``report``'s verdict (``show_used`` as in :func:`how`)."""
     status = report.status
     words = scope_words(report)
@@ -178,7 +180,7 @@ def verdict(report: ClaimReport, show_used=str) -> Verdict:
         head += " directly"
     head += f" {words}" if words else ""
     if status is Status.PROVED:
-        if report.proved_directly:
+        if report.conclusion is not None:  # proved directly
             detail = how(report.conclusion, show_used)
         elif len(report.steps) > 1:
             detail = f"each of the {len(report.steps)} steps proved"
@@ -207,6 +209,7 @@ class CorrectionWords:
 def correction_words(report: ClaimReport) -> CorrectionWords:
     """How a claim's :class:`verifier.report.Correction` is introduced; only a proved one is stated as the left side."""
     correction = report.correction
+    assert correction is not None, "correction_words is for a report with a correction"
     trusted = correction.status is Status.PROVED
     if correction.lhs == report.claim.lhs:
         return CorrectionWords(

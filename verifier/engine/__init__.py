@@ -9,11 +9,13 @@ input and run that pipeline in a child process stopped at the time limit.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import cast
 
 import sympy as sp
 
-from ..model import Claim, Derivation, Status, as_sympy
+from ..model import Claim, Derivation, Indices, IndicesSpec, Sizes, SizesSpec, Status, as_sympy
 from ..report import Attempt, ClaimReport, DerivationReport, Outcome, Result, StepReport
 from .pipeline import Problem, decide_problem
 from .sized import matrix
@@ -25,12 +27,20 @@ __all__ = ["check", "check_relation", "decide", "decide_claim", "DEFAULT_TIMEOUT
 DEFAULT_TIMEOUT = 60.0
 
 
-def _shape(expr):
+def _shape(expr: sp.Basic) -> object:
     return expr.shape if isinstance(expr, (sp.MatrixBase, sp.MatrixExpr)) else "scalar"  # Indexed.shape raises
 
 
 def check(
-    lhs, rhs, given=(), where=(), by: str = "auto", timeout: float | None = None, seed: int = 0, sizes=(), indices=()
+    lhs: object,
+    rhs: object,
+    given: Iterable[sp.Basic] = (),
+    where: Iterable[sp.Basic] = (),
+    by: str = "auto",
+    timeout: float | None = None,
+    seed: int = 0,
+    sizes: SizesSpec = (),
+    indices: IndicesSpec = (),
 ) -> Result:
     """Decide ``lhs == rhs`` given the equalities ``given`` on the region ``where``.
 
@@ -45,17 +55,17 @@ def check(
 
 
 def check_relation(
-    lhs,
-    rhs,
+    lhs: object,
+    rhs: object,
     relation: str = "==",
-    certificate=None,
-    given=(),
-    where=(),
+    certificate: object = None,
+    given: Iterable[sp.Basic] = (),
+    where: Iterable[sp.Basic] = (),
     by: str = "auto",
     timeout: float | None = None,
     seed: int = 0,
-    sizes=(),
-    indices=(),
+    sizes: SizesSpec = (),
+    indices: IndicesSpec = (),
 ) -> Result:
     """Decide ``lhs relation rhs``; inequalities need a certificate (see certificates.py)."""
     lhs, rhs = as_sympy(lhs, "lhs"), as_sympy(rhs, "rhs")
@@ -74,8 +84,8 @@ def check_relation(
         certificate=certificate,
         given=tuple(given),
         where=tuple(where),
-        sizes=sizes,
-        indices=indices,
+        sizes=cast(Sizes, sizes),  # the Claim normalises either form
+        indices=cast(Indices, indices),
     )
     lhs, rhs, given, where = claim.lhs, claim.rhs, claim.given, claim.where
     certificate = claim.steps[-1].certificate
@@ -94,7 +104,7 @@ def check_relation(
     problem = Problem(lhs, rhs, relation, certificate, given, where, sizes, indices, by, seed)
     started = time.perf_counter()
     try:
-        result = call_with_time_limit(decide_problem, (problem, timeout), timeout)
+        result: Result = call_with_time_limit(decide_problem, (problem, timeout), timeout)
     except TimeLimit as exc:
         result = Result(
             Status.UNDECIDED, (Attempt("engine", Outcome.TIME_LIMIT, str(exc)),), reason=str(exc), relation=relation
@@ -118,7 +128,11 @@ def check_relation(
 
 
 def decide_claim(
-    claim: Claim, given=(), where=(), timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+    claim: Claim,
+    given: Iterable[sp.Basic] = (),
+    where: Iterable[sp.Basic] = (),
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
 ) -> ClaimReport:
     """Check each step of the claim's chain, then the statement itself when needed."""
     started = time.perf_counter()
@@ -175,7 +189,11 @@ def decide_claim(
 
 
 def decide(
-    derivation: Derivation, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, on_claim=None, on_start=None
+    derivation: Derivation,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    on_claim: Callable[[ClaimReport], object] | None = None,
+    on_start: Callable[[Derivation, Claim], object] | None = None,
 ) -> DerivationReport:
     """Decide every claim of a derivation; ``on_start(claim)`` before each, ``on_claim(report)`` after."""
     started = time.perf_counter()

@@ -15,7 +15,9 @@ Either way only what holds under the assumptions is used, never more.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -36,10 +38,13 @@ __all__ = [
 
 #: Expressions with their own variables: Sum(i, (i, 1, n)), Integral, Lambda, and
 #: Derivative(f(x), x), whose x is the variable of differentiation, not a value.
+#: Given facts solved for one symbol each: ((symbol, value), ...), applied in order.
+Elimination: TypeAlias = tuple[tuple[sp.Symbol, sp.Basic], ...]
+
 _BINDERS = (sp.Derivative, sp.Subs, sp.Lambda, sp.concrete.expr_with_limits.ExprWithLimits)
 
 
-def replace_symbols(expr, mapping: dict):
+def replace_symbols(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic]) -> sp.Basic:
     """``expr`` with each key of ``mapping`` replaced by its value, respecting bound variables.
 
     Symbol keys: ``xreplace`` is literal: it would turn ``Sum(i, (i, 1, n))`` with
@@ -67,7 +72,7 @@ def replace_symbols(expr, mapping: dict):
     return expr.xreplace(symbols)
 
 
-def _replace_outside_binders(expr, mapping: dict):
+def _replace_outside_binders(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic]) -> sp.Basic:
     if expr in mapping:
         return mapping[expr]
     if not expr.args:
@@ -85,7 +90,13 @@ def _replace_outside_binders(expr, mapping: dict):
     return expr.func(*args)
 
 
-def relevant_assumptions(lhs, rhs, certificate, given, where) -> tuple[tuple, tuple, tuple]:
+def relevant_assumptions(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    certificate: sp.Basic | None,
+    given: Sequence[sp.Basic],
+    where: Sequence[sp.Basic],
+) -> tuple[tuple[sp.Basic, ...], tuple[sp.Basic, ...], tuple[sp.Basic, ...]]:
     """(given, where, dropped): the assumptions connected to the claim through shared symbols.
 
     A fact about other symbols says nothing about this claim; keeping it would only let
@@ -94,7 +105,7 @@ def relevant_assumptions(lhs, rhs, certificate, given, where) -> tuple[tuple, tu
     claim or with a fact already kept. Truth values (Eq(1, 2) as stated) are always kept.
     """
 
-    def names(e) -> set:
+    def names(e: object) -> set[sp.Basic]:
         if not isinstance(e, sp.Basic):
             return set()
         out = set(e.free_symbols) | {a.func for a in e.atoms(AppliedUndef)}
@@ -103,7 +114,7 @@ def relevant_assumptions(lhs, rhs, certificate, given, where) -> tuple[tuple, tu
 
     reached = names(lhs) | names(rhs) | names(certificate)
     pending = [(kind, a) for kind, items in (("given", given), ("where", where)) for a in items]
-    kept: list = []
+    kept: list[tuple[str, sp.Basic]] = []
     changed = True
     while changed:
         changed = False
@@ -123,7 +134,7 @@ def relevant_assumptions(lhs, rhs, certificate, given, where) -> tuple[tuple, tu
     )
 
 
-def fact_holds(fact, point: dict) -> bool | None:
+def fact_holds(fact: sp.Basic, point: Mapping[sp.Basic, sp.Basic]) -> bool | None:
     """Whether the equality ``fact`` holds *exactly* at ``point``; None if it cannot be evaluated
     there (it holds an undefined function), which the caller must not read as either.
 
@@ -150,12 +161,13 @@ def fact_holds(fact, point: dict) -> bool | None:
             return None
         if abs(complex(sp.N(gap, 60))) > 1e-40:
             return False
-        return sp.simplify(gap) == 0
+        zero: bool = sp.simplify(gap) == 0
+        return zero
     except Exception:  # SymPy cannot evaluate the fact here: not known to hold
         return False
 
 
-def satisfies_domain(symbol: sp.Symbol, value) -> bool:
+def satisfies_domain(symbol: sp.Symbol, value: sp.Basic) -> bool:
     """Whether ``value`` (a number) has every property declared on ``symbol``."""
     for key, wanted in symbol.assumptions0.items():
         if getattr(value, "is_" + key, None) is not wanted:
@@ -165,16 +177,16 @@ def satisfies_domain(symbol: sp.Symbol, value) -> bool:
 
 @dataclass(frozen=True)
 class Context:
-    given: tuple  # the given equalities, as stated
-    where: tuple  # the regions, as stated
-    region_subs: dict  # for proofs: symbol -> expression in a fresh, constrained symbol
+    given: tuple[sp.Basic, ...]  # the given equalities, as stated
+    where: tuple[sp.Basic, ...]  # the regions, as stated
+    region_subs: dict[sp.Basic, sp.Basic]  # for proofs: symbol -> expression in a fresh, constrained symbol
     region_used: tuple[str, ...]  # the regions that region_subs encodes, in words
-    proof_elimination: tuple  # ((symbol, value), ...) in the region symbols, applied in order
-    sample_elimination: tuple  # the same in the original symbols
-    residual_given: tuple  # given facts neither view could solve: checked on samples only
+    proof_elimination: Elimination  # ((symbol, value), ...) in the region symbols, applied in order
+    sample_elimination: Elimination  # the same in the original symbols
+    residual_given: tuple[sp.Basic, ...]  # given facts neither view could solve: checked on samples only
     unsatisfiable: str | None  # why the assumptions contradict each other, if found
 
-    def for_proof(self, expr, with_given: bool):
+    def for_proof(self, expr: sp.Basic, with_given: bool) -> sp.Basic:
         expr = replace_symbols(expr, self.region_subs)
         if with_given:
             for symbol, value in self.proof_elimination:
@@ -186,9 +198,9 @@ class Context:
         return tuple(relation_text(g) for g in self.given if not isinstance(g, BooleanTrue))
 
 
-def _region_substitution(where) -> tuple[dict, list[str]]:
+def _region_substitution(where: Iterable[sp.Basic]) -> tuple[dict[sp.Basic, sp.Basic], list[str]]:
     """Sign conditions on single symbols as substitutions into fresh symbols."""
-    subs: dict = {}
+    subs: dict[sp.Basic, sp.Basic] = {}
     used: list[str] = []
     for rel in where:
         if isinstance(rel, (BooleanTrue, BooleanFalse)):
@@ -218,7 +230,7 @@ def _region_substitution(where) -> tuple[dict, list[str]]:
     return subs, used
 
 
-def _linear_solution(expr, symbols):
+def _linear_solution(expr: sp.Basic, symbols: Iterable[sp.Basic]) -> tuple[sp.Symbol, sp.Basic] | None:
     """(symbol, value) with expr == 0 <=> symbol == value, or None.
 
     Only a symbol that appears linearly with a nonzero *constant* coefficient is
@@ -242,9 +254,9 @@ def _linear_solution(expr, symbols):
     return None
 
 
-def _eliminate(given) -> tuple[tuple, tuple, str | None]:
-    solutions: list[tuple] = []
-    residual: list = []
+def _eliminate(given: Iterable[sp.Basic]) -> tuple[Elimination, tuple[sp.Basic, ...], str | None]:
+    solutions: list[tuple[sp.Symbol, sp.Basic]] = []
+    residual: list[sp.Basic] = []
     for eq in given:
         if isinstance(eq, BooleanTrue):
             continue
@@ -284,11 +296,11 @@ def _eliminate(given) -> tuple[tuple, tuple, str | None]:
     return tuple(solutions), tuple(residual), None
 
 
-def _domain(symbol) -> str:
+def _domain(symbol: sp.Symbol) -> str:
     return domain_text(symbol)
 
 
-def build_context(given=(), where=()) -> Context:
+def build_context(given: Iterable[sp.Basic] = (), where: Iterable[sp.Basic] = ()) -> Context:
     given, where = tuple(given), tuple(where)
     unsat = None
     if any(isinstance(w, BooleanFalse) for w in where):

@@ -9,11 +9,17 @@ verdict and never stated as the left side's value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import sympy as sp
 
-from ..model import Status
+from ..model import Indices, Sizes, Status
 from ..report import Correction
 from .timeout import TimeLimit, WorkerError, call_with_time_limit
+
+if TYPE_CHECKING:
+    from .assumptions import Context
 
 __all__ = ["correction"]
 
@@ -23,7 +29,7 @@ __all__ = ["correction"]
 SIMPLIFY_LIMIT = 120
 
 
-def _entry_forms(expr, context=None) -> list:
+def _entry_forms(expr: sp.Basic, context: Context | None = None) -> list[sp.Basic]:
     """Candidate simplified forms of one scalar entry, shortest first (duplicates dropped)."""
     done = expr.doit()
     bases = [done]
@@ -37,7 +43,13 @@ def _entry_forms(expr, context=None) -> list:
     return sorted(dict.fromkeys(forms), key=sp.count_ops)
 
 
-def _forms(expr, sizes=(), indices=(), context=None, given=()) -> list:
+def _forms(
+    expr: sp.Basic,
+    sizes: Sizes = (),
+    indices: Indices = (),
+    context: Context | None = None,
+    given: Iterable[sp.Basic] = (),
+) -> list[sp.Basic]:
     """Candidate simplified forms of ``expr`` (derivatives taken), best first.
 
     Over symbolic sizes the index calculus does it (deltas contracted inside the
@@ -63,8 +75,15 @@ def _forms(expr, sizes=(), indices=(), context=None, given=()) -> list:
     return _entry_forms(expr, context)
 
 
-def _compute(lhs, rhs, given, where, sizes, indices):
-    context = None
+def _compute(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: tuple[sp.Basic, ...],
+    where: tuple[sp.Basic, ...],
+    sizes: Sizes,
+    indices: Indices,
+) -> tuple[list[sp.Basic], sp.Basic]:
+    context: Context | None = None
     if given or where:
         from .assumptions import build_context
 
@@ -74,7 +93,14 @@ def _compute(lhs, rhs, given, where, sizes, indices):
 
 
 def correction(
-    claim_lhs, claim_rhs, given=(), where=(), timeout: float | None = 30.0, sizes=(), indices=(), seed: int = 0
+    claim_lhs: sp.Basic,
+    claim_rhs: sp.Basic,
+    given: Iterable[sp.Basic] = (),
+    where: Iterable[sp.Basic] = (),
+    timeout: float | None = 30.0,
+    sizes: Sizes = (),
+    indices: Indices = (),
+    seed: int = 0,
 ) -> Correction | None:
     """The engine's simplified left side and residual for a refuted ``claim_lhs == claim_rhs``.
 
@@ -84,12 +110,21 @@ def correction(
     """
     args = (claim_lhs, claim_rhs, tuple(given), tuple(where), tuple(sizes), tuple(indices), seed)
     try:  # one child process for the simplification and the checks of its forms
-        return call_with_time_limit(_correct, args, timeout)
+        found: Correction | None = call_with_time_limit(_correct, args, timeout)
+        return found
     except (TimeLimit, WorkerError):
         return None
 
 
-def _correct(claim_lhs, claim_rhs, given, where, sizes, indices, seed) -> Correction | None:
+def _correct(
+    claim_lhs: sp.Basic,
+    claim_rhs: sp.Basic,
+    given: tuple[sp.Basic, ...],
+    where: tuple[sp.Basic, ...],
+    sizes: Sizes,
+    indices: Indices,
+    seed: int,
+) -> Correction | None:
     """In the caller's process: the simplified forms, the first the engine proves equal to the left side."""
     from . import check
 

@@ -16,20 +16,22 @@ are sound without the gate may run.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 
 import sympy as sp
 
 from . import tactics
-from .assumptions import build_context
+from .assumptions import Context, build_context
 from .numeric import (
     NotNumeric,
+    Point,
     Sampler,
     find_counterexample,
     in_exponents,
     special_values,
 )
-from .problem import Evidence, Found, Kind
+from .problem import Evidence, Found, Kind, Problem
 from .sized import cross_check_evidence
 from .sized import relations as sized_relations
 from .theories import functions
@@ -39,13 +41,15 @@ from .theories.interpret import interpreted_counterexample
 __all__ = ["search", "feasible_point"]
 
 
-def search(problem, context, deadline: float | None) -> Evidence:
+def search(problem: Problem, context: Context | None, deadline: float | None) -> Evidence:
     """The gate for ``problem`` (a pipeline.Problem) under ``context`` (None for sized claims)."""
     started = time.perf_counter()
     kind = problem.kind
     if kind is Kind.EQUALITY:
+        assert context is not None, "only a sized claim comes without a context"
         evidence = _equality(problem, context)
     elif kind is Kind.RELATION:
+        assert context is not None, "only a sized claim comes without a context"
         evidence = _relation(problem, context)
     elif kind is Kind.SIZED:
         evidence = cross_check_evidence(problem, deadline)
@@ -58,11 +62,11 @@ def _timed(evidence: Evidence, seconds: float) -> Evidence:
     return replace(evidence, seconds=seconds)
 
 
-def _entries_of(lhs) -> int:
+def _entries_of(lhs: sp.Basic) -> int:
     return lhs.rows * lhs.cols if isinstance(lhs, sp.MatrixBase) else 1
 
 
-def _evaluated(expr):
+def _evaluated(expr: sp.Basic) -> sp.Basic:
     """Derivatives and Subs taken once, exactly (``tactics.evaluate``), not again at every point.
 
     The independent re-check of a counterexample (recheck.py) evaluates the sides as
@@ -74,7 +78,7 @@ def _evaluated(expr):
         return expr
 
 
-def _equality(problem, context) -> Evidence:
+def _equality(problem: Problem, context: Context) -> Evidence:
     lhs, rhs = _evaluated(problem.lhs), _evaluated(problem.rhs)
     count = max(6, min(20, 400 // _entries_of(lhs)))
     # the symbols as stated: a derivative may drop one (d2/dw2 of -a w y), which the point still names
@@ -123,7 +127,7 @@ def _equality(problem, context) -> Evidence:
     )
 
 
-def _relation(problem, context) -> Evidence:
+def _relation(problem: Problem, context: Context) -> Evidence:
     lhs, rhs, relation = problem.lhs, problem.rhs, problem.relation
     diff, strict = orient(lhs, rhs, relation)
     is_matrix = isinstance(diff, sp.MatrixBase)
@@ -144,9 +148,11 @@ def _relation(problem, context) -> Evidence:
     if point is None:
         text = f"holds at {seen} points satisfying the assumptions"
         return Evidence("numeric", True, seen, seen, None, text, agreement=text)
+    assert value is not None, "a point comes with its value"
     point = dict(sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])))
     shown = dict(point)
     if is_matrix:
+        assert vector is not None, "a point comes with its vector v"
         vec = sp.Matrix(vector)
         left = (vec.T * lhs.xreplace(point) * vec)[0, 0]
         right = (vec.T * rhs.xreplace(point) * vec)[0, 0]
@@ -161,7 +167,7 @@ def _relation(problem, context) -> Evidence:
     return Evidence("numeric", True, seen, seen, found, f"{what}, so not lhs {relation} rhs, at {text}")
 
 
-def feasible_point(assumptions, seed: int) -> dict | None:
+def feasible_point(assumptions: Iterable[sp.Basic], seed: int) -> Point | None:
     """A point satisfying the given facts and regions in ``assumptions``, or None if none is found."""
     from sympy.logic.boolalg import Boolean
 
@@ -174,7 +180,7 @@ def feasible_point(assumptions, seed: int) -> dict | None:
     context = build_context(given, where)
     if context.unsatisfiable:
         return None
-    symbols: set = set()
+    symbols: set[sp.Basic] = set()
     for a in assumptions:
         symbols |= getattr(a, "free_symbols", set())
     try:

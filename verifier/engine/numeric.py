@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import enum
 import random
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import mpmath
 import sympy as sp
@@ -33,6 +35,10 @@ __all__ = [
 ]
 
 R = sp.Rational
+#: A point: a value for each free symbol.
+Point: TypeAlias = dict[sp.Basic, sp.Basic]
+#: One entry of a claim: ((row, column) or None for a scalar, lhs entry, rhs entry).
+Entry: TypeAlias = tuple[tuple[int, int] | None, sp.Basic, sp.Basic]
 #: Readable values tried first, so counterexamples are small when they can be.
 SIMPLE = tuple(
     map(
@@ -86,14 +92,16 @@ class NotNumeric(Exception):
 
 @dataclass(frozen=True)
 class Witness:
-    point: dict
+    point: Point
     entry: tuple[int, int] | None
     lhs_value: sp.Basic
     rhs_value: sp.Basic
     difference: sp.Basic
 
 
-def evaluate(expr, point: dict, digits: int = DIGITS, strict: bool = False):
+def evaluate(
+    expr: sp.Basic, point: Mapping[sp.Basic, sp.Basic], digits: int = DIGITS, strict: bool = False
+) -> sp.Basic | None:
     """The value of ``expr`` at ``point``, or None where it is undefined there.
 
     SymPy raises on some points (Max of a non-real number, a comparison in a
@@ -125,13 +133,13 @@ def evaluate(expr, point: dict, digits: int = DIGITS, strict: bool = False):
     return value
 
 
-def _tolerance(digits: int, *values) -> float:
+def _tolerance(digits: int, *values: complex | sp.Basic) -> float:
     scale = 1 + max(abs(complex(v)) for v in values)
     return scale * 10.0 ** (-(digits * 2) // 3)
 
 
-def _symbols(*exprs) -> set:
-    out: set = set()
+def _symbols(*exprs: sp.Basic) -> set[sp.Basic]:
+    out: set[sp.Basic] = set()
     for e in exprs:
         out |= e.free_symbols
     return out
@@ -140,7 +148,14 @@ def _symbols(*exprs) -> set:
 class Sampler:
     """Points that satisfy every assumption in ``context``, from a seeded generator."""
 
-    def __init__(self, context: Context, symbols, seed: int = 0, special: dict | None = None, tame=frozenset()):
+    def __init__(
+        self,
+        context: Context,
+        symbols: Iterable[sp.Basic],
+        seed: int = 0,
+        special: Mapping[sp.Basic, Iterable[sp.Basic]] | None = None,
+        tame: Iterable[sp.Basic] = frozenset(),
+    ) -> None:
         self.context = context
         #: per symbol, values worth trying besides WIDE (near the claim's poles)
         self.special = special or {}
@@ -155,7 +170,7 @@ class Sampler:
         self.rng = random.Random(seed)
         self.rejected = 0
 
-    def _value(self, symbol, phase: str, index: int, attempt: int = 0):
+    def _value(self, symbol: sp.Symbol, phase: str, index: int, attempt: int = 0) -> sp.Basic | None:
         """A value in the symbol's domain: from SIMPLE in turn, SIMPLE at random, or a random fraction.
 
         A symbol that may be non-real gets a value from COMPLEX every other time
@@ -190,7 +205,7 @@ class Sampler:
                 return value
         return None
 
-    def feasible(self, point: dict) -> bool:
+    def feasible(self, point: Mapping[sp.Basic, sp.Basic]) -> bool:
         """Every domain, given fact and region holds at ``point`` (re-checked exactly or at high precision)."""
         ctx = self.context
         for symbol, value in point.items():
@@ -212,7 +227,7 @@ class Sampler:
                 return False
         return True
 
-    def points(self, count: int, tries: int = 400):
+    def points(self, count: int, tries: int = 400) -> Iterator[Point]:
         """Up to ``count`` feasible points, the first ones made of small, readable values.
 
         First a sweep through SIMPLE (symbol j starts 3j places further on, so the
@@ -237,7 +252,7 @@ class Sampler:
             # then the symbols apart.
             position = (attempt - 6) // 3 if phase == "wide" else attempt
             spread = 0 if phase == "wide" and position < 2 else 3
-            point = {}
+            point: Point = {}
             for j, symbol in enumerate(self.free):
                 value = self._value(symbol, phase, position + spread * j, attempt)
                 if value is None:
@@ -253,13 +268,13 @@ class Sampler:
             self.rejected += 1
 
 
-def special_values(exprs, symbols) -> dict:
+def special_values(exprs: Iterable[object], symbols: Collection[sp.Basic]) -> dict[sp.Basic, list[sp.Basic]]:
     """Per symbol, points next to the claim's poles and branch points.
 
     Each denominator and log argument that is linear in one symbol with rational
     coefficients has a root r; r plus and minus the NEAR offsets are returned.
     """
-    out: dict = {}
+    out: dict[sp.Basic, list[sp.Basic]] = {}
     for expr in exprs:
         if not isinstance(expr, sp.Basic):
             continue
@@ -286,9 +301,9 @@ def special_values(exprs, symbols) -> dict:
     return out
 
 
-def in_exponents(exprs) -> frozenset:
+def in_exponents(exprs: Iterable[object]) -> frozenset[sp.Basic]:
     """The symbols that occur in an exponent (exp, hyperbolic functions, a symbolic power)."""
-    found: set = set()
+    found: set[sp.Basic] = set()
     for expr in exprs:
         if not isinstance(expr, sp.Basic):
             continue
@@ -298,13 +313,13 @@ def in_exponents(exprs) -> frozenset:
     return frozenset(found)
 
 
-def _entries(lhs, rhs):
+def _entries(lhs: sp.Basic, rhs: sp.Basic) -> list[Entry]:
     if isinstance(lhs, sp.MatrixBase):
         return [((i, j), lhs[i, j], rhs[i, j]) for i in range(lhs.rows) for j in range(lhs.cols)]
     return [(None, lhs, rhs)]
 
 
-def recheck(lhs, rhs, point: dict, sampler: Sampler) -> Witness | None:
+def recheck(lhs: sp.Basic, rhs: sp.Basic, point: Point, sampler: Sampler) -> Witness | None:
     """Re-derive a counterexample from scratch at higher precision; None if it does not hold up."""
     if not sampler.feasible(point):
         return None
@@ -318,7 +333,7 @@ def recheck(lhs, rhs, point: dict, sampler: Sampler) -> Witness | None:
     return Witness(point, None, sp.N(left, 15), sp.N(right, 15), sp.N(gap, 15))
 
 
-def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
+def find_counterexample(lhs: sp.Basic, rhs: sp.Basic, sampler: Sampler, count: int) -> tuple[Witness | None, int, int]:
     """Search ``count`` feasible points for a re-checked counterexample.
 
     Returns (witness or None, points where both sides agreed, feasible points seen).
@@ -355,7 +370,15 @@ def find_counterexample(lhs, rhs, sampler: Sampler, count: int):
     return None, agreed, seen
 
 
-def readable_witness(left, right, point, witness: Witness, entry, sampler: Sampler, screens=None) -> Witness:
+def readable_witness(
+    left: sp.Basic,
+    right: sp.Basic,
+    point: Point,
+    witness: Witness,
+    entry: tuple[int, int] | None,
+    sampler: Sampler,
+    screens: tuple[_Screen, _Screen] | None = None,
+) -> Witness:
     """The witness at the simplest point found (``_simplest``), its coordinates in order."""
     simplest, found = _simplest(left, right, point, sampler, screens)
     w = found or witness
@@ -387,8 +410,8 @@ class _Screen:
     decides whether it is undefined, equal or a counterexample.
     """
 
-    def __init__(self, expr):
-        self.function = None
+    def __init__(self, expr: sp.Basic) -> None:
+        self.function: Callable[..., object] | None = None
         if not isinstance(expr, sp.Basic) or expr.has(*_UNCOMPILED):
             return
         self.symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
@@ -399,7 +422,7 @@ class _Screen:
         except Exception:  # a function lambdify cannot print: no screen, the exact path decides
             self.function = None
 
-    def __call__(self, point: dict):
+    def __call__(self, point: Mapping[sp.Basic, sp.Basic]) -> mpmath.mpf | mpmath.mpc | None:
         if self.function is None:
             return None
         try:
@@ -412,7 +435,7 @@ class _Screen:
         return value
 
 
-def _to_mpmath(value):
+def _to_mpmath(value: sp.Basic) -> mpmath.mpf | mpmath.mpc:
     if value.is_Integer:
         return mpmath.mpf(int(value))
     if value.is_Rational:
@@ -429,7 +452,7 @@ class _Screened(enum.Enum):
     UNKNOWN = "unknown"  # not compiled, or not a finite number there
 
 
-def _screened(screens, point: dict) -> _Screened:
+def _screened(screens: tuple[_Screen, _Screen], point: Point) -> _Screened:
     left, right = screens[0](point), screens[1](point)
     if left is None or right is None:
         return _Screened.UNKNOWN
@@ -441,13 +464,16 @@ def _screened(screens, point: dict) -> _Screened:
     return _Screened.DIFFERENT if gap > tolerance * 100 else _Screened.UNKNOWN
 
 
-def _simplest(left, right, point, sampler: Sampler, screens=None) -> tuple[dict, Witness | None]:
+def _simplest(
+    left: sp.Basic, right: sp.Basic, point: Point, sampler: Sampler, screens: tuple[_Screen, _Screen] | None = None
+) -> tuple[Point, Witness | None]:
     """Make a counterexample more readable: try 0, 1, -1, 2, 1/2 for each free coordinate.
 
     Returns the point and its re-checked witness (None when no coordinate changed). A
     trial the compiled screen finds equal is skipped without the strict re-check.
     """
-    best, found = dict(point), None
+    best: Point = dict(point)
+    found: Witness | None = None
     eliminated = [s for s, _ in sampler.context.sample_elimination]
     for symbol in sampler.free:
         for value in map(R, (0, 1, -1, 2, R(1, 2))):

@@ -9,11 +9,11 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import sympy as sp
 
-from ..model import Status
+from ..model import Indices, Sizes, Status
 from ..report import Attempt, Outcome, Result
 from .assumptions import Context
 
@@ -37,10 +37,10 @@ class Problem:
     rhs: sp.Basic
     relation: str = "=="
     certificate: sp.Basic | None = None
-    given: tuple = ()
-    where: tuple = ()
-    sizes: tuple = ()
-    indices: tuple = ()
+    given: tuple[sp.Basic, ...] = ()
+    where: tuple[sp.Basic, ...] = ()
+    sizes: Sizes = ()
+    indices: Indices = ()
     by: str = "auto"
     seed: int = 0
 
@@ -61,12 +61,14 @@ class Problem:
 class Found:
     """A re-checked counterexample: a value for every free symbol, and both sides' values there."""
 
-    point: dict
+    point: dict[sp.Basic, sp.Basic]
     lhs_value: sp.Basic | None
     rhs_value: sp.Basic | None
     entry: tuple[int, int] | None = None
-    vector: tuple | None = None  # for a matrix inequality: v with v^T (lhs - rhs) v on the wrong side
-    interpretation: tuple = ()  # concrete functions ((f, Lambda), ...) standing in for undefined ones
+    vector: tuple[sp.Basic, ...] | None = None  # for a matrix inequality: v with v^T (lhs - rhs) v on the wrong side
+    interpretation: tuple[
+        tuple[sp.Basic, sp.Lambda], ...
+    ] = ()  # concrete functions ((f, Lambda), ...) standing in for undefined ones
     interpretation_only: bool = False  # false only under a stand-in that may lack the functions' stated properties
 
 
@@ -105,12 +107,12 @@ class Run:
     domains: tuple[str, ...] = ()
     why_not: str = ""  # set by a prover that gave up, for the reason
     rewrites: list[str] = field(default_factory=list)  # exact rewrites applied (part of the proof's tactic)
-    dropped: tuple = ()  # assumptions about other symbols: a counterexample must still satisfy them
-    open_entries: list | None = None  # the entries of a matrix claim the ladder left open
+    dropped: tuple[sp.Basic, ...] = ()  # assumptions about other symbols: a counterexample must still satisfy them
+    open_entries: list[tuple[int, int]] | None = None  # the entries of a matrix claim the ladder left open
     #: the pipeline itself, for a prover that decides a sub-problem (a certificate's identity)
     decide: Callable[["Problem", float | None], Result] | None = None
 
-    def result(self, status: Status, reason: str = "", **extra) -> Result:
+    def result(self, status: Status, reason: str = "", **extra: Any) -> Result:
         return Result(
             status, tuple(self.trace), reason=reason, domains=self.domains, relation=self.problem.relation, **extra
         )

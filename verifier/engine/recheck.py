@@ -10,24 +10,30 @@ to true. A witness that fails here is an engine bug, never a refutation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
 import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 
 from ..model import domain_text
 from .assumptions import replace_symbols
 
+if TYPE_CHECKING:
+    from .theories.functions import Interpretation
+
 __all__ = ["counterexample_problem"]
 
 DIGITS = 80
 
 
-def _derivatives_taken(expr):
+def _derivatives_taken(expr: sp.Basic) -> sp.Basic:
     """``expr`` with its derivatives and Subs evaluated, and nothing else: ``doit`` would
     also hand a Limit to ``sympy.limit``, which is never trusted."""
     return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
 
 
-def _value(expr, point: dict):
+def _value(expr: sp.Basic, point: Mapping[sp.Basic, sp.Basic]) -> sp.Basic | None:
     value = replace_symbols(expr, point)
     if value.has(sp.Limit):
         return None
@@ -44,7 +50,7 @@ def _value(expr, point: dict):
     return value
 
 
-def _interpreted(expr, interpretation):
+def _interpreted(expr: sp.Basic, interpretation: Interpretation) -> sp.Basic:
     """``expr`` with each undefined function replaced by its concrete Lambda."""
     from .theories.functions import apply_interpretation
 
@@ -52,7 +58,15 @@ def _interpreted(expr, interpretation):
     return _derivatives_taken(expr) if expr.has(sp.Derivative, sp.Subs) else expr
 
 
-def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, interpretation=()) -> str | None:
+def counterexample_problem(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    point: Mapping[sp.Basic, sp.Basic],
+    entry: tuple[int, int] | None = None,
+    interpretation: Interpretation = (),
+) -> str | None:
     """Why ``point`` is not a counterexample to ``lhs == rhs`` under the assumptions, or None if it is.
 
     ``interpretation`` holds the concrete functions a refutation of a claim about

@@ -15,6 +15,8 @@ strict regions settle Heaviside and sign (their value at 0 is a convention);
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
@@ -23,7 +25,7 @@ from ..model import relation_text
 __all__ = ["sign_rewrites"]
 
 
-def _settled(e, sign: str) -> dict:
+def _settled(e: sp.Basic, sign: str) -> dict[sp.Basic, sp.Basic]:
     """Rewrites valid where e > 0 ("+"), e < 0 ("-"), e >= 0 ("0+") or e <= 0 ("0-")."""
     T, F = sp.true, sp.false
     if sign == "+":
@@ -56,9 +58,9 @@ def _settled(e, sign: str) -> dict:
     return {k: v for k, v in out.items() if k != v and not k.is_number}
 
 
-def sign_rewrites(where) -> tuple[dict, list[str]]:
+def sign_rewrites(where: Iterable[sp.Basic]) -> tuple[dict[sp.Basic, sp.Basic], list[str]]:
     """Substitutions valid on the regions ``e > 0``, ``e < 0`` (and non-strict) for non-symbol e."""
-    subs: dict = {}
+    subs: dict[sp.Basic, sp.Basic] = {}
     used: list[str] = []
     for rel in where:
         if isinstance(rel, (BooleanTrue, BooleanFalse)) or rel.rel_op not in (">", "<", ">=", "<="):

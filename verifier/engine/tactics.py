@@ -63,7 +63,7 @@ _TRIG_HYPERBOLIC = (
 _INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asinh, sp.acosh, sp.atanh, sp.acoth, sp.asech, sp.acsch)
 
 
-def _written_out(expr):
+def _written_out(expr: sp.Sum | sp.Product) -> sp.Basic | None:
     """A Sum or Product with integer limits and few terms, as its terms; else None.
 
     Written out by substitution, term by term, which is the definition: SymPy's own
@@ -83,7 +83,7 @@ def _written_out(expr):
     return sp.Add(*terms) if isinstance(expr, sp.Sum) else sp.Mul(*terms)
 
 
-def evaluate(expr):
+def evaluate(expr: sp.Basic) -> sp.Basic:
     """Derivatives and substitutions evaluated, finite sums and products written out.
 
     Side condition: none; evaluating ``Derivative`` and ``Subs`` is their definition,
@@ -106,12 +106,12 @@ def evaluate(expr):
     return rebuilt
 
 
-def expand(expr):
+def expand(expr: sp.Basic) -> sp.Basic:
     """Multiply out. Side condition: none (a polynomial identity)."""
     return sp.expand(expr)
 
 
-def _exp_as_symbols(expr):
+def _exp_as_symbols(expr: sp.Basic) -> sp.Basic:
     """Replace each exp(c*p) by t_p**(c*d) for a fresh t_p = exp(p/d) per primitive argument p.
 
     SymPy keeps exp(h) and exp(-h) (or exp(2h)) as unrelated generators, so
@@ -129,7 +129,7 @@ def _exp_as_symbols(expr):
     atoms = sorted(expr.atoms(sp.exp), key=sp.default_sort_key)
     if not atoms:
         return expr
-    split = {}
+    split: dict[sp.exp, tuple[sp.Rational, sp.Basic]] = {}
     for atom in atoms:
         coeff, prim = atom.args[0].as_content_primitive()
         if not coeff.is_Rational:  # a Float coefficient: leave this exponential alone
@@ -137,10 +137,10 @@ def _exp_as_symbols(expr):
         if prim.could_extract_minus_sign():
             coeff, prim = -coeff, -prim
         split[atom] = (coeff, prim)
-    denominators: dict = {}
+    denominators: dict[sp.Basic, int] = {}
     for coeff, prim in split.values():
         denominators[prim] = sp.ilcm(denominators.get(prim, 1), coeff.q)
-    bases: dict = {}
+    bases: dict[sp.Basic, sp.Dummy] = {}
     for prim in sorted(denominators, key=sp.default_sort_key):
         positive = True if prim.is_extended_real else None
         bases[prim] = sp.Dummy(f"exp_{len(bases)}", positive=positive)
@@ -148,7 +148,7 @@ def _exp_as_symbols(expr):
     return expr.xreplace(mapping)
 
 
-def cancel(expr):
+def cancel(expr: sp.Basic) -> sp.Basic:
     """Put over one denominator and cancel, exponentials as powers of symbols.
 
     Side condition: none beyond "where defined" (see ``_exp_as_symbols``).
@@ -156,7 +156,7 @@ def cancel(expr):
     return sp.cancel(sp.together(_exp_as_symbols(expr)))
 
 
-def powers(expr):
+def powers(expr: sp.Basic) -> sp.Basic:
     """Split logs, merge powers and denest roots where the symbol domains allow, then cancel.
 
     Side condition: SymPy's own, from the symbols' assumptions (``log(a*b) = log(a) +
@@ -167,7 +167,7 @@ def powers(expr):
     return cancel(expr)
 
 
-def _to_exp_log(expr):
+def _to_exp_log(expr: sp.Basic) -> sp.Basic:
     """Trigonometric and hyperbolic functions as exponentials, their inverses as logs.
 
     Each rewrite is SymPy's principal-value definition, an identity for every complex
@@ -177,7 +177,7 @@ def _to_exp_log(expr):
     return expr.rewrite(list(_INVERSE), sp.log)
 
 
-def exponentials(expr):
+def exponentials(expr: sp.Basic) -> sp.Basic:
     """Trig and hyperbolic functions as exponentials (inverses as logs), then ``cancel``.
 
     Side condition: none; the rewrites are identities for every complex argument, and
@@ -186,7 +186,7 @@ def exponentials(expr):
     return cancel(_to_exp_log(evaluate(expr)))
 
 
-def _factor_radicands(expr):
+def _factor_radicands(expr: sp.Basic) -> sp.Basic:
     """Radicands and log arguments factored, so that SymPy's own rules can take roots.
 
     ``sqrt(4*p**2 + 4*p*q + q**2)`` becomes ``sqrt((2*p + q)**2)``, which SymPy
@@ -194,7 +194,7 @@ def _factor_radicands(expr):
     Factoring is a polynomial identity, so the value is unchanged.
     """
 
-    def radical(e):
+    def radical(e: sp.Basic) -> bool:
         return e.is_Pow and not e.exp.is_Integer and e.base.is_Add
 
     expr = expr.replace(radical, lambda e: sp.Pow(sp.factor(e.base), e.exp))
@@ -202,7 +202,7 @@ def _factor_radicands(expr):
     return sp.expand_log(expr)
 
 
-def denest(expr):
+def denest(expr: sp.Basic) -> sp.Basic:
     """Exponential/log form, radicands factored, nested roots denested, then ``cancel``.
 
     Side condition: SymPy's: ``sqrt(p**2) = p`` and ``log(p**2) = 2*log(p)`` only where
@@ -213,7 +213,7 @@ def denest(expr):
     return cancel(sp.sqrtdenest(expr))
 
 
-def logcombine(expr):
+def logcombine(expr: sp.Basic) -> sp.Basic:
     """Exponential/log form, logs combined, then ``cancel``.
 
     Side condition: SymPy's ``logcombine`` without ``force`` merges ``log(a) + log(b)``
@@ -222,13 +222,13 @@ def logcombine(expr):
     return cancel(sp.logcombine(_to_exp_log(evaluate(expr))))
 
 
-def trigsimp(expr):
+def trigsimp(expr: sp.Basic) -> sp.Basic:
     """SymPy's ``trigsimp``. Side condition: none; it applies trigonometric identities
     that hold for every complex argument."""
     return sp.trigsimp(evaluate(expr))
 
 
-def simplify(expr):
+def simplify(expr: sp.Basic) -> sp.Basic:
     """SymPy's ``simplify`` of the evaluated form (so the ladder covers naive simplify).
 
     Side condition: SymPy's; it respects the symbols' assumptions.

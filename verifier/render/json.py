@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeAlias, TypeVar
 
 import sympy as sp
 
@@ -27,10 +29,13 @@ from ..wording import scope_text
 
 __all__ = ["SCHEMA_VERSION", "document", "dumps"]
 
+#: A JSON object: what every function here builds (strings, numbers, None, lists and objects).
+Object: TypeAlias = dict[str, object]
+
 SCHEMA_VERSION = 2
 
 
-def _text(expr) -> str | None:
+def _text(expr: sp.Basic | None) -> str | None:
     return None if expr is None else sp.sstr(expr)
 
 
@@ -38,13 +43,13 @@ def _seconds(value: float) -> float:
     return round(float(value), 4)
 
 
-def _point(result: Result | None) -> dict | None:
+def _point(result: Result | None) -> dict[str, str] | None:
     if result is None or result.counterexample is None:
         return None
     return {sp.sstr(symbol): sp.sstr(value) for symbol, value in result.counterexample.items()}
 
 
-def _attempt(attempt: Attempt) -> dict:
+def _attempt(attempt: Attempt) -> Object:
     return {
         "tactic": attempt.tactic,
         "outcome": attempt.outcome,
@@ -53,18 +58,19 @@ def _attempt(attempt: Attempt) -> dict:
     }
 
 
-def _witness_fields(result: Result | None) -> dict:
+def _witness_fields(result: Result | None) -> Object:
     """Counterexample, the refuted entry and both sides' values there (all None when there is none)."""
-    has = result is not None and result.status is Status.REFUTED
+    if result is None or result.status is not Status.REFUTED:
+        return {"counterexample": None, "entry": None, "lhs_value": None, "rhs_value": None}
     return {
-        "counterexample": _point(result) if has else None,
-        "entry": list(result.entry) if has and result.entry is not None else None,
-        "lhs_value": _text(result.lhs_value) if has else None,
-        "rhs_value": _text(result.rhs_value) if has else None,
+        "counterexample": _point(result),
+        "entry": list(result.entry) if result.entry is not None else None,
+        "lhs_value": _text(result.lhs_value),
+        "rhs_value": _text(result.rhs_value),
     }
 
 
-def _step(step_report: StepReport) -> dict:
+def _step(step_report: StepReport) -> Object:
     result, step = step_report.result, step_report.step
     return {
         "index": step_report.index,
@@ -83,7 +89,7 @@ def _step(step_report: StepReport) -> dict:
     }
 
 
-def _correction(correction: Correction | None) -> dict | None:
+def _correction(correction: Correction | None) -> Object | None:
     """A refuted claim's suggested correction: the engine's computation, labelled as such."""
     if correction is None:
         return None
@@ -97,22 +103,27 @@ def _correction(correction: Correction | None) -> dict | None:
     }
 
 
-def _unique(items) -> list:
+_T = TypeVar("_T", bound=Hashable)
+
+
+def _unique(items: Iterable[_T]) -> list[_T]:
     return list(dict.fromkeys(items))
 
 
-def claim(report: ClaimReport, derivation_name: str) -> dict:
+def claim(report: ClaimReport, derivation_name: str) -> Object:
     """One claim: its statement, expectation, verdict and each step's verdict."""
     c = report.claim
     said = wording.verdict(report)
-    by_steps = report.conclusion is None
-    if by_steps:
+    conclusion = report.conclusion
+    by_steps = conclusion is None
+    tactic: str | None
+    if conclusion is None:
         tactic = "+".join(_unique(s.result.tactic for s in report.steps if s.result.tactic))
         used = _unique(u for s in report.steps for u in s.result.used)
         domains = _unique(d for s in report.steps for d in s.result.domains)
     else:
-        tactic = report.conclusion.tactic
-        used, domains = list(report.conclusion.used), list(report.conclusion.domains)
+        tactic = conclusion.tactic
+        used, domains = list(conclusion.used), list(conclusion.domains)
     return {
         "derivation": derivation_name,
         "name": c.name,
@@ -135,7 +146,7 @@ def claim(report: ClaimReport, derivation_name: str) -> dict:
         "where": [sp.sstr(w) for w in c.where],
         "lhs": _text(c.lhs),
         "rhs": _text(c.rhs),
-        "reason": report.conclusion.reason if report.conclusion is not None else "",
+        "reason": conclusion.reason if conclusion is not None else "",
         "refuted_steps": [s.index for s in report.broken_steps],
         "seconds": _seconds(report.seconds),
         **_witness_fields(report.witness),
@@ -153,7 +164,7 @@ def _relative(file: str | None) -> str | None:
     return os.path.relpath(path, here) if path.startswith(here + os.sep) else path
 
 
-def derivation(report: DerivationReport, cached: bool = False) -> dict:
+def derivation(report: DerivationReport, cached: bool = False) -> Object:
     d = report.derivation
     return {
         "name": d.name,
@@ -173,7 +184,13 @@ def derivation(report: DerivationReport, cached: bool = False) -> dict:
     }
 
 
-def document(reports, errors=(), timeout=None, seed=None, cached=None) -> dict:
+def document(
+    reports: Iterable[DerivationReport],
+    errors: Sequence[str] = (),
+    timeout: float | None = None,
+    seed: int | None = None,
+    cached: Iterable[bool] | None = None,
+) -> Object:
     """The whole JSON document for a run: ``reports`` in order, load ``errors`` as lines.
 
     ``cached`` holds one bool per report (the verdicts came from the result cache).
@@ -200,5 +217,5 @@ def document(reports, errors=(), timeout=None, seed=None, cached=None) -> dict:
     }
 
 
-def dumps(doc: dict) -> str:
+def dumps(doc: Object) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

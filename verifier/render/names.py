@@ -8,15 +8,21 @@ exactly, so what is printed is what was checked. The engine never sees names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import TypeAlias
+
 import sympy as sp
 
 __all__ = ["definitions", "instances", "named"]
+
+#: A derivation's names: (name, definition) pairs, as ``Derivation.names`` holds them.
+Names: TypeAlias = Sequence[tuple[sp.Basic, sp.Basic]]
 
 #: At most this many index values per indexed name (x̂_1, x̂_i, x̂_r, ...).
 MAX_INSTANCES = 24
 
 
-def _replace(expr, old, new):
+def _replace(expr: sp.Basic, old: sp.Basic, new: sp.Basic) -> sp.Basic:
     """``expr`` with ``old`` replaced by ``new``, also inside products and sums (a*old*b, old + c).
 
     Plain structural work with no algebra: a product or sum containing every factor
@@ -47,7 +53,7 @@ def _replace(expr, old, new):
     return expr
 
 
-def instances(names, exprs) -> list[tuple[sp.Basic, sp.Basic]]:
+def instances(names: Iterable[tuple[sp.Basic, sp.Basic]], exprs: Iterable[sp.Basic]) -> list[tuple[sp.Basic, sp.Basic]]:
     """The names to try on ``exprs``: each plain name, and each indexed name at every index in use."""
     used = set()
     for expr in exprs:
@@ -66,14 +72,15 @@ def instances(names, exprs) -> list[tuple[sp.Basic, sp.Basic]]:
     return out
 
 
-def named(expr, names):
+def named(expr: sp.Basic, names: Names) -> sp.Basic:
     """``expr`` with every named definition in it printed under its name (largest first)."""
     if not names or not isinstance(expr, sp.Basic):
         return expr
     if isinstance(expr, sp.MatrixBase):
         return sp.ImmutableMatrix(expr.rows, expr.cols, [named(e, names) for e in expr])
     pairs = sorted(instances(names, [expr]), key=lambda kv: -sp.count_ops(kv[1]) - len(sp.srepr(kv[1])) / 1000)
-    current, applied = expr, []
+    current = expr
+    applied: list[tuple[sp.Basic, sp.Basic]] = []
     for key, definition in pairs:
         if key in expr.free_symbols or (isinstance(key, sp.Indexed) and expr.has(key)):
             continue  # the name means something else here
@@ -89,7 +96,7 @@ def named(expr, names):
     return current
 
 
-def definitions(names) -> list[tuple[sp.Basic, sp.Basic]]:
+def definitions(names: Names) -> list[tuple[sp.Basic, sp.Basic]]:
     """Each name with its definition, printed with the other (smaller) names: s = √(σ² + ε)."""
     out = []
     for index, (key, definition) in enumerate(names):

@@ -50,7 +50,7 @@ def _first_error(log: Path) -> str:
     return ""
 
 
-def compile_pdf(tex_path) -> Path:
+def compile_pdf(tex_path: str | os.PathLike[str]) -> Path:
     """Compile ``tex_path`` in its folder; returns the PDF's path or raises LatexError."""
     tex_path = Path(tex_path)
     folder = tex_path.parent.resolve()

@@ -5,18 +5,20 @@ The only module that imports rich. It reads reports and never decides anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+
 import sympy as sp
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from .. import wording
-from ..model import Derivation, Status, symbol_domains, title_text
+from ..model import Derivation, Status, Title, symbol_domains, title_text
 from ..report import ClaimReport, DerivationReport, Result
 from ..wording import scope_text
-from .names import definitions, named
+from .names import Names, definitions, named
 from .unicode import matrix_lines, one_line
 
 __all__ = ["derivation_trace", "summary_table", "undecided_table", "scope_text", "listing", "expression", "caveats"]
@@ -29,7 +31,7 @@ RELATION_MARK = {"==": "=", ">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 MATRIX_WIDTH = 56
 
 
-def expression(expr, names=()) -> str:
+def expression(expr: sp.Basic, names: Names = ()) -> str:
     """An expression for the terminal: one line of Unicode maths under the derivation's names.
 
     Never cut: rich wraps it at the console width. A matrix is one row a line, or one
@@ -41,7 +43,7 @@ def expression(expr, names=()) -> str:
     return one_line(expr)
 
 
-def _title(title, names=()) -> str:
+def _title(title: Title, names: Names = ()) -> str:
     return title_text(title, lambda e: expression(e, names))
 
 
@@ -49,7 +51,7 @@ def _verdict(status: Status) -> Text:
     return Text(f"{MARK[status]} {status.value}", style=f"bold {STYLE[status]}")
 
 
-def _shown_used(derivation: Derivation, report: ClaimReport):
+def _shown_used(derivation: Derivation, report: ClaimReport) -> Callable[[str], str]:
     relations = wording.relations_by_text(derivation, report.claim)
 
     def show(text: str) -> str:
@@ -59,7 +61,7 @@ def _shown_used(derivation: Derivation, report: ClaimReport):
     return show
 
 
-def _how(result: Result, show) -> str:
+def _how(result: Result, show: Callable[[str], str]) -> str:
     text = wording.how(result, show)
     if result.status is Status.PROVED:
         checks = [a.detail for a in result.steps if a.tactic == "cross-check" and a.outcome.value == "agrees"]
@@ -71,6 +73,7 @@ def _counterexample(result: Result) -> Table:
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("symbol")
     table.add_column("value", overflow="fold")
+    assert result.counterexample is not None, "a table for a refutation, which has its point"
     for symbol, value in result.counterexample.items():
         table.add_row(one_line(symbol), one_line(value))
     entry = f"[{result.entry[0] + 1}, {result.entry[1] + 1}]" if result.entry is not None else ""
@@ -93,7 +96,7 @@ def _result_node(node: Tree, result: Result, show_tactics: bool) -> None:
             )
 
 
-def _correction_node(node: Tree, report: ClaimReport, names) -> None:
+def _correction_node(node: Tree, report: ClaimReport, names: Names) -> None:
     correction = report.correction
     if correction is None:
         return
@@ -109,7 +112,7 @@ def _correction_node(node: Tree, report: ClaimReport, names) -> None:
 def claim_tree(report: ClaimReport, parent: Tree, detail: bool, derivation: Derivation | None = None) -> None:
     claim = report.claim
     names = derivation.names if derivation is not None else ()
-    show = _shown_used(derivation, report) if derivation is not None else str
+    show: Callable[[str], str] = _shown_used(derivation, report) if derivation is not None else str
     said = wording.verdict(report, show)
     head = Text.assemble(
         _verdict(report.status),
@@ -178,20 +181,20 @@ def _notation_lines(derivation: Derivation) -> list[Text]:
     return [Text(f"{one_line(key)} = {one_line(value)}") for key, value in definitions(derivation.names)]
 
 
-def caveats(reports) -> list[tuple[str, str, str]]:
+def caveats(reports: Iterable[DerivationReport]) -> list[tuple[str, str, str]]:
     """(derivation, claim, caveat) for every claim proved while a step of its chain was not."""
     return [
         (r.derivation.name, c.claim.name, wording.caveat(c)) for r in reports for c in r.claims if wording.caveat(c)
     ]
 
 
-def derivation_trace(report: DerivationReport, detail: bool = True):
+def derivation_trace(report: DerivationReport, detail: bool = True) -> Panel:
     """The whole trace of one derivation."""
     d = report.derivation
     header = Text.assemble(
         (_title(d.title, d.names), "bold"), "\n", (d.name, "cyan"), (f"  source: {d.source}" if d.source else "")
     )
-    parts = [header]
+    parts: list[RenderableType] = [header]
     if detail:
         parts.append(Text("Assumptions", style="bold underline"))
         parts += _assumption_lines(d)
@@ -208,7 +211,7 @@ def derivation_trace(report: DerivationReport, detail: bool = True):
     return Panel(Group(*parts), border_style="green" if report.ok else "red", expand=True)
 
 
-def summary_table(reports, errors=()):
+def summary_table(reports: Sequence[DerivationReport], errors: Iterable[str] = ()) -> RenderableType:
     """One row per derivation with its verdict counts, then what each one's proofs cover."""
     table = Table(title="verify: summary", show_lines=False)
     table.add_column("derivation", overflow="fold")
@@ -235,7 +238,7 @@ def summary_table(reports, errors=()):
         Text.assemble((f"{name}: ", "bold"), f"{claim}: proved directly; {caveat}")
         for name, claim, caveat in caveats(reports)
     ]
-    parts = [table]
+    parts: list[RenderableType] = [table]
     if covers:
         parts += [Text("what the proofs cover", style="bold underline"), *covers]
     if flagged:
@@ -243,7 +246,7 @@ def summary_table(reports, errors=()):
     return parts[0] if len(parts) == 1 else Group(*parts)
 
 
-def undecided_table(reports) -> Table | None:
+def undecided_table(reports: Iterable[DerivationReport]) -> Table | None:
     """Each undecided claim with its reason (for the end of verify --all), or None if there is none."""
     rows = [(r.derivation.name, c) for r in reports for c in r.claims if c.status is Status.UNDECIDED]
     if not rows:
@@ -258,7 +261,7 @@ def undecided_table(reports) -> Table | None:
     return table
 
 
-def listing(derivations) -> Table:
+def listing(derivations: Iterable[Derivation]) -> Table:
     table = Table(title="derivations", show_lines=False)
     for column in ("name", "title", "source", "claims"):
         table.add_column(column)

@@ -6,6 +6,8 @@ tactic trace and the counterexample with both sides' values.
 
 from __future__ import annotations
 
+import sympy as sp
+
 from .. import wording
 from ..model import Status
 from ..report import ClaimReport, Result, StepReport
@@ -14,7 +16,7 @@ from .unicode import one_line
 __all__ = ["failure_text", "verdict_line"]
 
 
-def _short(expr) -> str:
+def _short(expr: sp.Basic) -> str:
     return one_line(expr)
 
 

@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import TypedDict
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from ...model import as_sympy
+from ...model import Indices, Sizes, as_sympy
 from ...report import Attempt, Outcome
 from ..assumptions import relation_text
-from ..numeric import NotNumeric, recheck
-from ..problem import Evidence, Found, Proof
+from ..numeric import NotNumeric, Point, recheck
+from ..problem import Evidence, Found, Problem, Proof, Run
 from ..theories.functions import apply_interpretation, polynomial_stand_ins
 from ..timeout import TimeLimit, time_box
 from .indexed import Known, differentiate, prove_zero, rename_bound
@@ -45,11 +47,21 @@ OFFSETS = (0, 1, 2, 6)
 LARGE = 16
 
 
-def _scope(sizes, values) -> str:
+class _Witness(TypedDict):
+    """A counterexample the cross-check found: the point, both sides' values, the sizes in words."""
+
+    point: Point
+    lhs: sp.Basic
+    rhs: sp.Basic
+    at: str
+    combo: dict[sp.Symbol, int]
+
+
+def _scope(sizes: Sizes, values: Mapping[sp.Symbol, int]) -> str:
     return ", ".join(f"{s} = {values[s]}" for s, _ in sizes) if sizes else "the stated size"
 
 
-def size_assignments(sizes) -> list[dict]:
+def size_assignments(sizes: Sizes) -> list[dict[sp.Symbol, int]]:
     """Size assignments for the cross-check.
 
     Every size at its least value and beyond it (odd and even), at a large size, and,
@@ -64,14 +76,23 @@ def size_assignments(sizes) -> list[dict]:
             out.append({s: lo + (i + shift) % 3 for i, (s, lo) in enumerate(least)})
         out.append({s: (max(LARGE, lo) if i == 0 else lo + 3) for i, (s, lo) in enumerate(least)})
     out.append({s: max(LARGE, lo + 9) for s, lo in least})
-    unique: list[dict] = []
+    unique: list[dict[sp.Symbol, int]] = []
     for v in out:
         if v not in unique:
             unique.append(v)
     return unique
 
 
-def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: float | None):
+def cross_check(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    sizes: Sizes,
+    indices: Indices,
+    seed: int,
+    deadline: float | None,
+) -> tuple[_Witness | None, list[str], int, str | None]:
     """(witness dict or None, checked sizes in words, points agreed, skipped reason)."""
     rng = random.Random(seed)
     checked: list[str] = []
@@ -107,7 +128,7 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
                     witness = recheck(left, right, full, sampler)
                     if witness is not None:
                         point = {**{s: sp.Integer(v) for s, v in at.items()}, **witness.point}
-                        found = {
+                        found: _Witness = {
                             "point": point,
                             "lhs": witness.lhs_value,
                             "rhs": witness.rhs_value,
@@ -146,7 +167,9 @@ def cross_check(lhs, rhs, given, where, sizes, indices, seed: int, deadline: flo
     return None, checked, agreed, None
 
 
-def _stand_ins(problem):
+def _stand_ins(
+    problem: Problem,
+) -> tuple[Problem | None, dict[tuple[sp.FunctionClass, int], sp.Lambda], str | None]:
     """(problem with concrete functions for its undefined ones, the stand-ins, why not)."""
     exprs = [problem.lhs, problem.rhs, *problem.given, *problem.where]
     if not any(isinstance(e, sp.Basic) and e.atoms(AppliedUndef) for e in exprs):
@@ -155,7 +178,7 @@ def _stand_ins(problem):
     if not stand_ins:
         return None, {}, "an undefined function with a stated integrality has no stand-in"
 
-    def put(e):
+    def put(e: sp.Basic) -> sp.Basic:
         return apply_interpretation(e, stand_ins)
 
     return (
@@ -171,9 +194,11 @@ def _stand_ins(problem):
     )
 
 
-def _interpretation(stand_ins: dict, point: dict) -> tuple[dict, tuple]:
+def _interpretation(
+    stand_ins: Mapping[tuple[sp.FunctionClass, int], sp.Lambda], point: Point
+) -> tuple[Point, tuple[tuple[sp.FunctionClass, sp.Lambda], ...]]:
     """(the point without the stand-ins' coefficients, the concrete functions at those coefficients)."""
-    coefficients = set()
+    coefficients: set[sp.Basic] = set()
     for lam in stand_ins.values():
         coefficients |= lam.expr.free_symbols - set(lam.variables)
     functions = tuple(
@@ -183,7 +208,7 @@ def _interpretation(stand_ins: dict, point: dict) -> tuple[dict, tuple]:
     return {k: v for k, v in point.items() if k not in coefficients}, functions
 
 
-def cross_check_evidence(problem, deadline: float | None):
+def cross_check_evidence(problem: Problem, deadline: float | None) -> Evidence:
     """The gate for a claim over symbolic sizes: written-out instances at concrete sizes."""
     if isinstance(problem.lhs, sp.MatrixBase):
         return Evidence(
@@ -193,6 +218,7 @@ def cross_check_evidence(problem, deadline: float | None):
         )
     concrete_problem, stand_ins, why = _stand_ins(problem)
     if concrete_problem is None:
+        assert why is not None, "_stand_ins says why it gives no problem"
         return Evidence("cross-check", False, detail=why)
     p = concrete_problem
     try:
@@ -236,7 +262,7 @@ def cross_check_evidence(problem, deadline: float | None):
     )
 
 
-def prove_for_all_sizes(run):
+def prove_for_all_sizes(run: Run) -> Proof | None:
     """The index calculus: a Proof when lhs - rhs reduces to 0 for every size in range, else None."""
     p = run.problem
     known = Known(tuple(p.sizes), tuple(p.indices), frozenset(i for i, _, _ in p.indices))

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterable, Mapping
 
 import sympy as sp
 
-from ...model import Status, as_sympy
+from ...model import Indices, Status, as_sympy
 from ...report import Attempt, Outcome, Result
 from .. import tactics
 from ..assumptions import build_context
@@ -30,7 +31,7 @@ from .instances import builder
 __all__ = ["prove_at_size"]
 
 
-def _entries(indices, values: dict):
+def _entries(indices: Indices, values: Mapping[sp.Symbol, int]) -> list[dict[sp.Symbol, int]]:
     ranges = []
     for index, lo, hi in indices:
         lo, hi = (
@@ -41,7 +42,7 @@ def _entries(indices, values: dict):
     return [dict(combo) for combo in itertools.product(*ranges)]
 
 
-def _zero(difference) -> bool:
+def _zero(difference: sp.Basic) -> bool:
     """The ladder, with each A**(m/2) as a power of a symbol for sqrt(A) (see indexed.Atoms)."""
     difference = Atoms(Known()).replace(difference)
     for rung in (tactics.expand, tactics.cancel, tactics.powers):
@@ -53,7 +54,15 @@ def _zero(difference) -> bool:
     return False
 
 
-def prove_at_size(lhs, rhs, given, where, indices, values: dict, deadline: float | None = None) -> Result:
+def prove_at_size(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    indices: Indices,
+    values: dict[sp.Symbol, int],
+    deadline: float | None = None,
+) -> Result:
     """Proved when ``lhs - rhs`` reduces to 0 at ``values`` for every value of the free indices."""
     started = time.perf_counter()
     indices_set = {index for index, _, _ in indices}

@@ -17,24 +17,33 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeAlias
 
 import mpmath
 import sympy as sp
 
-from ...model import as_sympy
-from ..assumptions import build_context, satisfies_domain
-from ..numeric import Sampler
+from ...model import Indices, as_sympy
+from ..assumptions import Context, build_context, satisfies_domain
+from ..numeric import Point, Sampler, Witness
 
 __all__ = ["concrete", "entry_symbol", "index_values", "ScaledSampler", "evaluate_fast", "instance"]
 
+#: Integer values of the sizes and free indices at one instance.
+Env: TypeAlias = Mapping[sp.Symbol, int | sp.Integer]
+#: A number the fast evaluator computes with.
+Mp: TypeAlias = mpmath.mpf | mpmath.mpc
+#: The value of an entry (base, (indices...)), or of a scalar symbol (symbol, None), at the point.
+EntryValue: TypeAlias = Callable[[sp.Basic, tuple[int, ...] | None], Mp]
 
-def entry_symbol(base: sp.IndexedBase, indices) -> sp.Symbol:
+
+def entry_symbol(base: sp.IndexedBase, indices: Iterable[object]) -> sp.Symbol:
     """The ordinary symbol for the entry ``base[indices]``, with the base's domain."""
     name = f"{base.label}[{','.join(str(i) for i in indices)}]"
     return sp.Symbol(name, **base.assumptions0)
 
 
-def all_symbols(expr, memo: dict) -> frozenset:
+def all_symbols(expr: sp.Basic, memo: dict[sp.Basic, frozenset[sp.Symbol]]) -> frozenset[sp.Symbol]:
     """All symbols in ``expr``, bound ones too, computed once per subexpression (in ``memo``)."""
     found = memo.get(expr)
     if found is None:
@@ -57,16 +66,16 @@ class DefinedAtom(sp.Function):
     """
 
     definition = sp.S.Zero
-    variables: tuple = ()
+    variables: tuple[sp.Symbol, ...] = ()
 
     @classmethod
-    def eval(cls, *args):
+    def eval(cls, *args: sp.Basic) -> None:
         return None  # never rewritten automatically: that is the point of the atom
 
-    def _mapping(self) -> dict:
+    def _mapping(self) -> dict[sp.Symbol, sp.Basic]:
         return dict(zip(self.variables, self.args))
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> sp.Basic:
         variable = self.variables[argindex - 1]
         cache = type(self).__dict__.get("_derivatives")
         if cache is None:
@@ -76,44 +85,47 @@ class DefinedAtom(sp.Function):
             cache[variable] = sp.diff(self.definition, variable)
         return cache[variable].xreplace(self._mapping())
 
-    def _fact(self, name: str):
+    def _fact(self, name: str) -> bool | None:
         """A property of the definition, asked once per class (for the atom's own variables)."""
         if self.args != self.variables:
-            return getattr(self.definition.xreplace(self._mapping()), name)
+            fact: bool | None = getattr(self.definition.xreplace(self._mapping()), name)
+            return fact
         facts = type(self).__dict__.get("_facts")
         if facts is None:
             facts = {}
             type(self)._facts = facts
         if name not in facts:
             facts[name] = getattr(self.definition, name)
-        return facts[name]
+        known: bool | None = facts[name]
+        return known
 
-    def _eval_is_positive(self):
+    def _eval_is_positive(self) -> bool | None:
         return self._fact("is_positive")
 
-    def _eval_is_real(self):
+    def _eval_is_real(self) -> bool | None:
         return self._fact("is_real")
 
-    def _eval_evalf(self, prec):
+    def _eval_evalf(self, prec: int) -> sp.Basic:
         from mpmath.libmp import prec_to_dps
 
         return self.definition.xreplace(self._mapping()).evalf(prec_to_dps(prec))
 
 
 class _Concrete:
-    def __init__(self, atoms: bool = False, fixed=(), indices=()):
+    def __init__(self, atoms: bool = False, fixed: Iterable[sp.Symbol] = (), indices: Iterable[sp.Symbol] = ()) -> None:
         self.atoms = atoms
         self.fixed = frozenset(fixed) | frozenset(indices)  # constant over the instance
         self.indices = frozenset(indices)  # the free indices: they differ between entries
-        self.atom_classes: dict = {}
-        self.memo: dict = {}
-        self.derivatives: dict = {}  # (function, variable) -> derivative, shared by mixed partials
-        self.symbols: dict = {}
+        self.atom_classes: dict[sp.Basic, type[DefinedAtom]] = {}
+        self.memo: dict[tuple[sp.Basic, tuple[tuple[str, int | sp.Integer], ...]], sp.Basic] = {}
+        # (function, variable) -> derivative, shared by mixed partials
+        self.derivatives: dict[tuple[sp.Basic, sp.Basic], sp.Basic] = {}
+        self.symbols: dict[sp.Basic, frozenset[sp.Symbol]] = {}
 
-    def _symbols(self, expr) -> frozenset:
+    def _symbols(self, expr: sp.Basic) -> frozenset[sp.Symbol]:
         return all_symbols(expr, self.symbols)
 
-    def __call__(self, expr, env: dict):
+    def __call__(self, expr: sp.Basic, env: Env) -> sp.Basic:
         if not isinstance(expr, sp.Basic):
             return expr
         if isinstance(expr, sp.Symbol):
@@ -130,7 +142,7 @@ class _Concrete:
         self.memo[key] = value
         return value
 
-    def _build(self, expr, env):
+    def _build(self, expr: sp.Basic, env: Env) -> sp.Basic:
         if isinstance(expr, sp.Indexed):
             indices = [self(i, env) for i in expr.indices]
             if not all(i.is_Integer for i in indices):
@@ -162,7 +174,7 @@ class _Concrete:
             return function
         return expr.func(*[self(a, env) for a in expr.args])
 
-    def _shared(self, expr, env, index, written) -> bool:
+    def _shared(self, expr: sp.Sum, env: Env, index: sp.Symbol, written: sp.Basic) -> bool:
         """Whether a sum is kept as an atom: the same for every entry (it depends on no
         enclosing sum's index and on no free index) and not linear in what it depends
         on (a linear sum such as sum_i y_i or the mean is cheap written out, and
@@ -173,10 +185,10 @@ class _Concrete:
         if len(sp.Add.make_args(written)) < 2:
             return False
         variables = sorted(written.free_symbols, key=sp.default_sort_key)
-        linear = written.is_polynomial(*variables) and sp.Poly(written, *variables).total_degree() <= 1
+        linear: bool = written.is_polynomial(*variables) and sp.Poly(written, *variables).total_degree() <= 1
         return not linear
 
-    def _atom(self, written):
+    def _atom(self, written: sp.Basic) -> DefinedAtom:
         """The atom named for the written-out sum ``written`` (one class per distinct sum)."""
         if written not in self.atom_classes:
             variables = tuple(sorted(written.free_symbols, key=sp.default_sort_key))
@@ -187,7 +199,7 @@ class _Concrete:
         return cls(*cls.variables)
 
 
-def builder(atoms: bool = False, fixed=(), indices=()):
+def builder(atoms: bool = False, fixed: Iterable[sp.Symbol] = (), indices: Iterable[sp.Symbol] = ()) -> _Concrete:
     """A concrete-instance builder whose cache is shared by the calls made with it.
 
     With ``atoms``, each sum shared by all entries (it depends only on ``fixed``,
@@ -197,12 +209,14 @@ def builder(atoms: bool = False, fixed=(), indices=()):
     return _Concrete(atoms, fixed, indices)
 
 
-def concrete(expr, values: dict):
+def concrete(expr: sp.Basic, values: Env) -> sp.Basic:
     """``expr`` at the sizes and indices in ``values``: sums written out, entries as symbols."""
     return _Concrete()(expr, dict(values))
 
 
-def index_values(indices, sizes: dict, limit: int, rng: random.Random) -> list[dict]:
+def index_values(
+    indices: Indices, sizes: Mapping[sp.Basic, sp.Basic | int], limit: int, rng: random.Random
+) -> list[dict[sp.Symbol, int]]:
     """Values of the free indices at concrete sizes: every combination when few, else a
     sample that keeps the boundary values and the combinations where indices coincide."""
     ranges = []
@@ -227,14 +241,14 @@ def index_values(indices, sizes: dict, limit: int, rng: random.Random) -> list[d
     return [dict(zip(symbols, combo)) for combo in combos]
 
 
-def _count(ranges) -> int:
+def _count(ranges: Iterable[Sequence[int]]) -> int:
     total = 1
     for r in ranges:
         total *= len(r)
     return total
 
 
-def scaled_value(symbol, rng: random.Random, size: int):
+def scaled_value(symbol: sp.Basic, rng: random.Random, size: int) -> sp.Basic:
     """A random value in the symbol's domain; a nonnegative one is at most 1/size."""
     for _ in range(40):
         if symbol.is_integer:
@@ -254,7 +268,7 @@ class ScaledSampler(Sampler):
     """Random points for many entries: values shrink with their number, so that facts
     such as sum_i y_i = 1 over nonnegative y leave the eliminated entry feasible."""
 
-    def points(self, count: int, tries: int = 200):
+    def points(self, count: int, tries: int = 200) -> Iterator[Point]:
         found = 0
         size = max(1, len(self.free))
         for _ in range(tries):
@@ -270,7 +284,16 @@ class ScaledSampler(Sampler):
                 self.rejected += 1
 
 
-def instance(lhs, rhs, given, where, values: dict, seed: int, scaled: bool, build=None):
+def instance(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    values: Env,
+    seed: int,
+    scaled: bool,
+    build: _Concrete | None = None,
+) -> tuple[sp.Basic, sp.Basic, Sampler, Context]:
     """(lhs, rhs, sampler, context) of the claim at ``values``; the sampler satisfies the
     instantiated assumptions. ``build`` (from ``builder()``) shares work between instances."""
     build = build if build is not None else _Concrete()
@@ -289,28 +312,32 @@ def instance(lhs, rhs, given, where, values: dict, seed: int, scaled: bool, buil
 # --- fast numeric evaluation for large sizes ---------------------------------------------
 
 
+#: A sum worked out once: (index, lo, hi, summand, symbols, (delta's other argument, the rest) or None).
+_SumShape: TypeAlias = tuple[sp.Symbol, sp.Basic, sp.Basic, sp.Basic, set[sp.Symbol], tuple[sp.Basic, sp.Basic] | None]
+
+
 class _Fast:
     """Evaluates an indexed expression with mpmath; entries come from ``entry(base, indices)``."""
 
-    def __init__(self, entry, env: dict):
+    def __init__(self, entry: EntryValue, env: Mapping[sp.Basic, int | sp.Basic]) -> None:
         self.entry = entry
         self.env = env
-        self.closed: dict = {}
-        self.values: dict = {}  # outside every sum a node's value is one number: computed once
-        self.shapes: dict = {}
-        self.symbols: dict = {}
+        self.closed: dict[tuple[sp.Basic, tuple[tuple[str, Mp], ...]], Mp] = {}
+        self.values: dict[sp.Basic, Mp] = {}  # outside every sum a node's value is one number: computed once
+        self.shapes: dict[sp.Sum, _SumShape] = {}
+        self.symbols: dict[sp.Basic, frozenset[sp.Symbol]] = {}
 
-    def _symbols(self, expr) -> frozenset:
+    def _symbols(self, expr: sp.Basic) -> frozenset[sp.Symbol]:
         return all_symbols(expr, self.symbols)
 
-    def __call__(self, expr, bound: dict):
+    def __call__(self, expr: sp.Basic, bound: Mapping[sp.Symbol, Mp]) -> Mp:
         if bound and not self._symbols(expr).isdisjoint(bound):
             return self._value(expr, bound)
         if expr not in self.values:
             self.values[expr] = self._value(expr, bound)
         return self.values[expr]
 
-    def _value(self, expr, bound: dict):
+    def _value(self, expr: sp.Basic, bound: Mapping[sp.Symbol, Mp]) -> Mp:
         if expr is sp.I:
             return mpmath.mpc(0, 1)
         if expr.is_Integer or expr.is_Rational:
@@ -349,7 +376,7 @@ class _Fast:
             raise ValueError("no branch of a Piecewise holds")
         return self._function(expr, bound)
 
-    def _function(self, expr, bound: dict):
+    def _function(self, expr: sp.Basic, bound: Mapping[sp.Symbol, Mp]) -> Mp:
         """A function of known meaning: piecewise-linear ones, and those with an mpmath twin."""
         if isinstance(expr, (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside)):
             return self._piecewise_linear(expr, [self(a, bound) for a in expr.args])
@@ -359,7 +386,7 @@ class _Fast:
         raise ValueError(f"cannot evaluate {type(expr).__name__} quickly")
 
     @staticmethod
-    def _piecewise_linear(expr, args):
+    def _piecewise_linear(expr: sp.Basic, args: list[Mp]) -> Mp:
         if isinstance(expr, sp.Abs):
             return abs(args[0])
         if any(isinstance(a, mpmath.mpc) and a.imag != 0 for a in args):
@@ -376,7 +403,7 @@ class _Fast:
             return args[1] if len(args) > 1 else mpmath.mpf(1) / 2
         return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
 
-    def _truth(self, cond, bound) -> bool:
+    def _truth(self, cond: sp.Basic, bound: Mapping[sp.Symbol, Mp]) -> bool:
         if cond in (sp.true, True):
             return True
         if isinstance(cond, sp.And):
@@ -384,7 +411,7 @@ class _Fast:
         if isinstance(cond, sp.Or):
             return any(self._truth(c, bound) for c in cond.args)
         left, right = self(cond.lhs, bound), self(cond.rhs, bound)
-        return {
+        holds: bool = {
             ">=": left >= right,
             ">": left > right,
             "<=": left <= right,
@@ -392,8 +419,9 @@ class _Fast:
             "==": left == right,
             "!=": left != right,
         }[cond.rel_op]
+        return holds
 
-    def _shape(self, expr):
+    def _shape(self, expr: sp.Sum) -> _SumShape:
         """(index, lo, hi, summand, symbols, delta) of a sum, worked out once per sum."""
         if expr not in self.shapes:
             index, lo, hi = expr.limits[-1]
@@ -410,7 +438,7 @@ class _Fast:
             self.shapes[expr] = (index, lo, hi, inner, expr.atoms(sp.Symbol), delta)
         return self.shapes[expr]
 
-    def _sum(self, expr, bound):
+    def _sum(self, expr: sp.Sum, bound: Mapping[sp.Symbol, Mp]) -> Mp:
         index, lo, hi, inner, symbols, delta = self._shape(expr)
         lo, hi = int(self(lo, bound)), int(self(hi, bound))
         sign, values = (1, range(lo, hi + 1)) if hi >= lo - 1 else (-1, range(hi + 1, lo))
@@ -448,7 +476,7 @@ _MPMATH_FUNCTIONS = {
 }
 
 
-def _to_mp(value):
+def _to_mp(value: int | Mp | sp.Basic) -> Mp:
     """An mpmath number for an int or a SymPy number (rationals exactly)."""
     if isinstance(value, (int, mpmath.mpf, mpmath.mpc)):
         return value
@@ -458,11 +486,13 @@ def _to_mp(value):
     return mpmath.mpc(_to_mp(re), _to_mp(im)) if im != 0 else _to_mp(re)
 
 
-def _no_entries(base, indices):
+def _no_entries(base: sp.Basic, indices: tuple[int, ...] | None) -> Mp:
     raise ValueError("an indexed entry is left in a concrete expression")
 
 
-def agree(left, right, sampler: Sampler, count: int, digits: int = 30):
+def agree(
+    left: sp.Basic, right: sp.Basic, sampler: Sampler, count: int, digits: int = 30
+) -> tuple[Witness | None, int]:
     """(witness or None, points where both sides agree) for a concrete instance.
 
     Each side is evaluated once per point with shared subexpressions (SymPy's
@@ -493,13 +523,23 @@ def agree(left, right, sampler: Sampler, count: int, digits: int = 30):
     return None, agreed
 
 
-def evaluate_fast(expr, env: dict, entry, digits: int = 30):
+def evaluate_fast(expr: sp.Basic, env: Mapping[sp.Basic, int | sp.Basic], entry: EntryValue, digits: int = 30) -> Mp:
     """The value of ``expr`` (no Derivative nodes) at the sizes/indices ``env`` and entries ``entry``."""
     with mpmath.workdps(digits):
-        return _Fast(entry, env)(expr, {})
+        value: Mp = _Fast(entry, env)(expr, {})
+        return value
 
 
-def agree_fast(lhs, rhs, given, where, values: dict, seed: int, count: int, digits: int = 30):
+def agree_fast(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    values: Env,
+    seed: int,
+    count: int,
+    digits: int = 30,
+) -> tuple[int, Point | None]:
     """(points where both sides agree, a point where they differ or None) at a large size.
 
     ``lhs`` and ``rhs`` hold no Derivative nodes. The entries the given facts
@@ -511,7 +551,7 @@ def agree_fast(lhs, rhs, given, where, values: dict, seed: int, count: int, digi
     facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
     regions = [build(w, values) for w in where]
     context = build_context(facts, regions)
-    mentioned = set()
+    mentioned: set[sp.Basic] = set()
     for fact in facts + regions:
         mentioned |= fact.free_symbols
     size = max([1] + [int(v) for v in values.values()])
@@ -521,7 +561,7 @@ def agree_fast(lhs, rhs, given, where, values: dict, seed: int, count: int, digi
     for start in sampler.points(count):
         point = dict(start)
 
-        def entry(base, indices, point=point):
+        def entry(base: sp.Basic, indices: tuple[int, ...] | None, point: Point = point) -> Mp:
             symbol = base if indices is None else entry_symbol(base, indices)
             if symbol not in point:
                 point[symbol] = scaled_value(symbol, rng, size)

@@ -35,6 +35,7 @@ Translation, entry (a, b) of each kind of expression (indices are 1-based):
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -42,10 +43,11 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...model import _matrix_dimensions, as_sympy
+from ...model import Indices, Sizes, _matrix_dimensions, as_sympy
 from ...notation import (
     DomainMatrixSymbol,
     MatrixNotationError,
+    Shape,
     check_shapes,
     derivative_kind,
     shape_of,
@@ -62,11 +64,11 @@ class NotTranslated(Exception):
 # ---------------------------------------------------------------- recognising matrix notation
 
 
-def _is_matrix_expr(e) -> bool:
+def _is_matrix_expr(e: object) -> bool:
     return isinstance(e, sp.MatrixExpr)
 
 
-def is_matrix_notation(*exprs) -> bool:
+def is_matrix_notation(*exprs: object) -> bool:
     """Whether a side holds matrix expressions (``MatrixSymbol``s, possibly inside ``Derivative``)."""
     return any(
         isinstance(e, sp.Basic)
@@ -76,7 +78,7 @@ def is_matrix_notation(*exprs) -> bool:
     )
 
 
-def side_shape(e):
+def side_shape(e: object) -> Shape | None:
     """Shape of a matrix-notation side: a MatrixExpr's, a derivative's (that of its variable), or None."""
     if (
         isinstance(e, sp.Derivative)
@@ -103,7 +105,7 @@ def _inverse_base(m: sp.MatrixSymbol) -> sp.IndexedBase:
     return sp.IndexedBase(f"inv({m.name})", real=True, nonzero=True)
 
 
-def _entry_of_base(base, m, a, b):
+def _entry_of_base(base: sp.IndexedBase, m: sp.MatrixSymbol, a: sp.Basic, b: sp.Basic) -> sp.Indexed:
     rows, cols = m.shape
     if cols == 1:
         return base[a]
@@ -113,7 +115,7 @@ def _entry_of_base(base, m, a, b):
 
 
 class _Translator:
-    def __init__(self, taken: set):
+    def __init__(self, taken: Iterable[str]) -> None:
         self.taken = set(taken)
         self.count = 0
 
@@ -126,13 +128,13 @@ class _Translator:
                 self.taken.add(name)
                 return sp.Symbol(name, integer=True)
 
-    def _sum(self, body, index, upper):
+    def _sum(self, body: sp.Basic, index: sp.Symbol, upper: object) -> sp.Basic:
         upper = as_sympy(upper, "an expression")
         if upper == 1:
             return body.xreplace({index: sp.Integer(1)})
         return sp.Sum(body, (index, 1, upper))
 
-    def entry(self, e, a, b):
+    def entry(self, e: sp.Basic, a: sp.Basic, b: sp.Basic) -> sp.Basic:
         """Entry (a, b), 1-based, of the matrix expression ``e``."""
         if isinstance(e, sp.MatrixSymbol):
             return _entry_of_base(_base(e), e, a, b)
@@ -187,7 +189,7 @@ class _Translator:
             return self.derivative(e, a, b)
         raise NotTranslated(f"{type(e).__name__} ({e}) is not translated into index notation")
 
-    def _chain(self, factors, a, b):
+    def _chain(self, factors: Sequence[sp.Basic], a: sp.Basic, b: sp.Basic) -> sp.Basic:
         """Entry (a, b) of the product of ``factors``: a sum over each inner dimension."""
         if len(factors) == 1:
             return self.entry(factors[0], a, b)
@@ -202,17 +204,20 @@ class _Translator:
         k = self.bound()
         return self._sum(self.entry(first, a, k) * self._chain(rest, k, b), k, inner)
 
-    def derivative(self, e, a, b):
+    def derivative(self, e: sp.Derivative, a: sp.Basic, b: sp.Basic) -> sp.Basic:
         """Entry (a, b) of a gradient, Hessian or Jacobian: the expression translated first,
         then an unevaluated derivative by entries (never SymPy's matrix calculus)."""
-        side_shape(e)  # raises NotTranslated for other kinds
-        kind, _ = derivative_kind(e)
+        side_shape(e)  # raises NotTranslated for other kinds by matrices
+        found = derivative_kind(e)
+        if found is None:  # not by matrices at all
+            raise NotTranslated(f"{e} is not a derivative by a matrix")
+        kind, _ = found
         variables = [v for v, c in e.variable_count for _ in range(int(c))]
         for variable in variables:
             if not isinstance(variable, sp.MatrixSymbol):
                 raise NotTranslated(f"derivatives are taken by a MatrixSymbol, not by {variable}")
 
-        def entry_of(v, r, c):
+        def entry_of(v: sp.MatrixSymbol, r: sp.Basic, c: sp.Basic) -> sp.Indexed:
             return _entry_of_base(_base(v), v, r, c)
 
         if kind == "gradient":
@@ -221,15 +226,16 @@ class _Translator:
             return sp.Derivative(self.scalar(e.expr), entry_of(variables[0], a, 1), entry_of(variables[1], b, 1))
         return sp.Derivative(self.entry(e.expr, a, 1), entry_of(variables[0], b, 1))  # jacobian
 
-    def scalar(self, e):
+    def scalar(self, e: sp.Basic) -> sp.Basic:
         """A scalar expression with matrix parts (1 x 1 expressions, elements, traces) in index notation."""
         if not isinstance(e, sp.Basic):
             return e
-        if isinstance(e, sp.Derivative) and side_shape(e) is not None:
-            if side_shape(e) != (1, 1):
+        shape = side_shape(e) if isinstance(e, sp.Derivative) else None
+        if shape is not None:
+            if shape != (1, 1):
                 # 2 * Derivative(L, w) is a scalar Mul to SymPy: its entry (1, 1) is not the claim
                 raise NotTranslated(
-                    f"the {side_shape(e)[0]} x {side_shape(e)[1]} derivative {e} inside a scalar "
+                    f"the {shape[0]} x {shape[1]} derivative {e} inside a scalar "
                     "expression; put it alone on a side (scale the other side instead)"
                 )
             return self.derivative(e, 1, 1)
@@ -259,7 +265,7 @@ class _Translator:
 # ---------------------------------------------------------------- inverses
 
 
-def _simplify_inverses(e):
+def _simplify_inverses(e: sp.Basic) -> sp.Basic:
     """Push inverses onto MatrixSymbols and cancel ``M M^-1`` (valid for invertible square M)."""
     if not isinstance(e, sp.Basic) or not e.has(sp.Inverse, sp.MatPow):
         return e
@@ -297,7 +303,7 @@ def _simplify_inverses(e):
     return e
 
 
-def _check_inverses(sides) -> None:
+def _check_inverses(sides: Sequence[sp.Basic]) -> None:
     for side in sides:
         for inv in side.atoms(sp.Inverse):
             m = inv.arg
@@ -312,7 +318,7 @@ def _check_inverses(sides) -> None:
 # ---------------------------------------------------------------- the claim
 
 
-def _free_index(name: str, taken: set) -> sp.Symbol:
+def _free_index(name: str, taken: set[str]) -> sp.Symbol:
     while name in taken:
         name += "_"
     taken.add(name)
@@ -329,13 +335,15 @@ class IndexClaim:
 
     lhs: sp.Basic
     rhs: sp.Basic
-    given: tuple = ()
-    sizes: tuple = ()
-    indices: tuple = ()
-    free: tuple = ()
+    given: tuple[sp.Basic, ...] = ()
+    sizes: Sizes = ()
+    indices: Indices = ()
+    free: tuple[sp.Symbol, ...] = ()
 
 
-def translate(lhs, rhs, sizes=(), indices=(), given=()) -> IndexClaim:
+def translate(
+    lhs: sp.Basic, rhs: sp.Basic, sizes: Sizes = (), indices: Indices = (), given: Iterable[sp.Basic] = ()
+) -> IndexClaim:
     """The claim ``lhs == rhs`` (under the equalities ``given``) in index notation.
 
     ``sizes`` and ``indices`` are normalised tuples (as ``Claim`` keeps them); each
@@ -387,7 +395,9 @@ def translate(lhs, rhs, sizes=(), indices=(), given=()) -> IndexClaim:
     )
 
 
-def to_index_claim(lhs, rhs, given=(), sizes=(), indices=()):
+def to_index_claim(
+    lhs: sp.Basic, rhs: sp.Basic, given: Iterable[sp.Basic] = (), sizes: Sizes = (), indices: Indices = ()
+) -> tuple[sp.Basic, sp.Basic, tuple[sp.Basic, ...], Sizes, Indices]:
     """The hook for ``check``: (lhs, rhs, given, sizes, indices), translated when a side or a
     given fact is in matrix notation; unchanged otherwise.
 
@@ -403,7 +413,7 @@ def to_index_claim(lhs, rhs, given=(), sizes=(), indices=()):
 # ---------------------------------------------------------------- counterexamples as matrices
 
 
-def as_matrices(point: dict, *sides) -> dict:
+def as_matrices(point: Mapping[sp.Basic, sp.Basic], *sides: sp.Basic) -> dict[str, sp.ImmutableMatrix]:
     """The matrices of ``sides`` at a refutation's ``point``, as explicit matrices.
 
     ``point`` maps the sizes (``n``), the free indices and the entries (``X[1,2]``,
@@ -430,7 +440,7 @@ def as_matrices(point: dict, *sides) -> dict:
     return out
 
 
-def singular_inverse(point: dict, *sides) -> str:
+def singular_inverse(point: Mapping[sp.Basic, sp.Basic], *sides: sp.Basic) -> str:
     """Why a refutation's point is not a counterexample: an ``inv(M)`` there that is singular, so
     no matrix M has it as its inverse (the translation treats the inverse's entries as free).
     Empty when every inverse of the sides is invertible at the point (or there is none)."""

@@ -24,14 +24,15 @@ shape, see ``matrix``):
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 import sympy as sp
 
-from ...model import Status, as_sympy, relation_text
-from ...report import Attempt, Outcome
+from ...model import Indices, Sizes, Status, as_sympy, relation_text
+from ...report import Attempt, Outcome, Result
 from ..assumptions import build_context
-from ..numeric import NotNumeric, Sampler
-from ..problem import Evidence, Found, Problem, Proof
+from ..numeric import NotNumeric, Point, Sampler
+from ..problem import Evidence, Found, Problem, Proof, Run
 from ..theories.certificates import is_nonnegative, is_positive, is_real
 from ..theories.certificates import matrix_counterexample as _matrix_counterexample
 from ..theories.certificates import orient as _orient
@@ -49,7 +50,7 @@ __all__ = ["search", "prove"]
 MATRIX_SIZES_UP_TO = 3
 
 
-def _checked_sizes(sizes, most: int = CONCRETE_DERIVATIVES_UP_TO):
+def _checked_sizes(sizes: Sizes, most: int = CONCRETE_DERIVATIVES_UP_TO) -> list[dict[sp.Symbol, int]]:
     """The cross-check's size assignments whose instances are written out (up to ``most``),
     then, with several sizes, two where they differ (n = 1, p = 2 and n = 2, p = 1): a
     claim may fail only for rectangular shapes."""
@@ -62,7 +63,16 @@ def _checked_sizes(sizes, most: int = CONCRETE_DERIVATIVES_UP_TO):
     return values
 
 
-def _refute_scalar(lhs, rhs, relation, given, where, sizes, indices, seed):
+def _refute_scalar(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    relation: str,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    sizes: Sizes,
+    indices: Indices,
+    seed: int,
+) -> tuple[dict[sp.Symbol, int] | None, Point | None, sp.Basic | None, sp.Basic | None, list[str], None]:
     """(at, point, lhs value, rhs value, sizes checked) of an instance on the wrong side, or at None."""
     rng = random.Random(seed)
     checked: list[str] = []
@@ -82,7 +92,18 @@ def _refute_scalar(lhs, rhs, relation, given, where, sizes, indices, seed):
     return None, None, None, None, checked, None
 
 
-def _refute_matrix(lhs_entry, rhs_entry, free, relation, given, where, sizes, seed):
+def _refute_matrix(
+    lhs_entry: sp.Basic,
+    rhs_entry: sp.Basic,
+    free: Indices,
+    relation: str,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    sizes: Sizes,
+    seed: int,
+) -> tuple[
+    dict[sp.Symbol, int] | None, Point | None, list[sp.Rational] | None, tuple[sp.Basic, sp.Basic] | None, list[str]
+]:
     """(at, point, v, v^T lhs v, v^T rhs v, sizes checked) of an instance with v^T (lhs - rhs) v on the wrong side."""
     row, col = free
     checked: list[str] = []
@@ -107,12 +128,14 @@ def _refute_matrix(lhs_entry, rhs_entry, free, relation, given, where, sizes, se
     return None, None, None, None, checked
 
 
-def _sizes_positive(expr, sizes):
+def _sizes_positive(expr: sp.Basic, sizes: Sizes) -> sp.Basic:
     """``expr`` with each size k >= 1 as a positive integer symbol of the same name (same values in range)."""
     return expr.xreplace({s: sp.Symbol(s.name, integer=True, positive=True) for s, least in sizes if least >= 1})
 
 
-def _translated(problem):
+def _translated(
+    problem: Problem,
+) -> tuple[bool, sp.Basic, sp.Basic, sp.Basic, sp.Basic, tuple[sp.Basic, ...], Sizes, Indices, tuple[sp.Symbol, ...]]:
     """(is_matrix, lhs, rhs, left, right, given, sizes, indices, free): the claim in index notation."""
     lhs, rhs, given, sizes, indices = problem.lhs, problem.rhs, problem.given, problem.sizes, problem.indices
     if not matrix.is_matrix_notation(lhs, rhs, *[side for g in given if isinstance(g, sp.Equality) for side in g.args]):
@@ -129,7 +152,7 @@ def _translated(problem):
     return is_matrix, lhs, rhs, claim.lhs, claim.rhs, claim.given, claim.sizes, claim.indices, claim.free
 
 
-def search(problem) -> Evidence:
+def search(problem: Problem) -> Evidence:
     """The gate: an instance at a concrete size on the wrong side of 0, re-checked; or how far it held."""
     try:
         is_matrix, _, _, left, right, given, sizes, indices, free = _translated(problem)
@@ -147,11 +170,13 @@ def search(problem) -> Evidence:
     except NotNumeric as exc:
         return Evidence("cross-check", False, detail=f"no numeric check possible: {exc}")
     if at is not None:
+        assert point is not None, "an instance on the wrong side comes with its point"
         counterexample = {
             **{s: sp.Integer(v) for s, v in at.items()},
             **dict(sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0]))),
         }
         if is_matrix:
+            assert vector is not None and shown is not None, "a matrix instance comes with v and both forms"
             for position, c in enumerate(vector, 1):
                 counterexample[sp.Symbol(f"v[{position}]")] = c
             lhs_value, rhs_value = shown
@@ -160,7 +185,10 @@ def search(problem) -> Evidence:
             what = f"lhs = {sp.N(lhs_value, 6)}, rhs = {sp.N(rhs_value, 6)}"
         text = ", ".join(f"{k} = {v}" for k, v in counterexample.items())
         found = Found(
-            counterexample, sp.N(lhs_value, 15), sp.N(rhs_value, 15), vector=tuple(vector) if is_matrix else None
+            counterexample,
+            sp.N(lhs_value, 15),
+            sp.N(rhs_value, 15),
+            vector=tuple(vector) if is_matrix and vector is not None else None,
         )
         return Evidence("cross-check", True, 1, 0, found, f"not lhs {relation} rhs: {what}, at {text}")
     evidence = f"holds at sampled points at {'; '.join(checked) or 'no size'}"
@@ -176,23 +204,25 @@ def search(problem) -> Evidence:
     )
 
 
-def prove(run):
+def prove(run: Run) -> Proof | None:
     """The certificate: an identity for every size (a sub-problem for the pipeline), then a sign by form."""
     p = run.problem
     is_matrix, lhs, rhs, left, right, given, sizes, indices, _ = _translated(p)
     certificate, relation, where, seed = p.certificate, p.relation, p.where, p.seed
+    assert run.evidence is not None, "the pipeline's gate ran first"
     evidence = run.evidence.summary
     facts = tuple(relation_text(g) for g in given if isinstance(g, sp.Equality))
     side = "rhs - lhs" if relation in ("<=", "<") else "lhs - rhs"
     strict = relation in (">", "<")
 
-    def give_up(reason):
+    def give_up(reason: str) -> None:
         run.why_not = reason
         run.trace.append(Attempt("certificate", Outcome.UNCERTIFIED, reason))
 
-    def decide(a, b, id_sizes, id_indices):
+    def decide(a: sp.Basic, b: sp.Basic, id_sizes: Sizes, id_indices: Indices) -> Result:
         a, b, id_given, id_sizes, id_indices = matrix.to_index_claim(a, b, given, id_sizes, id_indices)
         remaining = run.remaining()
+        assert run.decide is not None, "the pipeline passes itself to its provers"
         return run.decide(
             Problem(
                 a, b, given=tuple(id_given), where=where, sizes=tuple(id_sizes), indices=tuple(id_indices), seed=seed

@@ -26,7 +26,7 @@ Everything that matters for soundness is checked here, conservatively:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import sympy as sp
@@ -48,10 +48,10 @@ class CalculusProof:
     """Evidence: the box, the point where the difference was proved zero, the side
     conditions checked (in words), and the proofs on closed faces of the box."""
 
-    interval: tuple  # ((symbol, Interval), ...)
-    point: tuple  # ((symbol, Rational), ...)
+    interval: tuple[tuple[sp.Symbol, sp.Interval], ...]
+    point: tuple[tuple[sp.Symbol, sp.Rational], ...]
     conditions: tuple[str, ...]
-    faces: tuple = ()  # CalculusProof per closed end: (symbol, value, proof)
+    faces: tuple[tuple[sp.Symbol, sp.Basic, CalculusProof], ...] = ()  # per closed end: (symbol, value, proof)
 
     def describe(self) -> str:
         box = ", ".join(f"{s} in {i}" for s, i in self.interval)
@@ -77,12 +77,12 @@ def declared_interval(symbol: sp.Symbol) -> sp.Interval | None:
     return sp.Interval.open(-sp.oo, sp.oo)
 
 
-def intervals_from(symbols: Iterable[sp.Symbol], where: Iterable = ()) -> dict:
+def intervals_from(symbols: Iterable[sp.Symbol], where: Iterable[sp.Basic] = ()) -> dict[sp.Symbol, sp.Interval]:
     """Declared interval of each real symbol, cut by region relations with constant
     bounds (``u > -1``, ``u < 1``); a relation that is not of that form is ignored,
     which only makes the interval larger than the region (never a wrong proof: the
     claim is then proved on a larger set, or not at all)."""
-    result = {}
+    result: dict[sp.Symbol, sp.Interval] = {}
     for symbol in symbols:
         interval = declared_interval(symbol)
         if interval is None:
@@ -99,7 +99,7 @@ def intervals_from(symbols: Iterable[sp.Symbol], where: Iterable = ()) -> dict:
     return result
 
 
-def _onto(symbol, interval: sp.Interval):
+def _onto(symbol: sp.Symbol, interval: sp.Interval) -> sp.Basic:
     """An expression in a fresh positive t that runs over the open interval exactly."""
     a, b = interval.start, interval.end
     if a == -sp.oo and b == sp.oo:
@@ -112,7 +112,7 @@ def _onto(symbol, interval: sp.Interval):
     return (a + b * t) / (1 + t)
 
 
-def _shown(fact: Callable, expr) -> bool:
+def _shown(fact: Callable[[sp.Basic], object], expr: sp.Basic) -> bool:
     """Whether SymPy's assumptions show ``fact`` of expr, of its factored or cancelled form."""
     for form in (lambda e: e, sp.factor, lambda e: sp.factor(sp.cancel(sp.together(e)))):
         try:
@@ -123,15 +123,17 @@ def _shown(fact: Callable, expr) -> bool:
     return False
 
 
-def _positive(expr) -> bool:
+def _positive(expr: sp.Basic) -> bool:
     return _shown(lambda e: e.is_positive, expr)
 
 
-def _nonzero(expr) -> bool:
+def _nonzero(expr: sp.Basic) -> bool:
     return _shown(lambda e: e.is_positive or e.is_negative or (e.is_zero is False and e.is_finite is True), expr)
 
 
-def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | None:
+def smoothness_conditions(
+    expr: sp.Basic, substitution: Mapping[sp.Symbol, sp.Basic], variables: set[sp.Symbol]
+) -> list[str] | None:
     """Side conditions under which ``expr`` is smooth on the open box, checked; None when
     one cannot be shown (or expr holds a function this rung does not handle)."""
     conditions: list[str] = []
@@ -141,7 +143,7 @@ def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | No
             conditions.append(text)
         return holds
 
-    def visit(e) -> bool:
+    def visit(e: sp.Basic) -> bool:
         if not (e.free_symbols & variables):
             # constant on the box: its derivative is 0 wherever it is defined
             return not e.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
@@ -175,7 +177,7 @@ def smoothness_conditions(expr, substitution: dict, variables) -> list[str] | No
     return conditions if visit(as_sympy(expr, "an expression")) else None
 
 
-def _points(box: dict):
+def _points(box: Mapping[sp.Symbol, sp.Interval]) -> Iterator[dict[sp.Symbol, sp.Rational]]:
     """Rational points of the open box to try, nicest first."""
     choices = []
     for interval in box.values():
@@ -192,7 +194,9 @@ def _points(box: dict):
         yield dict(zip(box, values))
 
 
-def _zero_on_box(derivative, substitution: dict, is_zero) -> bool:
+def _zero_on_box(
+    derivative: sp.Basic, substitution: Mapping[sp.Symbol, sp.Basic], is_zero: Callable[[sp.Expr], bool]
+) -> bool:
     """Whether ``is_zero`` proves the derivative zero, as it stands or with each variable
     written as its bijection onto the interval (where SymPy then knows 1 - u > 0 and
     1 + u > 0 for u in (-1, 1), and can split roots). Zero for every t > 0 is zero on
@@ -206,15 +210,15 @@ def _zero_on_box(derivative, substitution: dict, is_zero) -> bool:
     return False
 
 
-def _default_value(expr, point: dict):
+def _default_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Basic]) -> sp.Expr:
     return expr.xreplace(point)
 
 
 def constant_difference(
-    diff,
-    interval_of: dict,
+    diff: sp.Basic,
+    interval_of: Mapping[sp.Symbol, sp.Interval],
     is_zero: Callable[[sp.Expr], bool],
-    point_value: Callable[[sp.Expr, dict], sp.Expr] = _default_value,
+    point_value: Callable[[sp.Expr, dict[sp.Symbol, sp.Rational]], sp.Expr] = _default_value,
 ) -> CalculusProof | None:
     """A proof that ``diff == 0`` on the box ``interval_of`` (symbol -> Interval), or None.
 

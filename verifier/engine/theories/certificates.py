@@ -28,14 +28,15 @@ from __future__ import annotations
 
 import fractions
 import random
+from collections.abc import Iterator, Sequence
 
 import mpmath
 import sympy as sp
 
 from ...model import Status
 from ...report import Attempt, Outcome
-from ..numeric import DIGITS, RECHECK_DIGITS, evaluate
-from ..problem import Problem, Proof
+from ..numeric import DIGITS, RECHECK_DIGITS, Point, Sampler, evaluate
+from ..problem import Problem, Proof, Run
 
 __all__ = [
     "is_real",
@@ -52,11 +53,11 @@ __all__ = [
 # ---------------------------------------------------------------- signs by form
 
 
-def _is_number(e) -> bool:
+def _is_number(e: sp.Basic) -> bool:
     return e.is_Rational or e.is_Float or isinstance(e, sp.NumberSymbol)
 
 
-def is_real(e) -> bool:
+def is_real(e: sp.Basic) -> bool:
     """Real wherever defined, judged by the form of ``e`` and declared domains only."""
     if _is_number(e):
         return True
@@ -86,7 +87,7 @@ def is_real(e) -> bool:
     return False  # undefined functions, derivatives, anything else: not known
 
 
-def is_positive(e, _together: bool = True) -> bool:
+def is_positive(e: sp.Basic, _together: bool = True) -> bool:
     """> 0 wherever defined, by form: positive numbers and symbols, exp of a real, ..."""
     if _is_number(e):
         return bool(e > 0)
@@ -111,7 +112,7 @@ def is_positive(e, _together: bool = True) -> bool:
     return False
 
 
-def is_nonnegative(e, _together: bool = True) -> bool:
+def is_nonnegative(e: sp.Basic, _together: bool = True) -> bool:
     """>= 0 wherever defined, by form only.
 
     Squares count only when their base is *real* (``(i*x)**2`` is not
@@ -153,7 +154,7 @@ def is_nonnegative(e, _together: bool = True) -> bool:
     return False
 
 
-def _first_unknown_sign(e, strict: bool):
+def _first_unknown_sign(e: sp.Basic, strict: bool) -> sp.Basic:
     """The first term or factor whose sign the form does not show (for the trace)."""
     check = is_positive if strict else is_nonnegative
     for part in e.args if isinstance(e, (sp.Add, sp.Mul)) else ():
@@ -165,7 +166,7 @@ def _first_unknown_sign(e, strict: bool):
 # ---------------------------------------------------------------- exact zero at a point
 
 
-def zero_at_point(expr) -> bool:
+def zero_at_point(expr: sp.Basic) -> bool:
     """Whether a number given as an exact expression is exactly 0 (by value-preserving rewrites)."""
     if expr == 0:
         return True
@@ -181,14 +182,14 @@ def zero_at_point(expr) -> bool:
 # ---------------------------------------------------------------- refutation
 
 
-def orient(lhs, rhs, relation: str):
+def orient(lhs: sp.Basic, rhs: sp.Basic, relation: str) -> tuple[sp.Basic, bool]:
     """(difference that must be >= 0 or > 0, strict)."""
     if relation in (">=", ">"):
         return lhs - rhs, relation == ">"
     return rhs - lhs, relation == "<"
 
 
-def _real_value(value, digits: int):
+def _real_value(value: sp.Basic, digits: int) -> sp.Float | None:
     """The real part of a SymPy number as a Float, or None if it is not (numerically) real."""
     re, im = value.as_real_imag()
     re, im = sp.N(re, digits), sp.N(im, digits)
@@ -199,11 +200,13 @@ def _real_value(value, digits: int):
     return re
 
 
-def _tol(digits: int, scale=1) -> float:
+def _tol(digits: int, scale: float | sp.Basic = 1) -> float:
     return (1 + abs(float(scale))) * 10.0 ** (-(digits * 2) // 3)
 
 
-def scalar_counterexample(diff, strict, sampler, count):
+def scalar_counterexample(
+    diff: sp.Basic, strict: bool, sampler: Sampler, count: int
+) -> tuple[Point | None, sp.Basic | None, int]:
     """(point, value, points seen): diff < 0 there (or exactly 0 when strict), re-checked; point None if none."""
     seen = 0
     points = (
@@ -231,7 +234,7 @@ def scalar_counterexample(diff, strict, sampler, count):
     return None, None, seen
 
 
-def _degenerate_points(sampler, count, rng):
+def _degenerate_points(sampler: Sampler, count: int, rng: random.Random) -> Iterator[Point]:
     """Sampled points, each followed by variants with some free coordinates set to 0.
 
     Definiteness fails on a measure-zero set (a rank-deficient factor), which
@@ -254,14 +257,16 @@ def _degenerate_points(sampler, count, rng):
                 yield trial
 
 
-def _rational_vector(u) -> list:
+def _rational_vector(u: Sequence[mpmath.mpf]) -> list[sp.Rational]:
     """A short rational vector along the (numeric) direction u."""
     biggest = max(range(len(u)), key=lambda i: abs(u[i]))
     scale = u[biggest]
     return [sp.Rational(fractions.Fraction(float(c / scale)).limit_denominator(1000)) for c in u]
 
 
-def matrix_counterexample(diff, strict, sampler, count, seed):
+def matrix_counterexample(
+    diff: sp.MatrixBase, strict: bool, sampler: Sampler, count: int, seed: int
+) -> tuple[Point | None, list[sp.Rational] | None, sp.Basic | None, int]:
     """(point, v, value, points seen) with v^T diff v < 0 (or exactly 0 when strict); point None if none."""
     rng = random.Random(seed + 1)
     n = diff.rows
@@ -308,13 +313,14 @@ def matrix_counterexample(diff, strict, sampler, count, seed):
 # ---------------------------------------------------------------- the prover
 
 
-def prove_with_certificate(run):
+def prove_with_certificate(run: Run) -> Proof | None:
     """A Proof of ``lhs relation rhs`` from a certificate, or None (trace lines appended).
 
     Runs after the pipeline's gate: the certificate identity is a problem of its own,
     decided by the same pipeline (with its own gate), and the sign is read off its form.
     """
     p, ctx = run.problem, run.context
+    assert ctx is not None and run.evidence is not None, "the pipeline's assumptions and gate stages ran first"
     diff, strict = orient(p.lhs, p.rhs, p.relation)
     is_matrix = isinstance(diff, sp.MatrixBase)
     evidence = run.evidence.summary
@@ -332,6 +338,7 @@ def prove_with_certificate(run):
     used_given = False
     if certificate is not None:
         remaining = run.remaining()
+        assert run.decide is not None, "the pipeline passes itself to its provers"
         identity = run.decide(
             Problem(diff, target, given=p.given, where=p.where, seed=p.seed),
             None if remaining is None else max(remaining, 1.0),

@@ -18,13 +18,19 @@ where only two moments are assumed here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
+from sympy.printing.str import StrPrinter
 
 from ...model import as_sympy
 
 __all__ = [
     "Expectation",
+    "ExpectationOperator",
     "independent",
     "independent_with",
     "NotReducible",
@@ -45,46 +51,78 @@ class Expectation(sp.Expr):
     variables are bound inside, like a Sum's index: they are not free symbols.
     """
 
-    def __new__(cls, expr, variables, moments):
+    def __new__(cls, expr: object, variables: Sequence[sp.Basic], moments: Sequence[Sequence[sp.Basic]]) -> Expectation:
         expr = as_sympy(expr, "an expectation's argument")
         variables = sp.Tuple(*variables)
         moments = sp.Tuple(*(sp.Tuple(*m) for m in moments))
         if len(variables) != len(moments):
             raise ValueError("each random variable needs its moments")
-        return sp.Expr.__new__(cls, expr, variables, moments)
+        node: Expectation = sp.Expr.__new__(cls, expr, variables, moments)
+        return node
 
     @property
-    def expr(self):
+    def expr(self) -> sp.Basic:
         return self.args[0]
 
     @property
-    def variables(self):
+    def variables(self) -> sp.Tuple:
         return self.args[1]
 
     @property
-    def moments(self):
+    def moments(self) -> sp.Tuple:
         return self.args[2]
 
     @property
-    def free_symbols(self):
-        return (self.expr.free_symbols - set(self.variables)) | self.moments.free_symbols
+    def free_symbols(self) -> set[sp.Basic]:
+        free: set[sp.Basic] = (self.expr.free_symbols - set(self.variables)) | self.moments.free_symbols
+        return free
 
-    def _eval_is_commutative(self):
+    def _eval_is_commutative(self) -> bool:
         return True
 
-    def _sympystr(self, printer):
+    def _sympystr(self, printer: StrPrinter) -> str:
         return f"E[{printer._print(self.expr)}]"
 
-    def _latex(self, printer):
-        return r"\mathbb{E}\left[" + printer._print(self.expr) + r"\right]"
+    def _latex(self, printer: LatexPrinter) -> str:
+        inner: str = printer._print(self.expr)
+        return r"\mathbb{E}\left[" + inner + r"\right]"
 
-    def _pretty(self, printer):
+    def _pretty(self, printer: PrettyPrinter) -> prettyForm:
         inner = printer._print(self.expr)
         inner = prettyForm(*inner.parens("[", "]"))
         return prettyForm(*inner.left("E"))
 
 
-def independent(variables, mean=None, variance=None, moments=None):
+class ExpectationOperator:
+    """``E(expr)``: an :class:`Expectation` over fixed independent variables with fixed moments.
+
+    ``variables`` and ``moments`` are as stated: to :func:`independent` (one tuple of
+    raw moments that every variable shares) or to :func:`independent_with` (one tuple
+    per variable).
+    """
+
+    def __init__(
+        self,
+        variables: tuple[sp.Basic, ...],
+        moments: tuple[sp.Basic, ...] | tuple[tuple[sp.Basic, ...], ...],
+        each: list[tuple[sp.Basic, ...]],
+        doc: str | None = None,
+    ) -> None:
+        self.variables = variables
+        self.moments = moments
+        self._each = each  # the moments of each variable, in order
+        self.__doc__ = doc
+
+    def __call__(self, expr: object) -> Expectation:
+        return Expectation(expr, self.variables, self._each)
+
+
+def independent(
+    variables: Iterable[sp.Basic],
+    mean: sp.Expr | float | None = None,
+    variance: sp.Expr | float | None = None,
+    moments: Iterable[sp.Expr | float] | None = None,
+) -> ExpectationOperator:
     """A function E(expr) -> Expectation over mutually independent ``variables``.
 
     Give ``mean`` and ``variance`` (so E[d] = mean and E[d^2] = variance + mean^2),
@@ -97,17 +135,11 @@ def independent(variables, mean=None, variance=None, moments=None):
         mean = as_sympy(mean, "a mean")
         moments = (mean,) if variance is None else (mean, as_sympy(variance, "a variance") + mean**2)
     moments = tuple(as_sympy(m, "a moment") for m in moments)
-
-    def E(expr):
-        return Expectation(expr, variables, [moments] * len(variables))
-
-    E.variables = variables
-    E.moments = moments
-    E.__doc__ = f"E[...] over independent {', '.join(map(str, variables))}"
-    return E
+    doc = f"E[...] over independent {', '.join(map(str, variables))}"
+    return ExpectationOperator(variables, moments, [moments] * len(variables), doc)
 
 
-def independent_with(moments_by_variable: dict):
+def independent_with(moments_by_variable: Mapping[sp.Basic, Iterable[sp.Expr | float]]) -> ExpectationOperator:
     """Like :func:`independent`, each variable with its own raw moments (E[v], E[v^2], ...).
 
     A variable may stand for a whole random quantity, such as the rest of a sum
@@ -115,20 +147,14 @@ def independent_with(moments_by_variable: dict):
     """
     variables = tuple(moments_by_variable)
     moments = [tuple(as_sympy(m, "a moment") for m in moments_by_variable[v]) for v in variables]
-
-    def E(expr):
-        return Expectation(expr, variables, moments)
-
-    E.variables = variables
-    E.moments = tuple(moments)
-    return E
+    return ExpectationOperator(variables, tuple(moments), moments)
 
 
-def has_expectation(expr) -> bool:
+def has_expectation(expr: object) -> bool:
     return isinstance(expr, sp.Basic) and expr.has(Expectation)
 
 
-def _reduce_one(node: Expectation):
+def _reduce_one(node: Expectation) -> sp.Basic:
     gens = tuple(node.variables)
     inner = sp.expand(node.expr)
     if not inner.has(*gens):
@@ -154,7 +180,7 @@ def _reduce_one(node: Expectation):
     return total
 
 
-def reduce_expectations(expr):
+def reduce_expectations(expr: sp.Basic) -> sp.Basic:
     """``expr`` with every E[...] replaced by its value (innermost first)."""
     if not has_expectation(expr):
         return expr
@@ -163,13 +189,13 @@ def reduce_expectations(expr):
     return expr.replace(lambda e: isinstance(e, Expectation), _reduce_one)
 
 
-def _moments_of(var, known) -> str:
+def _moments_of(var: sp.Basic, known: Iterable[sp.Basic]) -> str:
     return ", ".join(
         f"E[{var}] = {sp.sstr(m)}" if k == 1 else f"E[{var}^{k}] = {sp.sstr(m)}" for k, m in enumerate(known, 1)
     )
 
 
-def _moment_text(expr) -> list[str]:
+def _moment_text(expr: object) -> list[str]:
     out = []
     for node in expr.atoms(Expectation) if isinstance(expr, sp.Basic) else ():
         names = ", ".join(map(str, node.variables))
@@ -185,7 +211,7 @@ def _moment_text(expr) -> list[str]:
     return out
 
 
-def inconsistent_moments(*exprs) -> str | None:
+def inconsistent_moments(*exprs: object) -> str | None:
     """Why the stated moments cannot belong to any random variable, or None.
 
     A variance E[d^2] - E[d]^2 known negative, an even moment known negative, or a mean
@@ -210,7 +236,7 @@ def inconsistent_moments(*exprs) -> str | None:
     return None
 
 
-def reduce_pair(lhs, rhs):
+def reduce_pair(lhs: sp.Basic, rhs: sp.Basic) -> tuple[sp.Basic, sp.Basic, tuple[str, ...]]:
     """(lhs, rhs, the moment assumptions used), every E[...] rewritten."""
     used = list(dict.fromkeys(_moment_text(lhs) + _moment_text(rhs)))
     return reduce_expectations(lhs), reduce_expectations(rhs), tuple(used)

@@ -16,7 +16,9 @@ used at two arities gets a stand-in for each. Never used to prove anything.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -28,6 +30,10 @@ from ..numeric import NotNumeric, Sampler, find_counterexample, in_exponents
 from .certificates import is_real
 
 __all__ = ["polynomial_stand_ins", "refute_with_polynomials", "Concrete"]
+
+#: Concrete functions for undefined ones: function class (or (class, arity)) -> Lambda,
+#: as a mapping or as pairs.
+Interpretation: TypeAlias = dict[tuple[sp.FunctionClass, int], sp.Lambda] | Iterable[tuple[object, sp.Lambda]]
 
 #: Stated properties a stand-in cannot be given: no polynomial or exponential has them.
 _UNSUPPORTED = (
@@ -54,15 +60,15 @@ class Concrete:
     agreed: int = 0
 
 
-def _applied(exprs) -> list:
-    found = set()
+def _applied(exprs: Iterable[object]) -> list[AppliedUndef]:
+    found: set[AppliedUndef] = set()
     for e in exprs:
         if isinstance(e, sp.Basic):
             found |= e.atoms(AppliedUndef)
     return sorted(found, key=sp.default_sort_key)
 
 
-def _wrapper(atom):
+def _wrapper(atom: AppliedUndef) -> tuple[Callable[[sp.Expr], sp.Expr], str | None]:
     """How a polynomial p becomes a stand-in with the function's stated sign: p, exp(p) or -exp(p)."""
     if atom.is_positive or atom.is_nonnegative or atom.is_nonzero:
         return sp.exp, "positive"
@@ -71,7 +77,7 @@ def _wrapper(atom):
     return (lambda p: p), None
 
 
-def polynomial_stand_ins(exprs) -> dict | None:
+def polynomial_stand_ins(exprs: Iterable[object]) -> dict[tuple[sp.FunctionClass, int], sp.Lambda] | None:
     """{(function class, arity): Lambda}, each a polynomial with fresh real coefficients (or
     exp of one, for a function stated positive), or None if some function cannot stand in.
 
@@ -79,7 +85,7 @@ def polynomial_stand_ins(exprs) -> dict | None:
     is a constant, a fresh coefficient. A sign-restricted stand-in is exp(p) of a real p,
     so only where every argument is real.
     """
-    stand_ins: dict = {}
+    stand_ins: dict[tuple[sp.FunctionClass, int], sp.Lambda] = {}
     applied = _applied(exprs)
     for atom in applied:
         key = (atom.func, len(atom.args))
@@ -104,12 +110,14 @@ def polynomial_stand_ins(exprs) -> dict | None:
     return stand_ins
 
 
-def apply_interpretation(expr, interpretation):
+def apply_interpretation(expr: sp.Basic, interpretation: Interpretation) -> sp.Basic:
     """``expr`` with each undefined function replaced by its concrete Lambda of the same arity.
 
     ``interpretation`` maps (or lists pairs) function class -> Lambda, or (class, arity) -> Lambda.
     """
-    pairs = interpretation.items() if isinstance(interpretation, dict) else interpretation
+    pairs: Iterable[tuple[object, sp.Lambda]] = (
+        interpretation.items() if isinstance(interpretation, dict) else interpretation
+    )
     for key, lam in pairs:
         func = key[0] if isinstance(key, tuple) else key
         arity = len(lam.variables)
@@ -120,11 +128,13 @@ def apply_interpretation(expr, interpretation):
     return expr
 
 
-def _concrete(expr, stand_ins):
+def _concrete(expr: sp.Basic, stand_ins: Interpretation) -> sp.Basic:
     return apply_interpretation(expr, stand_ins).doit()
 
 
-def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Concrete | None:
+def refute_with_polynomials(
+    lhs: sp.Basic, rhs: sp.Basic, given: Iterable[sp.Basic], where: Iterable[sp.Basic], seed: int, count: int
+) -> Concrete | None:
     """A re-checked counterexample with polynomials for the undefined functions; else the
     evidence seen (``result=None``), or None when no stand-in could be evaluated."""
     stand_ins = polynomial_stand_ins([lhs, rhs, *given, *where])
@@ -150,7 +160,7 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
     point = {k: v for k, v in witness.point.items() if k not in coefficients}
     shown = dict(point)
     labels: list[str] = []
-    interpretation = []
+    interpretation: list[tuple[sp.FunctionClass, sp.Lambda]] = []
     for (func, _), lam in stand_ins.items():
         body = sp.expand(
             lam.expr.xreplace({c: witness.point.get(c, 0) for c in lam.expr.free_symbols if c in coefficients})

@@ -17,6 +17,7 @@ says nothing (the ladder decides, as before).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import sympy as sp
@@ -30,9 +31,9 @@ __all__ = ["interpreted_counterexample", "Interpreted"]
 R = sp.Rational
 
 
-def _functions(*exprs) -> dict:
+def _functions(*exprs: sp.Basic) -> dict[sp.FunctionClass, int | None]:
     """Each undefined function class in ``exprs`` with its arity (None if used with several)."""
-    arities: dict = {}
+    arities: dict[sp.FunctionClass, set[int]] = {}
     for expr in exprs:
         for applied in expr.atoms(AppliedUndef):
             arities.setdefault(applied.func, set()).add(len(applied.args))
@@ -40,8 +41,11 @@ def _functions(*exprs) -> dict:
 
 
 def _concrete(arity: int, rng: random.Random) -> sp.Lambda:
-    args: tuple = sp.symbols(f"u1:{arity + 1}") if arity > 1 else (sp.Symbol("u"),)
-    coeff = lambda: R(rng.randint(1, 9), rng.randint(1, 4)) * rng.choice((1, -1))  # noqa: E731
+    args: tuple[sp.Symbol, ...] = sp.symbols(f"u1:{arity + 1}") if arity > 1 else (sp.Symbol("u"),)
+
+    def coeff() -> sp.Rational:
+        return R(rng.randint(1, 9), rng.randint(1, 4)) * rng.choice((1, -1))
+
     body = coeff()
     for u in args:
         body += coeff() * u + coeff() * u**2 + coeff() * u**3 + coeff() * sp.exp(u / 2)
@@ -50,7 +54,7 @@ def _concrete(arity: int, rng: random.Random) -> sp.Lambda:
     return sp.Lambda(args, body)
 
 
-def _apply(expr, interpretation: dict):
+def _apply(expr: sp.Basic, interpretation: Mapping[sp.FunctionClass, sp.Lambda]) -> sp.Basic:
     for f, lam in interpretation.items():
         expr = expr.replace(f, lam)
     return expr.doit() if expr.has(sp.Derivative, sp.Subs) else expr
@@ -65,24 +69,27 @@ class Interpreted:
     """
 
     text: str
-    point: dict
+    point: dict[sp.Basic, sp.Basic]
     lhs_value: sp.Basic
     rhs_value: sp.Basic
-    entry: tuple | None
-    interpretation: tuple
+    entry: tuple[int, int] | None
+    interpretation: tuple[tuple[sp.FunctionClass, sp.Lambda], ...]
     faithful: bool
 
 
-def _unrestricted(func) -> bool:
+def _unrestricted(func: sp.FunctionClass) -> bool:
     return (
         all(key == "commutative" for key in func.default_assumptions) if hasattr(func, "default_assumptions") else True
     )
 
 
-def interpreted_counterexample(lhs, rhs, given, where, seed: int = 0, tries: int = 2) -> Interpreted | None:
+def interpreted_counterexample(
+    lhs: sp.Basic, rhs: sp.Basic, given: Iterable[sp.Basic], where: Iterable[sp.Basic], seed: int = 0, tries: int = 2
+) -> Interpreted | None:
     """A concrete interpretation of the undefined functions and a point where the sides differ."""
-    functions = _functions(lhs, rhs)
-    if not functions or any(a is None or a == 0 for a in functions.values()):
+    found = _functions(lhs, rhs)
+    functions = {f: a for f, a in found.items() if a}
+    if not found or len(functions) < len(found):  # a function without one arity, or of arity 0
         return None
     rng = random.Random(seed)
     for _ in range(tries):

@@ -17,6 +17,7 @@ A fragment needs ``amsmath`` and ``graphicx`` in the preamble.
 from __future__ import annotations
 
 from ... import wording
+from ...report import ClaimReport
 from .blocks import verdict_sentence
 from .document import (
     appendix,
@@ -43,6 +44,6 @@ __all__ = [
 ]
 
 
-def scope_words(report) -> str:
+def scope_words(report: ClaimReport) -> str:
     """What a verdict covers, in words: the same words as the terminal trace and the JSON."""
     return wording.scope_text(report)

@@ -7,12 +7,14 @@ module only sets them: user text through :func:`escape`, expressions through
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import sympy as sp
 
 from ... import wording
-from ...model import Derivation, Status, symbol_domains, title_parts
+from ...model import Derivation, Status, Title, symbol_domains, title_parts
 from ...report import ClaimReport, DerivationReport, Result
-from ..names import definitions, named
+from ..names import Names, definitions, named
 from .layout import FULL_UNITS, LINE_UNITS, _index, _matrix_width, _width, abbreviate
 from .layout import layout as _layout
 from .layout import sum_lines as _sum_lines
@@ -57,7 +59,7 @@ def _fit(width: str, tex: str, text_style: bool = False) -> str:
     return rf"\verifierfit{'text' if text_style else ''}{{{width}}}{{{tex}}}"
 
 
-def _too_wide(expr, units: float) -> bool:
+def _too_wide(expr: sp.Basic, units: float) -> bool:
     if isinstance(expr, sp.MatrixBase):
         tex = [[math(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)]
         return _matrix_width(tex) > units
@@ -68,7 +70,7 @@ def _too_wide(expr, units: float) -> bool:
 TEX_RELATION = {"==": "=", ">=": r"\geq", ">": ">", "<=": r"\leq", "<": "<"}
 
 
-def title_tex(title, names=()) -> str:
+def title_tex(title: Title, names: Names = ()) -> str:
     """A title: its text escaped, its expressions as inline maths."""
     return "".join(escape(p) if isinstance(p, str) else f"${math(p, names)}$" for p in title_parts(title))
 
@@ -80,8 +82,9 @@ class _Used:
     then each placeholder becomes its maths (escaping never touches the maths).
     """
 
-    def __init__(self, relations, names):
-        self.relations, self.names, self.shown = relations, names, []
+    def __init__(self, relations: Mapping[str, sp.Basic], names: Names) -> None:
+        self.relations, self.names = relations, names
+        self.shown: list[str] = []
 
     def __call__(self, text: str) -> str:
         self.shown.append(text)
@@ -110,7 +113,9 @@ def _how(result: Result, stated_by: str | None, used: _Used) -> str:
     return stated + "undecided: " + text
 
 
-def shared_abbreviations(report: DerivationReport) -> tuple[dict, list]:
+def shared_abbreviations(
+    report: DerivationReport,
+) -> tuple[dict[int, list[sp.Basic]], list[tuple[sp.Symbol, sp.Basic]]]:
     """Sums repeated across the whole derivation, named once for every claim (S = e^{z_1} + e^{z_2}).
 
     Returns ({claim index: [lhs, rhs_1, ...] as printed}, [(symbol, definition), ...]);
@@ -123,7 +128,8 @@ def shared_abbreviations(report: DerivationReport) -> tuple[dict, list]:
     shown, shared = abbreviate(flat, taken, limit=SHARED_ABBREVIATIONS)
     if not shared:
         return {}, []
-    out, at = {}, 0
+    out: dict[int, list[sp.Basic]] = {}
+    at = 0
     for index, exprs in enumerate(per_claim):
         out[index] = shown[at : at + len(exprs)]
         at += len(exprs)
@@ -134,7 +140,14 @@ def shared_abbreviations(report: DerivationReport) -> tuple[dict, list]:
 SHARED_ABBREVIATIONS = 12
 
 
-def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None, taken_names=()) -> list[str]:
+def _chain(
+    report: ClaimReport,
+    used: _Used,
+    names: Names,
+    seen: dict[sp.Basic, str],
+    shown_exprs: list[sp.Basic] | None = None,
+    taken_names: Iterable[str] = (),
+) -> list[str]:
     """The claim as an aligned chain: lhs, then ``= rhs_k`` with the justification on the right.
 
     A left side already printed for an earlier claim of the derivation is referred to,
@@ -144,7 +157,7 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None
     claim = report.claim
     exprs = shown_exprs or [named(claim.lhs, names)] + [named(s.step.rhs, names) for s in report.steps]
     earlier = seen.get(claim.lhs)
-    definitions_ = []
+    definitions_: list[tuple[sp.Symbol, sp.Basic]] = []
     shown = exprs
     if any(_too_wide(e, 0.7 * LINE_UNITS) for e in exprs[1 if earlier else 0 :]):  # the estimate is rough
         taken = {str(s) for e in exprs for s in e.free_symbols} | {math(s) for e in exprs for s in e.free_symbols}
@@ -184,9 +197,9 @@ def _chain(report: ClaimReport, used: _Used, names, seen: dict, shown_exprs=None
             body += _definition_rows(math(symbol), _sum_lines(value, FULL_UNITS))
         for label, lines in listed:
             body += _definition_rows(label, lines)
-        listed = [lay for k, lay in enumerate(layouts) if lay.listing and not (k == 0 and earlier is not None)]
-        listed_names = ", ".join(f"${lay.lines[0]}$" for lay in listed)
-        symmetric = ", ".join(f"${lay.lines[0]}$" for lay in listed if lay.symmetric)
+        named_layouts = [lay for k, lay in enumerate(layouts) if lay.listing and not (k == 0 and earlier is not None)]
+        listed_names = ", ".join(f"${lay.lines[0]}$" for lay in named_layouts)
+        symmetric = ", ".join(f"${lay.lines[0]}$" for lay in named_layouts if lay.symmetric)
         header = r"\noindent where" + (
             f" ({listed_names} entry by entry, rows and columns counted from 1"
             + (f"; {symmetric} symmetric, so only $i \\le j$" if symmetric else "")
@@ -214,12 +227,13 @@ def _definition_rows(label: str, lines: list[str]) -> list[str]:
     return rows
 
 
-def _value(value) -> str:
+def _value(value: object) -> str:
     return f"${math(value)}$" if isinstance(value, sp.Basic) else escape(value)
 
 
 def _counterexample(result: Result, title: str) -> list[str]:
     """The point (a value for every free symbol) and both sides' values there, as a small table."""
+    assert result.counterexample is not None, "a table for a refutation, which has its point"
     point = ", ".join(f"${math(symbol)} = {math(value)}$" for symbol, value in result.counterexample.items())
     entry = f"_{{{_index(*result.entry, (max(result.entry) + 1,))}}}" if result.entry is not None else ""
     left, right = r"\mathrm{lhs}" + entry, r"\mathrm{rhs}" + entry
@@ -241,7 +255,7 @@ def _counterexample(result: Result, title: str) -> list[str]:
     ]
 
 
-def _correction(report: ClaimReport, names) -> list[str]:
+def _correction(report: ClaimReport, names: Names) -> list[str]:
     """The engine's suggested correction, labelled as its computation."""
     correction = report.correction
     if correction is None:
@@ -264,7 +278,7 @@ def _correction(report: ClaimReport, names) -> list[str]:
     ]
 
 
-def _certificates(report: ClaimReport, names) -> list[str]:
+def _certificates(report: ClaimReport, names: Names) -> list[str]:
     """The certificate of each inequality step: a Gram factor A (lhs - rhs = A^T A) or a nonnegative form."""
     out = []
     for step_report in report.steps:
@@ -293,7 +307,13 @@ def _certificates(report: ClaimReport, names) -> list[str]:
     return out
 
 
-def claim_block(report: ClaimReport, derivation: Derivation, seen: dict, shown_exprs=None, taken_names=()) -> list[str]:
+def claim_block(
+    report: ClaimReport,
+    derivation: Derivation,
+    seen: dict[sp.Basic, str],
+    shown_exprs: list[sp.Basic] | None = None,
+    taken_names: Iterable[str] = (),
+) -> list[str]:
     """One claim: heading, title and facts, the chain, evidence, certificates, correction, verdict."""
     claim = report.claim
     names = derivation.names
@@ -344,7 +364,7 @@ def claim_block(report: ClaimReport, derivation: Derivation, seen: dict, shown_e
     return out + tail + [""]
 
 
-def verdict_sentence(report: ClaimReport, used=None) -> str:
+def verdict_sentence(report: ClaimReport, used: _Used | None = None) -> str:
     """The wording's verdict sentence, the verdict in bold, what was not as expected after it."""
     used = used if used is not None else _Used({}, ())
     said = wording.verdict(report, used)
@@ -383,7 +403,7 @@ def assumptions(report: DerivationReport) -> list[str]:
     return [r"\paragraph{Assumptions.} " + "; ".join(items) + ".", ""]
 
 
-def notation(derivation: Derivation, shared=()) -> list[str]:
+def notation(derivation: Derivation, shared: Iterable[tuple[sp.Symbol, sp.Basic]] = ()) -> list[str]:
     """The named subexpressions and the sums abbreviated for the whole section, each defined once."""
     if not derivation.names and not shared:
         return []

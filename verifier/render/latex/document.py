@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import sympy as sp
+
 from ... import wording
 from ...model import Status
 from ...report import DerivationReport
@@ -43,7 +49,7 @@ def derivation_fragment(report: DerivationReport) -> str:
     shown, shared = shared_abbreviations(report)
     out += notation(d, shared)
     taken = {math(symbol) for symbol, _ in shared} | {str(symbol) for symbol, _ in shared}
-    seen: dict = {}  # left sides printed so far: each statement appears once
+    seen: dict[sp.Basic, str] = {}  # left sides printed so far: each statement appears once
     for index, claim_report in enumerate(report.claims):
         out += claim_block(claim_report, d, seen, shown.get(index), taken)
     return "\n".join(out) + "\n"
@@ -54,7 +60,7 @@ def fragment_filename(name: str) -> str:
     return f"{name}_derivation.tex" if name in ("appendix", "main") else f"{name}.tex"
 
 
-def appendix(names) -> str:
+def appendix(names: Iterable[str]) -> str:
     """``appendix.tex``: inputs each fragment in order.
 
     The fragments are found relative to ``\\verifierappendixdir`` (empty by default),
@@ -69,7 +75,7 @@ def appendix(names) -> str:
     return "\n".join(lines) + "\n"
 
 
-def standalone_document(reports, title: str = "Verified derivations") -> str:
+def standalone_document(reports: Sequence[DerivationReport], title: str = "Verified derivations") -> str:
     """A complete document: a short summary table, then the appendix."""
     from ... import __version__
 
@@ -123,13 +129,13 @@ def standalone_document(reports, title: str = "Verified derivations") -> str:
     )
 
 
-def write_appendix(reports, folder, standalone: bool = False) -> list:
+def write_appendix(
+    reports: Sequence[DerivationReport], folder: str | os.PathLike[str], standalone: bool = False
+) -> list[Path]:
     """Write ``NAME.tex`` per derivation and ``appendix.tex`` (and ``main.tex``) into ``folder``.
 
     Nothing is written outside ``folder``; returns the paths written.
     """
-    from pathlib import Path
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

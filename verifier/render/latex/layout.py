@@ -15,6 +15,7 @@ Two devices keep large expressions inside the page:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -38,15 +39,17 @@ ABBREVIATION_LENGTH = (20, 90)
 MIN_SAVING = 120
 
 
-def _entries(expr) -> list:
+def _entries(expr: sp.Basic) -> list[sp.Basic]:
     return list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
 
 
-def _divides(node) -> bool:
+def _divides(node: sp.Basic) -> bool:
     return any(p.exp.is_negative for p in node.atoms(sp.Pow))
 
 
-def abbreviate(exprs, taken_names=(), limit: int = MAX_ABBREVIATIONS) -> tuple[list, list[tuple[sp.Symbol, sp.Basic]]]:
+def abbreviate(
+    exprs: Sequence[sp.Basic], taken_names: Iterable[str] = (), limit: int = MAX_ABBREVIATIONS
+) -> tuple[list[sp.Basic], list[tuple[sp.Symbol, sp.Basic]]]:
     """Replace sums repeated across ``exprs`` by symbols, for printing only.
 
     Returns the abbreviated expressions and ``[(symbol, definition), ...]``.
@@ -60,9 +63,9 @@ def abbreviate(exprs, taken_names=(), limit: int = MAX_ABBREVIATIONS) -> tuple[l
     definitions: list[tuple[sp.Symbol, sp.Basic]] = []
     tops = {entry for expr in exprs for entry in _entries(expr)}
     lo, hi = ABBREVIATION_LENGTH
-    printed: dict = {}  # each candidate printed once
+    printed: dict[sp.Add, int] = {}  # each candidate printed once
     for _ in range(limit):
-        counts: Counter = Counter()
+        counts: Counter[sp.Add] = Counter()
         for expr in current:
             for entry in _entries(expr):
                 for node in sp.preorder_traversal(entry):
@@ -92,7 +95,7 @@ def abbreviate(exprs, taken_names=(), limit: int = MAX_ABBREVIATIONS) -> tuple[l
     definitions = [
         (symbol, value.xreplace({v: s for v, s in short_for.items() if s != symbol})) for symbol, value in definitions
     ]
-    ordered: list = []
+    ordered: list[tuple[sp.Symbol, sp.Basic]] = []
     while len(ordered) < len(definitions):
         done = {symbol for symbol, _ in ordered}
         ready = [(s, v) for s, v in definitions if s not in done and v.free_symbols & set(short_for.values()) <= done]
@@ -112,7 +115,7 @@ def abbreviate(exprs, taken_names=(), limit: int = MAX_ABBREVIATIONS) -> tuple[l
     return current, definitions
 
 
-def _abbreviation_names(count: int, taken_names) -> list[str]:
+def _abbreviation_names(count: int, taken_names: Iterable[str]) -> list[str]:
     taken = set(taken_names)
     for letter in "STUVQRABCDEFGHKMNP":
         names = [letter] if count == 1 else [f"{letter}_{i}" for i in range(1, count + 1)]
@@ -231,7 +234,7 @@ def _width_from(tex: str, i: int) -> tuple[float, int]:
     return width, i
 
 
-def sum_lines(expr, budget: float) -> list[str]:
+def sum_lines(expr: sp.Basic, budget: float) -> list[str]:
     """An expression as one or more lines of LaTeX, broken after whole terms of a sum.
 
     Each piece is SymPy's printing of one term; they are used only if they join
@@ -289,12 +292,12 @@ class _Layout:
     symmetric: bool = False  # listed by the upper triangle
 
 
-def _index(i: int, j: int, shape) -> str:
+def _index(i: int, j: int, shape: tuple[int, ...]) -> str:
     """1-based matrix subscripts: 12, or 1,12 once an index has two digits."""
     return f"{i + 1}{j + 1}" if max(shape) < 10 else f"{i + 1},{j + 1}"
 
 
-def layout(expr, name: str, budget: float) -> _Layout:
+def layout(expr: sp.Basic, name: str, budget: float) -> _Layout:
     """Lay out an expression: a sum broken into lines, a matrix inline or named and listed."""
     if not isinstance(expr, sp.MatrixBase):
         return _Layout(sum_lines(expr, budget))

@@ -23,7 +23,7 @@ import re
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from ..names import named
+from ..names import Names, named
 from .text import escape
 
 __all__ = ["VerifierLatexPrinter", "math", "plain_name"]
@@ -49,7 +49,7 @@ class VerifierLatexPrinter(LatexPrinter):
 
     printmethod = "_verifier_latex"
 
-    def _print_Symbol(self, expr, style="plain"):
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         entry = _ENTRY_NAME.fullmatch(expr.name)
         if entry is not None:  # g[1], the entry of a written-out instance: g_{1}
             base = self._print(sp.Symbol(entry.group(1)))
@@ -57,11 +57,12 @@ class VerifierLatexPrinter(LatexPrinter):
             return f"{{{base}}}_{{{indices}}}"
         if not plain_name(expr.name):
             return r"\text{" + escape(expr.name) + "}"
-        return super()._print_Symbol(expr, style)
+        printed: str = super()._print_Symbol(expr, style)
+        return printed
 
     _print_Dummy = _print_Symbol
 
-    def _print_Indexed(self, expr):
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
         base = self._print(expr.base.label)
         indices = ",".join(self._print(i) for i in expr.indices)
         return f"{{{base}}}_{{{indices}}}"
@@ -70,11 +71,13 @@ class VerifierLatexPrinter(LatexPrinter):
         if not plain_name(func):
             # The name is placed by %-formatting further on: no bare % may remain.
             return r"\text{" + escape(func).replace(r"\%", r"\texttt{\char37}") + "}"
-        return super()._hprint_Function(func)
+        printed: str = super()._hprint_Function(func)
+        return printed
 
-    def _print_Derivative(self, expr):
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
         if not any(isinstance(v, (sp.Indexed, sp.Symbol)) for v, _ in expr.variable_count):
-            return super()._print_Derivative(expr)
+            printed: str = super()._print_Derivative(expr)
+            return printed
         total = sum(count for _, count in expr.variable_count)
         parts = []
         for variable, count in expr.variable_count:
@@ -87,10 +90,11 @@ class VerifierLatexPrinter(LatexPrinter):
         return rf"\frac{{{top}}}{{{' '.join(parts)}}} {body}"
 
 
-def math(expr, names=()) -> str:
+def math(expr: sp.Basic, names: Names = ()) -> str:
     """An expression as LaTeX maths, under the derivation's names."""
     if isinstance(expr, sp.MatrixBase):
         expr = sp.ImmutableMatrix(expr)
     if names and isinstance(expr, sp.Basic):
         expr = named(expr, names)
-    return VerifierLatexPrinter().doprint(expr)
+    printed: str = VerifierLatexPrinter().doprint(expr)
+    return printed

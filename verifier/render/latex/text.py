@@ -100,7 +100,7 @@ _UNICODE_MATH = {
 _UNICODE_TEXT = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}", "\u00a0": "~"}
 
 
-def escape(text) -> str:
+def escape(text: object) -> str:
     """User text as LaTeX that prints it literally (and never runs any of it).
 
     Special ASCII characters are printed as themselves; common Greek letters and
