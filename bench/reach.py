@@ -58,6 +58,8 @@ def _naive(lhs, rhs) -> bool:
 
 def naive_pass(entries: list[Identity], timeout: float) -> list[tuple[bool, float]]:
     """naive on every entry, in a worker of its own."""
+    # This module does not change while it runs: its _naive may go to the worker, as check's calls do.
+    time_limits.TRUSTED_MODULES = time_limits.TRUSTED_MODULES | {__name__.partition(".")[0]}
     time_limits.restart_worker()
     out = []
     for entry in entries:
