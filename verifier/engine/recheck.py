@@ -27,7 +27,7 @@ def _derivatives_taken(expr):
     return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
 
 
-def _value(expr, point: dict):
+def _value(expr, point: dict, strict: bool = True):
     value = replace_symbols(expr, point)
     if value.has(sp.Limit):
         return None
@@ -36,7 +36,7 @@ def _value(expr, point: dict):
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         return None
     try:  # strict: the value must carry DIGITS correct digits, or it is no evidence
-        value = value.evalf(DIGITS, strict=True, maxn=4 * DIGITS + 2000) if value != 0 else value
+        value = value.evalf(DIGITS, strict=strict, maxn=4 * DIGITS + 2000) if value != 0 else value
     except Exception:
         return None
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
@@ -112,9 +112,15 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
             if replace_symbols(region, point) is not sp.true:
                 return f"the region {sp.sstr(region)} does not hold there"
         left, right = _value(lhs, point), _value(rhs, point)
+        gap = _value(lhs - rhs, point)
+        # a side whose terms cancel to exactly 0 has no digits to certify: where it is defined,
+        # it is the other side plus or minus the certified difference
+        if gap is not None and left is None and right is not None and _value(lhs, point, strict=False) is not None:
+            left = right + gap
+        elif gap is not None and right is None and left is not None and _value(rhs, point, strict=False) is not None:
+            right = left - gap
         if left is None or right is None:
             return "a side is undefined there"
-        gap = _value(lhs - rhs, point)
         if gap is None:
             return "the difference is undefined there"
         scale = 1 + max(abs(complex(left)), abs(complex(right)))
