@@ -105,11 +105,8 @@ def _independent_problem(mutant, result) -> str | None:
 
 BUNDLED = sorted(path.stem for path in DERIVATIONS.glob("*.py") if not path.name.startswith("_"))
 #: Derivations where the engine leaves more than 2% of the mutants undecided today (measured
-#: with verify --mutate; the undecided mutants are listed in the report of branch `tests`).
-BELOW_98 = {
-    "newton": "engine: 2 of 32 mutants drop f(x*) = 0 or g'(x*) = 0, which makes the limit diverge; "
-    "the limit rules decide convergent limits only, so those stay undecided (never proved)",
-}
+#: with verify --mutate), each with the reason: a strict xfail. None at present.
+BELOW_98: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

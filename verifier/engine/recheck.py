@@ -73,11 +73,13 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
             # the functions' bodies are listed in the point for the reader; they are not values
             point = {k: v for k, v in point.items() if getattr(v, "is_number", False)}
         from .theories import expectation
-        from .theories.limits import evaluate_limits
+        from .theories.limits import apart, evaluate_limits, infinity
 
         if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
             lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)
-        (lhs, rhs), _ = evaluate_limits(lhs, rhs, point=point)  # by the limit rules, at the point's values
+        stated = (lhs, rhs)
+        # by the limit rules, at the point's values; a side that is a divergent limit becomes +-oo or zoo
+        (lhs, rhs), _ = evaluate_limits(lhs, rhs, point=point, infinite=True)
         if isinstance(lhs, sp.MatrixBase):
             if entry is None:
                 return "no matrix entry is named"
@@ -111,6 +113,12 @@ def counterexample_problem(lhs, rhs, given, where, point: dict, entry=None, inte
         for region in where:
             if replace_symbols(region, point) is not sp.true:
                 return f"the region {sp.sstr(region)} does not hold there"
+        ends = (infinity(stated[0], lhs), infinity(stated[1], rhs))
+        if ends != (None, None):  # a divergent limit (or a stated +-oo) against the other side
+            values = [end if end is not None else _value(side, point) for end, side in zip(ends, (lhs, rhs))]
+            if None in values:
+                return "a side is undefined there"
+            return None if apart(*values) else "the sides are not known to differ there"
         left, right = _value(lhs, point), _value(rhs, point)
         gap = _value(lhs - rhs, point)
         # a side whose terms cancel to exactly 0 has no digits to certify: where it is defined,

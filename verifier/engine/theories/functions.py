@@ -121,12 +121,17 @@ def apply_interpretation(expr, interpretation):
 
 
 def _concrete(expr, stand_ins):
-    return apply_interpretation(expr, stand_ins).doit()
+    expr = apply_interpretation(expr, stand_ins)
+    if isinstance(expr, sp.Basic) and expr.has(sp.Limit):  # doit would hand the limit to sympy.limit
+        return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
+    return expr.doit()
 
 
-def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Concrete | None:
+def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int, find=find_counterexample) -> Concrete | None:
     """A re-checked counterexample with polynomials for the undefined functions; else the
-    evidence seen (``result=None``), or None when no stand-in could be evaluated."""
+    evidence seen (``result=None``), or None when no stand-in could be evaluated.
+    ``find`` searches the concrete claim (``find_counterexample``, or the gate's search for
+    sides that hold limits)."""
     stand_ins = polynomial_stand_ins([lhs, rhs, *given, *where])
     if not stand_ins:
         return None
@@ -138,7 +143,7 @@ def refute_with_polynomials(lhs, rhs, given, where, seed: int, count: int) -> Co
         if ctx.unsatisfiable:
             return None
         sampler = Sampler(ctx, c_lhs.free_symbols | c_rhs.free_symbols, seed, tame=in_exponents([c_lhs, c_rhs]))
-        witness, agreed, _ = find_counterexample(c_lhs, c_rhs, sampler, count)
+        witness, agreed, _ = find(c_lhs, c_rhs, sampler, count)
     except (NotNumeric, TypeError, ValueError):
         return None
     if witness is None:
