@@ -106,6 +106,14 @@ def test_escape_leaves_no_character_that_tex_would_interpret():
     assert not set(unescaped) & set("\\{}_^~%&#$"), unescaped
 
 
+def test_sympys_own_constants_print_as_maths():
+    """A divergent limit's value is oo; pi and I appear in claims: they print as SymPy prints them."""
+    from verifier.render.latex.printer import math
+
+    assert math(sp.oo) == r"\infty" and math(-sp.oo) == r"-\infty" and math(sp.zoo) == r"\tilde{\infty}"
+    assert math(2 * sp.pi) == r"2 \pi" and math(sp.I) == "i"
+
+
 def test_escape_maps_unicode_to_symbols_or_code_points():
     assert latex.escape("σ(h) ≥ 0") == r"\ensuremath{\sigma}(h) \ensuremath{\ge} 0"
     assert latex.escape("café") == "café"

@@ -15,11 +15,13 @@ from sympy import (
     Sum,
     Symbol,
     exp,
+    log,
     symbols,
 )
 from sympy.logic.boolalg import BooleanTrue
 
 from verifier import Claim, Derivation, Status
+from verifier import check as check_claim
 from verifier.cli import main
 from verifier.engine.theories import expectation
 from verifier.load import discover, load_all
@@ -103,11 +105,8 @@ def _independent_problem(mutant, result) -> str | None:
 
 BUNDLED = sorted(path.stem for path in DERIVATIONS.glob("*.py") if not path.name.startswith("_"))
 #: Derivations where the engine leaves more than 2% of the mutants undecided today (measured
-#: with verify --mutate; the undecided mutants are listed in the report of branch `tests`).
-BELOW_98 = {
-    "newton": "engine: 2 of 32 mutants drop f(x*) = 0 or g'(x*) = 0, which makes the limit diverge; "
-    "the limit rules decide convergent limits only, so those stay undecided (never proved)",
-}
+#: with verify --mutate), each with the reason: a strict xfail. None at present.
+BELOW_98: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -321,3 +320,25 @@ def test_a_2d_counterexample_is_evaluated_not_accepted():
     assert "agree" in _independent_problem(mutant, bogus)
     missing = Result(Status.REFUTED, (), counterexample={n_: one, p_: one, j_: one, weight: sp.Integer(3)})
     assert _independent_problem(mutant, missing) is not None
+
+
+def test_the_softmax_row_sum_mutant_that_starts_its_sums_at_2_is_refuted():
+    """7.4 step 1 of softmax_hessian with each constant 1 made 2: at k = 2, i = 1 the right side
+    is -exp(z1 - z2), while the left side, the Hessian's row sum written out, cancels to exactly
+    0. Strict evaluation cannot certify the digits of an exact 0: the certified difference does."""
+    i, c, d = symbols("i c d", integer=True)
+    y = IndexedBase("y", nonnegative=True)
+    total = Sum(exp(z[d]), (d, 1, k))
+    loss = -Sum(y[c] * log(exp(z[c]) / total), (c, 1, k))
+    lhs = Sum(sp.Derivative(loss, z[i], z[j_]), (j_, 1, k))
+    shifted = Sum(exp(z[d]), (d, 2, k))
+    rhs = Sum(
+        exp(z[i]) * KroneckerDelta(i, j_) / shifted - exp(z[i]) * exp(z[j_]) / shifted**2,
+        (j_, 2, k),
+    )
+    simplex = Eq(Sum(y[c], (c, 1, k)), 1)
+    result = check_claim(lhs, rhs, given=[simplex], sizes=[k], indices={i: (1, k)}, by="given", timeout=120)
+    assert result.status is Status.REFUTED, result.reason
+    point = {str(key): value for key, value in result.counterexample.items()}
+    assert point["k"] >= 2 and point["i"] == 1
+    assert float(result.lhs_value) == 0.0 and float(result.rhs_value) < 0

@@ -10,6 +10,7 @@ from sympy import (
     Function,
     Heaviside,
     IndexedBase,
+    Integer,
     KroneckerDelta,
     Rational,
     Subs,
@@ -199,6 +200,24 @@ def test_a_value_evalf_cannot_resolve_is_no_counterexample():
     # At h = 10201 plain evalf gives d loss/dh = 7e-4283 instead of 1: a false witness.
     assert recheck(diff(loss, h), sigma - y, {h: 10201, y: 0}, Sampler(build_context(), {h, y})) is None
     assert check(diff(loss, h), sigma - y, timeout=60).status is not Status.REFUTED
+
+
+def test_a_side_that_cancels_to_exactly_zero_still_gives_a_counterexample():
+    """Strict evaluation cannot certify digits of an exact 0 (its terms cancel); the difference
+    can be certified, and the side is the other side plus it. The true claim stays unrefuted."""
+    from verifier.engine.assumptions import build_context
+    from verifier.engine.numeric import Sampler, recheck
+    from verifier.engine.recheck import counterexample_problem
+
+    r = Symbol("r", real=True)
+    zero = (exp(r) + 1) ** 2 - exp(2 * r) - 2 * exp(r) - 1  # 0, written so that nothing cancels
+    witness = recheck(zero, exp(-r) / 7, {r: Integer(1)}, Sampler(build_context(), {r}))
+    assert witness is not None and witness.lhs_value == 0 and witness.rhs_value > 0
+    assert counterexample_problem(zero, exp(-r) / 7, (), (), {r: Integer(1)}) is None
+    assert counterexample_problem(zero, Integer(0), (), (), {r: Integer(1)}) is not None  # true there
+    result = check(zero, exp(-r) / 7, where=[r > 0], timeout=60)
+    assert result.status is Status.REFUTED and result.counterexample[r] > 0
+    assert check(zero, 0, where=[r > 0], timeout=60).status is not Status.REFUTED
 
 
 def test_a_false_claim_about_an_unrestricted_function_is_refuted_with_the_function_named():

@@ -9,6 +9,8 @@ are sound without the gate may run.
 
 * equalities: the sides at sampled points, entry by entry for matrices; claims about
   undefined functions at concrete stand-in functions (functions.py, interpret.py);
+  sides that hold a limit with the limit evaluated by its rules at each point, where a
+  divergent limit differs from a finite value (limits.py);
 * inequalities: the difference on the wrong side of 0, for matrices v^T (A - B) v;
 * claims over symbolic sizes: written-out instances at several concrete sizes (sized.py).
 """
@@ -37,6 +39,7 @@ from .sized import relations as sized_relations
 from .theories import functions
 from .theories.certificates import matrix_counterexample, orient, scalar_counterexample
 from .theories.interpret import interpreted_counterexample
+from .theories.limits import find_limit_counterexample
 
 __all__ = ["search", "feasible_point"]
 
@@ -85,19 +88,22 @@ def _equality(problem: Problem, context: Context) -> Evidence:
     symbols = problem.lhs.free_symbols | problem.rhs.free_symbols
     sides = list(lhs) + list(rhs) if isinstance(lhs, sp.MatrixBase) else [lhs, rhs]
     sampler = Sampler(context, symbols, problem.seed, special_values(sides, symbols), in_exponents(sides))
+    limits = any(isinstance(side, sp.Basic) and side.has(sp.Limit) for side in sides)
+    find = find_limit_counterexample if limits else find_counterexample
     try:
-        witness, agreed, seen = find_counterexample(lhs, rhs, sampler, count)
+        witness, agreed, seen = find(lhs, rhs, sampler, count)
     except NotNumeric as exc:
         gap = str(exc)
         # Undefined functions: a claim for every f is false as soon as it fails for one f.
-        concrete = functions.refute_with_polynomials(lhs, rhs, problem.given, problem.where, problem.seed, count)
+        concrete = functions.refute_with_polynomials(lhs, rhs, problem.given, problem.where, problem.seed, count, find)
         if concrete is not None and concrete.result is not None:
             r = concrete.result
             found = Found(r.counterexample or {}, r.lhs_value, r.rhs_value, r.entry, interpretation=r.interpretation)
             return Evidence("numeric", True, 1, 0, found, concrete.detail)
         if concrete is not None and concrete.agreed:
             return Evidence("numeric", True, concrete.agreed, concrete.agreed, None, concrete.detail)
-        false_for = interpreted_counterexample(lhs, rhs, problem.given, problem.where, problem.seed)
+        # (not for limits: its interpretations are evaluated with doit, which would hand a limit to SymPy)
+        false_for = None if limits else interpreted_counterexample(lhs, rhs, problem.given, problem.where, problem.seed)
         if false_for is not None:
             found = Found(
                 false_for.point,
@@ -115,7 +121,7 @@ def _equality(problem: Problem, context: Context) -> Evidence:
         where_text = f" in entry {witness.entry}" if witness.entry is not None else ""
         point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
         found = Found(dict(witness.point), witness.lhs_value, witness.rhs_value, witness.entry)
-        return Evidence("numeric", True, seen, agreed, found, f"sides differ{where_text} at {point}")
+        return Evidence("numeric", True, seen, agreed, found, f"sides differ{where_text}" + (point and f" at {point}"))
     return Evidence(
         "numeric",
         True,

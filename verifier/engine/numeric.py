@@ -326,7 +326,16 @@ def recheck(lhs: sp.Basic, rhs: sp.Basic, point: Point, sampler: Sampler) -> Wit
     left = evaluate(lhs, point, RECHECK_DIGITS, strict=True)
     right = evaluate(rhs, point, RECHECK_DIGITS, strict=True)
     gap = evaluate(lhs - rhs, point, RECHECK_DIGITS, strict=True)
-    if left is None or right is None or gap is None:
+    if gap is None:
+        return None
+    # A side whose terms cancel to exactly 0 has no digits a strict evaluation can certify
+    # (a Hessian row sum written out). Where it is defined, it is the other side plus or minus
+    # the certified gap.
+    if left is None and right is not None and evaluate(lhs, point, RECHECK_DIGITS) is not None:
+        left = right + gap
+    elif right is None and left is not None and evaluate(rhs, point, RECHECK_DIGITS) is not None:
+        right = left - gap
+    if left is None or right is None:
         return None
     if abs(complex(gap)) <= _tolerance(RECHECK_DIGITS, left, right):
         return None

@@ -3,8 +3,9 @@
 Outline (``STAGES``; each stage is a function written once, here):
 
 1. ``rewrite``      exact rewrites of the statement (E[...] by linearity and the stated
-                    moments, limits of rational functions by degrees); a statement the
-                    engine does not decide (another limit) ends here, undecided.
+                    moments, limits by the rules of theories/limits.py); a statement the
+                    engine does not decide (a limit no rule evaluates) goes on to the gate,
+                    which may refute it at concrete points, and ends there, undecided.
 2. ``assumptions``  the given facts and regions that bear on the claim, their
                     consistency (contradictory assumptions: nothing is proved).
 3. ``gate``         the numeric search for a counterexample at points that satisfy every
@@ -40,7 +41,7 @@ from .sized import prove_for_all_sizes
 from .sized import relations as sized_relations
 from .theories import expectation
 from .theories.certificates import prove_with_certificate
-from .theories.limits import beyond_engine, evaluate_limits
+from .theories.limits import beyond_engine, evaluate_limits, infinity
 
 __all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem"]
 
@@ -50,15 +51,27 @@ __all__ = ["Kind", "Problem", "Prover", "PROVERS", "STAGES", "decide_problem"]
 
 def rewrite(run: Run) -> Result | None:
     p = run.problem
-    (lhs, rhs), limits = evaluate_limits(p.lhs, p.rhs, given=p.given, where=p.where)
+    (lhs, rhs), limits = evaluate_limits(p.lhs, p.rhs, given=p.given, where=p.where, infinite=True)
     if limits:
         run.trace.append(Attempt("limit", Outcome.REWRITTEN, "; ".join(limits)))
         run.rewrites.append("limit")
         run.used += tuple(limits)
+    a_limit = isinstance(p.lhs, sp.Limit) or isinstance(p.rhs, sp.Limit)
+    if a_limit and (infinity(p.lhs, lhs) is not None or infinity(p.rhs, rhs) is not None):
+        if lhs == rhs and lhs in (sp.oo, -sp.oo):
+            # "lim = +oo", and the rules found it so: the statement holds, 0 = 0, under every
+            # assumption of the claim as stated (the gate still needs a point satisfying them)
+            lhs = rhs = sp.Integer(0)
+            run.stated = (p.lhs, p.rhs)
+        else:  # decided at points by the gate, where a divergent limit differs from a finite value
+            lhs, rhs = p.lhs, p.rhs
+    has_expectation = expectation.has_expectation(lhs) or expectation.has_expectation(rhs)
     beyond = beyond_engine(lhs, rhs)
-    if beyond:
+    if beyond and (p.kind is not Kind.EQUALITY or has_expectation):
         return run.undecided("engine", Outcome.BEYOND, beyond)
-    if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
+    if beyond:  # the gate may still refute it at concrete points; no prover runs
+        run.beyond = beyond
+    elif has_expectation:
         contradiction = expectation.inconsistent_moments(lhs, rhs)
         if contradiction:
             reason = f"assumptions unsatisfiable: {contradiction}; nothing is proved under them"
@@ -91,7 +104,8 @@ def assumptions(run: Run) -> Result | None:
         if run.context.unsatisfiable:
             reason = f"assumptions unsatisfiable: {run.context.unsatisfiable}; nothing is proved under them"
             return run.undecided("assumptions", Outcome.UNSATISFIABLE, reason, run.context.unsatisfiable)
-    given, where, dropped = relevant_assumptions(p.lhs, p.rhs, p.certificate, p.given, p.where)
+    lhs, rhs = run.stated or (p.lhs, p.rhs)
+    given, where, dropped = relevant_assumptions(lhs, rhs, p.certificate, p.given, p.where)
     if dropped:
         shown = "; ".join(relation_text(a) for a in dropped)
         run.trace.append(Attempt("assumptions", Outcome.SKIPPED, f"not about this claim's symbols, not used: {shown}"))
@@ -110,6 +124,12 @@ def gate(run: Run) -> Result | None:
     evidence = search(p, run.context, run.deadline)
     run.evidence = evidence
     if evidence.witness is None:
+        if run.beyond:  # a statement no prover decides: without a counterexample, it ends here
+            outcome, detail = Outcome.AGREES if evidence.agreed else Outcome.SKIPPED, evidence.detail
+            if evidence.ran and not evidence.agreed:
+                detail = f"no counterexample: no rule gives the limit a value at the {evidence.seen} points sampled"
+            run.trace.append(Attempt(evidence.tactic, outcome, detail, evidence.seconds))
+            return run.undecided("engine", Outcome.BEYOND, run.beyond)
         return None
     w = evidence.witness
     if p.kind is Kind.EQUALITY and not w.interpretation_only:

@@ -106,6 +106,10 @@ class Run:
     evidence: Evidence | None = None
     domains: tuple[str, ...] = ()
     why_not: str = ""  # set by a prover that gave up, for the reason
+    beyond: str = ""  # why no prover decides the statement (a limit no rule evaluates): only the gate may
+    stated: tuple[
+        sp.Basic, ...
+    ] = ()  # the sides as stated, where a rewrite left none of their symbols (lim = oo, settled)
     rewrites: list[str] = field(default_factory=list)  # exact rewrites applied (part of the proof's tactic)
     dropped: tuple[sp.Basic, ...] = ()  # assumptions about other symbols: a counterexample must still satisfy them
     open_entries: list[tuple[int, int]] | None = None  # the entries of a matrix claim the ladder left open

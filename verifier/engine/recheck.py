@@ -33,7 +33,7 @@ def _derivatives_taken(expr: sp.Basic) -> sp.Basic:
     return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
 
 
-def _value(expr: sp.Basic, point: Mapping[sp.Basic, sp.Basic]) -> sp.Basic | None:
+def _value(expr: sp.Basic, point: Mapping[sp.Basic, sp.Basic], strict: bool = True) -> sp.Basic | None:
     value = replace_symbols(expr, point)
     if value.has(sp.Limit):
         return None
@@ -42,7 +42,7 @@ def _value(expr: sp.Basic, point: Mapping[sp.Basic, sp.Basic]) -> sp.Basic | Non
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         return None
     try:  # strict: the value must carry DIGITS correct digits, or it is no evidence
-        value = value.evalf(DIGITS, strict=True, maxn=4 * DIGITS + 2000) if value != 0 else value
+        value = value.evalf(DIGITS, strict=strict, maxn=4 * DIGITS + 2000) if value != 0 else value
     except Exception:
         return None
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
@@ -87,11 +87,13 @@ def counterexample_problem(
             # the functions' bodies are listed in the point for the reader; they are not values
             point = {k: v for k, v in point.items() if getattr(v, "is_number", False)}
         from .theories import expectation
-        from .theories.limits import evaluate_limits
+        from .theories.limits import apart, evaluate_limits, infinity
 
         if expectation.has_expectation(lhs) or expectation.has_expectation(rhs):
             lhs, rhs, _ = expectation.reduce_pair(lhs, rhs)
-        (lhs, rhs), _ = evaluate_limits(lhs, rhs, point=point)  # by the limit rules, at the point's values
+        stated = (lhs, rhs)
+        # by the limit rules, at the point's values; a side that is a divergent limit becomes +-oo or zoo
+        (lhs, rhs), _ = evaluate_limits(lhs, rhs, point=point, infinite=True)
         if isinstance(lhs, sp.MatrixBase):
             if entry is None:
                 return "no matrix entry is named"
@@ -125,10 +127,22 @@ def counterexample_problem(
         for region in where:
             if replace_symbols(region, point) is not sp.true:
                 return f"the region {sp.sstr(region)} does not hold there"
+        ends = (infinity(stated[0], lhs), infinity(stated[1], rhs))
+        if ends != (None, None):  # a divergent limit (or a stated +-oo) against the other side
+            values = [end if end is not None else _value(side, point) for end, side in zip(ends, (lhs, rhs))]
+            if None in values:
+                return "a side is undefined there"
+            return None if apart(*values) else "the sides are not known to differ there"
         left, right = _value(lhs, point), _value(rhs, point)
+        gap = _value(lhs - rhs, point)
+        # a side whose terms cancel to exactly 0 has no digits to certify: where it is defined,
+        # it is the other side plus or minus the certified difference
+        if gap is not None and left is None and right is not None and _value(lhs, point, strict=False) is not None:
+            left = right + gap
+        elif gap is not None and right is None and left is not None and _value(rhs, point, strict=False) is not None:
+            right = left - gap
         if left is None or right is None:
             return "a side is undefined there"
-        gap = _value(lhs - rhs, point)
         if gap is None:
             return "the difference is undefined there"
         scale = 1 + max(abs(complex(left)), abs(complex(right)))

@@ -26,7 +26,7 @@ from sympy.core.function import AppliedUndef
 from ...model import Status
 from ...report import Result
 from ..assumptions import build_context
-from ..numeric import NotNumeric, Sampler, find_counterexample, in_exponents
+from ..numeric import NotNumeric, Sampler, Witness, find_counterexample, in_exponents
 from .certificates import is_real
 
 __all__ = ["polynomial_stand_ins", "refute_with_polynomials", "Concrete"]
@@ -129,14 +129,25 @@ def apply_interpretation(expr: sp.Basic, interpretation: Interpretation) -> sp.B
 
 
 def _concrete(expr: sp.Basic, stand_ins: Interpretation) -> sp.Basic:
-    return apply_interpretation(expr, stand_ins).doit()
+    expr = apply_interpretation(expr, stand_ins)
+    if isinstance(expr, sp.Basic) and expr.has(sp.Limit):  # doit would hand the limit to sympy.limit
+        return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
+    return expr.doit()
 
 
 def refute_with_polynomials(
-    lhs: sp.Basic, rhs: sp.Basic, given: Iterable[sp.Basic], where: Iterable[sp.Basic], seed: int, count: int
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    given: Iterable[sp.Basic],
+    where: Iterable[sp.Basic],
+    seed: int,
+    count: int,
+    find: Callable[..., tuple[Witness | None, int, int]] = find_counterexample,
 ) -> Concrete | None:
     """A re-checked counterexample with polynomials for the undefined functions; else the
-    evidence seen (``result=None``), or None when no stand-in could be evaluated."""
+    evidence seen (``result=None``), or None when no stand-in could be evaluated.
+    ``find`` searches the concrete claim (``find_counterexample``, or the gate's search for
+    sides that hold limits)."""
     stand_ins = polynomial_stand_ins([lhs, rhs, *given, *where])
     if not stand_ins:
         return None
@@ -148,7 +159,7 @@ def refute_with_polynomials(
         if ctx.unsatisfiable:
             return None
         sampler = Sampler(ctx, c_lhs.free_symbols | c_rhs.free_symbols, seed, tame=in_exponents([c_lhs, c_rhs]))
-        witness, agreed, _ = find_counterexample(c_lhs, c_rhs, sampler, count)
+        witness, agreed, _ = find(c_lhs, c_rhs, sampler, count)
     except (NotNumeric, TypeError, ValueError):
         return None
     if witness is None:

@@ -16,12 +16,29 @@ each with its hypotheses checked:
   - **L'Hopital**: N(p) = D(p) = 0 (proved, given facts substituted), N and D
     differentiable near p (every f^(k) with k + 1 <= s), and the limit of N'/D'
     found by these same rules, which also shows D' != 0 near p;
-  - |u| -> |L| when u -> L, sums term by term, and |u| * (x - p)^(2m) = |u (x - p)^(2m)|.
+  - **a pole**: after the cancellation, N = n1 and D = (x - p)^k d1 with k >= 1, n1(p) and
+    d1(p) proved nonzero (n1, d1 continuous at p, so D != 0 near p): |N/D| -> oo. The
+    value is +oo or -oo where the sign of n1(p)/d1(p) is known and the same on every side
+    approached (k even, or a one-sided limit), else ``zoo``, read "|N/D| -> oo" (for
+    x -> p from both sides with k odd, no limit at all). Through L'Hopital a pole of
+    N'/D' is one of N/D too (the rule holds for infinite limits, side by side);
+  - |u| -> |L| when u -> L, sums term by term (one divergent term and finite others
+    diverge alike; two divergent terms: the sum as one fraction N/D), and
+    |u| * (x - p)^(2m) = |u (x - p)^(2m)|.
+* n -> oo of a rational function whose numerator has the larger degree: +-oo by the
+  sign of the ratio of the leading coefficients (known nonzero).
 * Where the expression has no other symbol and no undefined function, the value is
-  re-checked numerically just beside p at 30 digits; a rule whose value fails that is
-  not used.
+  re-checked numerically just beside p at 30 digits (an infinite one: growing like a
+  pole, with its sign); a rule whose value fails that is not used.
 
-Anything else stays a limit, and the claim undecided with that reason. A derivation may
+An infinite value is never put into an expression as a number: a limit that diverges
+stays a limit, except where a caller asks for it as a whole side (``infinite=True``)
+to compare it with the other side: at the concrete points of the gate and the re-check,
+where a divergent limit differs from any finite value (``apart``), and in the rewrite,
+where a statement "lim = +oo" that the rules confirm holds.
+
+Anything else stays a limit, and the claim undecided with that reason, unless the gate
+finds a point where the sides differ (``find_limit_counterexample``). A derivation may
 attach a witness: pairs (term, target) of numbers, such as the ratios e_{k+1}/e_k^2 of
 Newton iterates on a concrete f. The trace shows each term's value and its gap to the
 target: evidence for a reader, never a proof.
@@ -35,17 +52,33 @@ import sympy as sp
 
 from ...report import Attempt, Outcome, Result
 
-__all__ = ["beyond_engine", "evaluate_limits", "rational_limits", "smooth_function", "witness_text", "with_witness"]
+__all__ = [
+    "INFINITE",
+    "apart",
+    "beyond_engine",
+    "evaluate_limits",
+    "find_limit_counterexample",
+    "infinity",
+    "rational_limits",
+    "smooth_function",
+    "witness_text",
+    "with_witness",
+]
 
 WITNESS_DIGITS = 40
+#: The values a divergent limit takes: +oo, -oo, and zoo for "|u| -> oo" (the sign unknown,
+#: or different on the two sides: then there is no limit at all).
+INFINITE = (sp.oo, -sp.oo, sp.zoo)
 
 
 def _rational_limit(limit: sp.Limit):
     """The value of Limit(P(n)/Q(n), n, oo) for polynomials P, Q in n, or None.
 
     Decided by degrees alone: deg P < deg Q gives 0, equal degrees the ratio of the
-    leading coefficients. Only when the leading coefficient of Q is known to be
-    nonzero (else the degree could drop); a divergent or non-rational one is left alone.
+    leading coefficients, deg P > deg Q +oo or -oo by the sign of that ratio (n^d > 0).
+    Only when the leading coefficient of Q is known to be nonzero (else the degree could
+    drop), and for a divergent one that of P too, with the ratio's sign known; a
+    non-rational one is left alone.
     """
     expr, var, point = limit.args[0], limit.args[1], limit.args[2]
     if point is not sp.oo:
@@ -64,6 +97,11 @@ def _rational_limit(limit: sp.Limit):
         return sp.Integer(0)
     if top.degree() == bottom.degree():
         return top.LC() / lead
+    ratio = top.LC() / lead
+    if ratio.is_positive:
+        return sp.oo
+    if ratio.is_negative:
+        return -sp.oo
     return None
 
 
@@ -149,10 +187,11 @@ _ENTIRE = (sp.exp, sp.sin, sp.cos)  # continuous and differentiable everywhere, 
 class _AtPoint:
     """Limits of expressions in the real variable x as x -> p (p finite and real)."""
 
-    def __init__(self, x, p, facts: _Facts):
+    def __init__(self, x, p, facts: _Facts, direction: str = "+-"):
         if x.is_real is not True or p.is_real is not True or x in p.free_symbols:
             raise _NoRule
         self.x, self.p, self.facts = x, p, facts
+        self.sides = {"+": (1,), "-": (-1,)}.get(direction, (1, -1))  # x - p > 0, < 0 or both
         self.e = sp.Dummy("e")
         self.steps: list[str] = []
 
@@ -224,9 +263,17 @@ class _AtPoint:
         if expr.has(sp.I) or any(s.is_real is not True for s in expr.free_symbols):
             raise _NoRule  # L'Hopital as used here is for real-valued functions
         if isinstance(expr, sp.Abs):
-            return sp.Abs(self.limit(expr.args[0], depth))
+            return sp.Abs(self.limit(expr.args[0], depth))  # |+-oo| = |zoo| = oo
         if isinstance(expr, sp.Add):
-            return sp.Add(*[self.limit(term, depth) for term in expr.args])
+            values = [self.limit(term, depth) for term in expr.args]
+            infinite = [v for v in values if v in INFINITE]
+            if not infinite:
+                return sp.Add(*values)
+            if len(infinite) > 1:  # oo - oo says nothing: the sum as one fraction
+                num, den = sp.fraction(sp.together(expr))
+                return self.quotient(num, den, depth)
+            self.steps.append("a divergent term plus finite ones diverges alike")
+            return infinite[0]  # every other value is a finite real (the rules give no other)
         if isinstance(expr, sp.Mul) and any(isinstance(f, sp.Abs) for f in expr.args):
             inside: list = []
             outside: list = []
@@ -266,6 +313,13 @@ class _AtPoint:
             self.steps.append("continuous at the point, denominator nonzero there")
             return value
         top_value = self.value_at(top)
+        if a < b and self.facts.is_nonzero(top_value):
+            d1_value = self.value_at(d1)
+            if self.facts.is_nonzero(d1_value):
+                self.steps.append(
+                    f"a pole: numerator nonzero at the point, denominator (x - p)^{b - a} times a factor nonzero there"
+                )
+                return self.pole(top_value / d1_value, b - a)
         if depth <= 0 or not (self.facts.is_zero(bottom_value) and self.facts.is_zero(top_value)):
             raise _NoRule
         for atom in self.atoms(top) | self.atoms(bottom):
@@ -274,6 +328,19 @@ class _AtPoint:
                 raise _NoRule  # f^(k) not known differentiable
         self.steps.append("L'Hopital: 0/0 at the point")
         return self.quotient(sp.expand(sp.diff(top, self.x)), sp.expand(sp.diff(bottom, self.x)), depth - 1)
+
+    def pole(self, c, k: int):
+        """lim c(x) / (x - p)^k where c(x) -> c != 0 (k >= 1), on the sides approached.
+
+        On the side x - p = s (s = +1 or -1) the quotient tends to sign(c) s^k oo: +oo or
+        -oo when that is one sign on every side approached, else zoo ("|.| -> oo"; from
+        both sides with k odd there is no limit). zoo too when the sign of c is not known.
+        """
+        sign = 1 if c.is_positive else (-1 if c.is_negative else 0)
+        signs = {sign * s**k for s in self.sides}
+        if sign == 0 or len(signs) > 1:
+            return sp.zoo
+        return sp.oo if signs == {1} else -sp.oo
 
 
 def _near_point_agrees(expr, x, p, value, direction) -> bool | None:
@@ -290,17 +357,39 @@ def _near_point_agrees(expr, x, p, value, direction) -> bool | None:
     return True
 
 
+def _near_point_diverges(expr, x, p, value, direction) -> bool | None:
+    """Whether expr beside p grows like a pole: |expr| at p +- 10^-12 at least 10^3 times |expr|
+    at p +- 10^-6 (a pole of order k gives 10^(6k)), with the sign of +oo or -oo; None if not numeric."""
+    others = (expr.free_symbols | p.free_symbols) - {x}
+    if others or expr.has(sp.core.function.AppliedUndef, sp.Derivative):
+        return None
+    sides = {"+": (1,), "-": (-1,)}.get(str(direction), (1, -1))
+    for side in sides:
+        near, nearer = (sp.N(expr.subs(x, p + side * sp.Rational(1, 10**j)), 30) for j in (6, 12))
+        if not (near.is_real and nearer.is_real and abs(nearer) > 1000 * abs(near)):
+            return False
+        if (value is sp.oo and not nearer > 0) or (value is -sp.oo and not nearer < 0):
+            return False
+    return True
+
+
 def _finite_limit(limit: sp.Limit, given, where):
-    """(value, note) for a limit at a finite point by the rules above, or (None, None)."""
+    """(value, note) for a limit at a finite point by the rules above, or (None, None).
+
+    The value is a finite expression, or one of ``INFINITE`` when the rules show a pole.
+    """
     expr, var, point = limit.args[0], limit.args[1], limit.args[2]
+    direction = str(limit.args[3]) if len(limit.args) > 3 else "+"
     facts = _Facts(given, where)
     try:
-        rules = _AtPoint(var, point, facts)
+        rules = _AtPoint(var, point, facts, direction)
         value = rules.limit(expr)
     except (_NoRule, sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError, ZeroDivisionError):
         return None, None
-    direction = limit.args[3] if len(limit.args) > 3 else "+"
-    checked = _near_point_agrees(expr, var, point, value, direction)
+    if value in INFINITE:
+        checked = _near_point_diverges(expr, var, point, value, direction)
+    else:
+        checked = _near_point_agrees(expr, var, point, value, direction)
     if checked is False:
         return (
             None,
@@ -320,11 +409,13 @@ def _at_point(limit: sp.Limit, point: dict) -> sp.Limit:
     return sp.Limit(expr, var, at, str(limit.args[3])) if len(limit.args) > 3 else sp.Limit(expr, var, at)
 
 
-def evaluate_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tuple[str, ...]]:
-    """``exprs`` with each limit a rule decides replaced by its value, and a note per limit.
+def evaluate_limits(*exprs, given=(), where=(), point=None, infinite=False) -> tuple[tuple, tuple[str, ...]]:
+    """``exprs`` with each limit a rule decides replaced by its finite value, and a note per limit.
 
     With ``point`` (values of the free symbols, as in a counterexample) each limit is
     evaluated there, at concrete numbers, where its value is also checked numerically.
+    A limit found divergent stays a limit, except that with ``infinite`` an expression
+    that is a limit and nothing else becomes its value, +oo, -oo or zoo (see ``INFINITE``).
     """
     out, notes = [], []
     for expr in exprs:
@@ -342,7 +433,7 @@ def evaluate_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tupl
                     value, note = _finite_limit(limit, given, where)
                 else:
                     value, note = None, None
-                if value is not None:
+                if value is not None and (value not in INFINITE or (infinite and original == expr)):
                     values[original] = value
                 if note:
                     notes.append(note)
@@ -354,6 +445,77 @@ def evaluate_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tupl
 def rational_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tuple[str, ...]]:
     """The former name of :func:`evaluate_limits` (kept for callers not yet renamed)."""
     return evaluate_limits(*exprs, given=given, where=where, point=point)
+
+
+def infinity(stated, value):
+    """The infinite value of a side, or None: a side stated as +oo or -oo, or a side stated as a
+    limit that the rules found divergent (``value``, from ``evaluate_limits(..., infinite=True)``).
+    A stated zoo (1/0) is no value: only a divergent limit is read as "|.| -> oo"."""
+    if value in (sp.oo, -sp.oo) or (value is sp.zoo and isinstance(stated, sp.Limit)):
+        return value
+    return None
+
+
+def apart(left, right) -> bool | None:
+    """For two values of which at least one is infinite (the other a finite number or infinite):
+    True if they differ, False if they are the same infinity, None if that cannot be told.
+
+    A divergent limit is no finite number, and +oo is not -oo. zoo ("|.| -> oo") differs from
+    every finite number, but may be +oo or -oo, or be another limit that does not exist.
+    """
+    if left in INFINITE and right in INFINITE:
+        if sp.zoo in (left, right):
+            return None
+        return left != right
+    return True
+
+
+def find_limit_counterexample(lhs, rhs, sampler, count: int):
+    """``numeric.find_counterexample`` for sides that hold limits: (witness or None, agreed, seen).
+
+    At each feasible point the limits are evaluated by the rules, at the point's numbers;
+    a side that is a divergent limit there differs from a finite other side (``apart``).
+    A point where a limit has no rule tells nothing. Raises NotNumeric for an undefined
+    function (the gate then lets concrete functions stand in for it).
+    """
+    from ..numeric import DIGITS, RECHECK_DIGITS, NotNumeric, Witness, _tolerance, evaluate, recheck
+
+    if any(isinstance(side, sp.Basic) and side.has(sp.core.function.AppliedUndef) for side in (lhs, rhs)):
+        raise NotNumeric("a limit of an undefined function has no value at a point")
+    agreed = seen = 0
+    for point in sampler.points(count):
+        seen += 1
+        try:
+            (left, right), _ = evaluate_limits(lhs, rhs, point=point, infinite=True)
+        except Exception:  # SymPy raised on the rules' numeric check at this point: it tells nothing
+            continue
+        if left.has(sp.Limit) or right.has(sp.Limit):
+            continue  # no rule decides a limit at this point
+        ends = (infinity(lhs, left), infinity(rhs, right))
+        if ends != (None, None):
+            values = [
+                end if end is not None else evaluate(side, point, RECHECK_DIGITS, strict=True)
+                for end, side in zip(ends, (left, right))
+            ]
+            if None in values:
+                continue
+            differ = apart(*values)
+            if differ:
+                shown = [v if v in INFINITE else sp.N(v, 15) for v in values]
+                return Witness(dict(point), None, shown[0], shown[1], sp.oo), agreed, seen
+            agreed += differ is False
+            continue
+        gap = evaluate(left - right, point)
+        lv, rv = evaluate(left, point), evaluate(right, point)
+        if gap is None or lv is None or rv is None:
+            continue
+        if gap == 0 or abs(complex(gap)) <= _tolerance(DIGITS, lv, rv):
+            agreed += 1
+            continue
+        witness = recheck(left, right, point, sampler)
+        if witness is not None:
+            return witness, agreed, seen
+    return None, agreed, seen
 
 
 def beyond_engine(*exprs) -> str | None:

@@ -9,7 +9,8 @@ differs from SymPy's printer only where an appendix needs it, each in its own
   escaped text, so it can never run as TeX;
 * the entries of a written-out instance, symbols named ``g[1]`` or ``x[1, 2]``,
   print with subscripts (g_{1}), like SymPy's own ``Indexed`` (``_print_Indexed``);
-* a derivative of an indexed entry prints as ∂/∂z_{j}.
+* a derivative of an indexed entry prints as ∂/∂z_{j};
+* SymPy's own constants (oo, pi, I) print by SymPy's own ``_latex``.
 
 Named subexpressions (``Derivation(names=...)``) are applied before printing, by
 :func:`verifier.render.names.named`, which keeps what is printed equal to what was
@@ -61,6 +62,16 @@ class VerifierLatexPrinter(LatexPrinter):
         return printed
 
     _print_Dummy = _print_Symbol
+
+    def _print_constant(self, expr: sp.Basic) -> str:
+        """SymPy's own constants (oo, zoo, pi, I, ...): their LaTeX is SymPy's ``_latex`` method,
+        which ``printmethod`` above no longer reaches (it is SymPy's code, not a user's name);
+        without this they came out as \\text{Infinity}, \\text{\\Pi}."""
+        text: str = expr._latex(self)
+        return text
+
+    _print_Infinity = _print_NegativeInfinity = _print_ComplexInfinity = _print_NaN = _print_constant
+    _print_Pi = _print_EulerGamma = _print_Catalan = _print_GoldenRatio = _print_ImaginaryUnit = _print_constant
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         base = self._print(expr.base.label)
