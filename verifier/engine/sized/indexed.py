@@ -32,6 +32,7 @@ the numeric cross-check.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -194,33 +195,39 @@ def _fresh(expr, memo: dict):
     return out
 
 
-def _by_depth(expr, depth: int, family: str, memo: dict):
-    if not isinstance(expr, sp.Basic) or not expr.args:
+def _by_depth(expr, depth: int, family: str, env: dict, memo: dict):
+    """``expr`` with the bound indices renamed by depth and each free one in ``env`` (the
+    indices bound by enclosing sums) replaced by its new name, in one pass: a sum binds its
+    index for its summand only (its limits are read outside it), and an inner sum binding the
+    same name shadows the outer one, so nothing is captured."""
+    if not isinstance(expr, sp.Basic):
         return expr
-    key = (expr, depth)
-    if key in memo:
-        return memo[key]
+    if not expr.args:
+        return env.get(expr, expr)
+    key = (expr, depth, tuple(env.items()))
+    found = memo.get(key)
+    if found is not None:
+        return found
     if isinstance(expr, sp.Sum):
         index, lo, hi, inner = outer_limit(expr)
         new = _bound(depth, family)
-        body = _by_depth(inner.xreplace({index: new}), depth + 1, family, memo)
-        out = sp.Sum(body, (new, _by_depth(lo, depth, family, memo), _by_depth(hi, depth, family, memo)))
-    elif not expr.has(sp.Sum):
-        out = expr
+        body = _by_depth(inner, depth + 1, family, {**env, index: new}, memo)
+        limits = (new, _by_depth(lo, depth, family, env, memo), _by_depth(hi, depth, family, env, memo))
+        out = sp.Sum(body, limits)
     else:
-        out = expr.func(*[_by_depth(a, depth, family, memo) for a in expr.args])
+        args = [_by_depth(a, depth, family, env, memo) for a in expr.args]
+        out = expr if all(a is b for a, b in zip(args, expr.args, strict=True)) else expr.func(*args)
     memo[key] = out
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def rename_bound(expr, depth: int = 0, family: str = ITER):
-    """Bound indices renamed by nesting depth, starting at ``depth``.
-
-    First every bound index becomes a fresh Dummy (no capture is possible), then
-    the sum at nesting depth d gets the name ``family + d``. ``expr`` may hold free
-    indices of this family only below ``depth`` (those of enclosing sums).
+    """Bound indices renamed by nesting depth, starting at ``depth``: the sum at nesting
+    depth d binds ``family + d``. ``expr`` may hold free indices of this family only below
+    ``depth`` (those of enclosing sums): a free one at ``depth`` or deeper would be captured.
     """
-    return _by_depth(_fresh(expr, {}), depth, family, {})
+    return _by_depth(expr, depth, family, {}, {})
 
 
 def differentiate(expr):
@@ -355,6 +362,13 @@ def _canonical(expr):
         return expr
 
 
+@functools.lru_cache(maxsize=4096)
+def _sum_key(expr):
+    """One form for sums equal up to renaming and order of independent limits (cached: every
+    attempt of a proof keys the same sums again)."""
+    return commuted(rename_bound(expr, 0, KEY))
+
+
 class Atoms:
     """Symbols for sums (up to renaming of bound indices) and for square roots."""
 
@@ -373,7 +387,7 @@ class Atoms:
         return self.table[key]
 
     def _sum_symbol(self, expr):
-        key = commuted(rename_bound(expr, 0, KEY))
+        key = _sum_key(expr)
         index, lo, hi, summand = outer_limit(key)
         # positive when every term is (SymPy sees it from the entries' domains) and there is one
         positive = summand.is_positive is True and nonnegative(hi - lo, self.known)
