@@ -291,3 +291,25 @@ def test_nothing_is_proved_when_no_sampled_size_has_a_feasible_point():
     r = check(Sum(t * y[d], (d, 1, k)), t * (u - 1), given=[Eq(Sum(y[c], (c, 1, k)), u - 1)], where=[u < 1], sizes=[k])
     assert r.status is Status.UNDECIDED
     assert "no point" in r.reason
+
+
+# --- concrete derivatives with held subexpressions -------------------------------------------------
+
+Xm = IndexedBase("x", real=True)
+A = IndexedBase("A", real=True)
+
+
+def test_a_concrete_derivative_with_held_subexpressions_is_the_plain_one():
+    from sympy import Abs
+
+    from verifier.engine.sized.instances import _Concrete
+
+    eta = Symbol("eta", real=True)
+    deep = Sum(Xm[a, 1] * exp(-Sum(Xm[a, c] * A[c], (c, 1, n))), (a, 1, n))  # held: free of eta
+    for expr in (log(1 + exp(eta * deep)) * deep, Abs(eta * deep - 1) * deep):
+        for size in (2, 3):
+            written = concrete(expr, {n: size})
+            built = _Concrete()(Derivative(expr, eta), {n: size})
+            assert (built - diff(written, eta)).subs(eta, Symbol("e0")).xreplace(
+                {s: 1 + k_ / 7 for k_, s in enumerate(sorted(written.free_symbols - {eta}, key=str))}
+            ).subs(Symbol("e0"), 0.3).evalf() == pytest.approx(0, abs=1e-12)

@@ -111,6 +111,13 @@ class DefinedAtom(sp.Function):
         return self.definition.xreplace(self._mapping()).evalf(prec_to_dps(prec))
 
 
+#: A subexpression free of the variable is held as a symbol while differentiating when it has
+#: at least this many nodes (holding small ones costs more than it saves).
+HELD_AT_LEAST = 40
+#: Functions whose derivative rule depends on the domain of their argument.
+_DOMAIN_RULES = (sp.Abs, sp.sign, sp.re, sp.im, sp.arg, sp.conjugate, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise)
+
+
 class _Concrete:
     def __init__(self, atoms: bool = False, fixed: Iterable[sp.Symbol] = (), indices: Iterable[sp.Symbol] = ()) -> None:
         self.atoms = atoms
@@ -121,6 +128,9 @@ class _Concrete:
         # (function, variable) -> derivative, shared by mixed partials
         self.derivatives: dict[tuple[sp.Basic, sp.Basic], sp.Basic] = {}
         self.symbols: dict[sp.Basic, frozenset[sp.Symbol]] = {}
+        self.sizes: dict[sp.Basic, int] = {}
+        # subexpression -> the symbol that stands for it while differentiating
+        self.held: dict[sp.Basic, sp.Dummy] = {}
 
     def _symbols(self, expr: sp.Basic) -> frozenset[sp.Symbol]:
         return all_symbols(expr, self.symbols)
@@ -169,10 +179,47 @@ class _Concrete:
                 for _ in range(int(count)):
                     key = (function, variable)
                     if key not in self.derivatives:
-                        self.derivatives[key] = sp.diff(function, variable)
+                        self.derivatives[key] = self._derivative(function, variable)
                     function = self.derivatives[key]
             return function
         return expr.func(*[self(a, env) for a in expr.args])
+
+    def _derivative(self, function: sp.Basic, variable: sp.Basic) -> sp.Basic:
+        """d function / d variable by ordinary calculus, each subexpression free of ``variable``
+        held as a symbol meanwhile: SymPy asks every node for its free symbols again and again,
+        which is slow on written-out sums, and a subexpression free of the variable is a
+        constant, whatever it is. Not where a derivative rule looks at its argument's domain
+        (|f|, sign, re, ...): a held symbol has none, so that rule would take another branch."""
+        if function.has(*_DOMAIN_RULES):
+            return sp.diff(function, variable)
+        held: dict[sp.Dummy, sp.Basic] = {}
+        memo: dict[sp.Basic, sp.Basic] = {}
+
+        def hold(e: sp.Basic) -> sp.Basic:
+            if not e.args:
+                return e
+            if e in memo:
+                return memo[e]
+            if isinstance(e, sp.Expr) and variable not in self._symbols(e) and self._size(e) >= HELD_AT_LEAST:
+                # one symbol per subexpression for the whole instance: SymPy's cache then
+                # serves the derivatives that several entries share
+                out = self.held.setdefault(e, sp.Dummy())
+                held[out] = e
+            else:
+                args = [hold(a) for a in e.args]
+                out = e if all(new is old for new, old in zip(args, e.args)) else e.func(*args)
+            memo[e] = out
+            return out
+
+        derivative = sp.diff(hold(function), variable)
+        return derivative.xreplace(held) if held else derivative
+
+    def _size(self, expr: sp.Basic) -> int:
+        """The number of nodes of ``expr`` (counted once per subexpression)."""
+        found = self.sizes.get(expr)
+        if found is None:
+            found = self.sizes[expr] = 1 + sum(self._size(a) for a in expr.args)
+        return found
 
     def _shared(self, expr: sp.Sum, env: Env, index: sp.Symbol, written: sp.Basic) -> bool:
         """Whether a sum is kept as an atom: the same for every entry (it depends on no
