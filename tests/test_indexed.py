@@ -293,10 +293,128 @@ def test_nothing_is_proved_when_no_sampled_size_has_a_feasible_point():
     assert "no point" in r.reason
 
 
-# --- concrete derivatives with held subexpressions -------------------------------------------------
+# --- products of sums, exchanged sums, squares of sums (prenex form) ---------------------------------
 
-Xm = IndexedBase("x", real=True)
-A = IndexedBase("A", real=True)
+p = Symbol("p", integer=True, positive=True)
+m, q = symbols("m q", integer=True)
+A = IndexedBase("A", real=True)  # a_i: one weight per example
+Xm = IndexedBase("x", real=True)  # x[i, m]: n examples, p features
+SIZES = (n, p)
+
+
+def _ex(i_, m_):
+    return Xm[i_, m_]
+
+
+def _slope(lo=1, hi_m=p, limit_of_m=None):
+    """sum_i a_i sum_m x_im sum_k x_km a_k (the descent slope's shape), m up to ``hi_m``."""
+    inner = Sum(_ex(c, m) * A[c], (c, 1, n))
+    return Sum(A[a] * Sum(_ex(a, m) * inner, (m, lo, limit_of_m if limit_of_m is not None else hi_m)), (a, 1, n))
+
+
+def _squares(hi_n=n, hi_m=p):
+    return Sum(Sum(A[a] * _ex(a, m), (a, 1, hi_n)) ** 2, (m, 1, hi_m))
+
+
+def _known():
+    return indexed.Known(((n, 1), (p, 1)), (), frozenset())
+
+
+def assert_never_proved(lhs, rhs, sizes=SIZES):
+    """Refuted by the cross-check, and the index calculus alone does not prove it either."""
+    r = decide(lhs, rhs, sizes=sizes)
+    assert r.status is Status.REFUTED, r.reason
+    ok, _ = indexed.prove_zero(lhs - rhs, indexed.Known(tuple((s, 1) for s in sizes), (), frozenset()))
+    assert not ok
+
+
+def test_exchanged_sums_and_a_square_of_a_sum_are_proved_for_all_sizes():
+    # sum_i a_i (x_i . sum_k a_k x_k) = |sum_i a_i x_i|^2 = sum_m (sum_i a_i x_im)^2
+    r = decide(_slope(), _squares(), sizes=SIZES)
+    assert r.status is Status.PROVED, r.reason
+    assert scope_text(decide_claim(Claim("slope", lhs=_slope(), rhs=_squares(), sizes=[n, p]), timeout=None)) == (
+        "for all n >= 1, p >= 1"
+    )
+    assert any("independent limits exchanged" in s.detail for s in r.steps if s.tactic == "index calculus")
+
+
+def test_a_product_of_sums_gets_distinct_bound_indices():
+    # both factors bind a: the product is a double sum over two indices, not sum_a a_a^2
+    lhs = Sum(A[a], (a, 1, n)) * Sum(Xm[a, 1], (a, 1, n))
+    assert decide(lhs, Sum(Sum(A[a] * Xm[c, 1], (c, 1, n)), (a, 1, n)), sizes=(n,)).status is Status.PROVED
+    assert_never_proved(lhs, Sum(A[a] * Xm[a, 1], (a, 1, n)), sizes=(n,))
+
+
+def test_a_square_of_a_sum_is_a_product_of_two_copies():
+    assert decide(Sum(A[a], (a, 1, n)) ** 2, Sum(Sum(A[a] * A[c], (c, 1, n)), (a, 1, n)), sizes=(n,)).status is (
+        Status.PROVED
+    )
+
+
+def test_exchanged_slope_with_a_wrong_sign_is_refuted():
+    assert_never_proved(_slope(), -_squares())
+
+
+def test_exchanged_slope_without_the_square_is_refuted():
+    assert_never_proved(_slope(), Sum(Sum(A[a] * _ex(a, m), (a, 1, n)), (m, 1, p)))
+
+
+def test_exchanged_slope_with_an_off_by_one_range_is_refuted():
+    assert_never_proved(_slope(), _squares(hi_m=p - 1))
+    assert_never_proved(_slope(), _squares(hi_n=n - 1))
+
+
+def test_sums_whose_limits_depend_on_each_other_are_not_exchanged():
+    # sum_{i <= n} sum_{j <= i} x_i y_j is not sum_{j <= n} sum_{i <= j} x_i y_j
+    lhs = Sum(Sum(A[a] * Xm[c, 1], (c, 1, a)), (a, 1, n))
+    assert_never_proved(lhs, Sum(Sum(A[a] * Xm[c, 1], (a, 1, c)), (c, 1, n)), sizes=(n,))
+    # the slope with m running up to i (the limit mentions the outer index) is not |.|^2
+    assert_never_proved(_slope(limit_of_m=a), _squares())
+    limits, _ = indexed.prenex(indexed.rename_bound(lhs))
+    bound = {index for index, _, _ in limits}
+    assert any((lo.free_symbols | hi.free_symbols) & bound for _, lo, hi in limits)
+    assert indexed._merge_products(indexed.rename_bound(lhs), 0) is None  # left in the rest, never merged
+
+
+def test_indices_are_renamed_into_one_another_only_within_one_range():
+    # symmetric in names but not in values: c_ik is not symmetric, and n != p
+    lhs = Sum(Sum(A[a] * Xm[c, 2] * Xm[a, c], (c, 1, n)), (a, 1, n))
+    assert_never_proved(lhs, Sum(Sum(A[c] * Xm[a, 2] * Xm[a, c], (c, 1, n)), (a, 1, n)), sizes=(n,))
+    lhs = Sum(Sum(A[a] * Xm[c, 2], (c, 1, p)), (a, 1, n))
+    assert_never_proved(lhs, Sum(Sum(A[a] * Xm[c, 2], (c, 1, n)), (a, 1, p)))
+
+
+def test_renaming_by_depth_keeps_an_inner_limit_on_the_outer_index():
+    # the inner sum rebinds a, and its upper limit is the outer a
+    expr = Sum(Sum(A[a], (a, 1, a)), (a, 1, n))
+    renamed = indexed.rename_bound(expr)
+    (outer, lo, hi) = renamed.limits[-1]
+    inner = renamed.function if len(renamed.limits) == 1 else Sum(renamed.function, *renamed.limits[:-1])
+    (inner_index, _, inner_hi) = inner.limits[-1]
+    assert inner_hi == outer and inner_index != outer and inner.function == A[inner_index]
+
+
+# --- given values put in after differentiating --------------------------------------------------------
+
+
+def test_a_given_value_is_put_in_after_the_derivative():
+    lhs = Derivative(Sum(A[a] * exp(t * Xm[a, 1]), (a, 1, n)), t)
+    r = decide(lhs, Sum(A[a] * Xm[a, 1], (a, 1, n)), given=[Eq(t, 0)], sizes=(n,))
+    assert r.status is Status.PROVED
+    assert "t = 0" in r.used
+    assert_refuted_with_size(decide(lhs, Sum(A[a] * Xm[a, 1] ** 2, (a, 1, n)), given=[Eq(t, 0)], sizes=(n,)), n)
+
+
+def test_a_given_value_is_not_put_where_the_symbol_may_be_bound_or_differentiated():
+    from sympy import Function, Integral
+
+    f = Function("f")
+    proof = indexed.Proof()
+    for held in (Derivative(f(t), t) + t, Integral(f(t), (t, 0, 1)) + t):
+        assert indexed._put_values(held, [Eq(t, 0)], proof) == held
+    assert not proof.given
+    assert indexed._put_values(exp(t) * Xm[1, 1] + t, [Eq(t, 0)], proof) == Xm[1, 1]
+    assert proof.given
 
 
 def test_a_concrete_derivative_with_held_subexpressions_is_the_plain_one():

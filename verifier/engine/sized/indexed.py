@@ -20,10 +20,19 @@ every size:
   function that is zero in independent symbols stays zero for any values of them;
 * given facts about sums (``Sum(y[i], (i, 1, k)) = 1``) are normalised the same
   way and substituted for their sum symbol;
+* given values of plain symbols (``eta = 0``) are put in once the derivatives are taken;
 * if that leaves a residue: sums with the same limits are merged back by linearity
   and each merged summand is proved zero on its own (a sufficient condition), and
   a ``KroneckerDelta(i, j)`` between free indices is split into the cases i = j and
-  i != j.
+  i != j;
+* or products of sums are brought to the front as one sum over fresh indices (a
+  power of a sum as a product of copies, ``prenex``); when no limit of a term
+  mentions another of its indices, the order of its sums is free (Fubini for finite
+  sums), so the terms whose sums have the same ranges are merged into one summand,
+  symmetrised over the renamings that keep each index's range, and each merged
+  summand is proved zero: sum_i a_i sum_m x_im sum_k x_km a_k and
+  sum_m (sum_i a_i x_im)^2 become one. A term with dependent limits
+  (sum_i sum_{j <= i}) is never reordered.
 
 Every rule is an equality for all values of the sizes and indices in range, so a
 zero result proves the claim for all of them. Concrete sizes (``instances``) give
@@ -470,7 +479,7 @@ def _prove_zero(
     expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True
 ) -> tuple[bool, Proof]:
     proof = proof if proof is not None else Proof()
-    expr = rename_bound(differentiate(rename_bound(expr, depth)), depth)
+    expr = _put_values(rename_bound(differentiate(rename_bound(expr, depth)), depth), given, proof)
     normal = rename_bound(normalise(expr, known, depth, proof), depth)
     if _closed(normal, known, given, proof):
         return True, proof
@@ -486,21 +495,72 @@ def _prove_zero(
                     proof.range_used(a, known)
                     proof.range_used(b, known)
                     return True, proof
-    # Merge sums with the same limits and prove each merged summand zero.
-    merged = _merge_sums(normal, depth)
-    if merged is None:
-        return False, proof
+    # Merge sums with the same limits and prove each merged summand zero; or first bring
+    # products of sums to one sum over independent indices and merge those by their ranges
+    # (tried first when there is a product of sums: the first merge leaves it to the rest).
+    merges = [(_merge_sums, MERGED_SUMS), (_merge_products, MERGED_PRODUCTS)]
+    if _has_product_of_sums(normal):
+        merges.reverse()
+    for merge, rule in merges:
+        merged = merge(normal, depth)
+        if merged is not None and _groups_zero(merged, known, given, depth, proof):
+            proof.rule(rule)
+            return True, proof
+    return False, proof
+
+
+MERGED_SUMS = "sums with equal limits merged, each summand zero"
+MERGED_PRODUCTS = (
+    "products of sums as one sum over fresh indices (a power as copies), independent limits exchanged, "
+    "summands symmetrised in indices of equal range, each merged summand zero"
+)
+
+
+def _has_product_of_sums(normal) -> bool:
+    """Whether a term of ``normal`` multiplies sums, at its top or inside a sum's summand."""
+    return any(len(prenex(term)[0]) > 1 for term in sp.Add.make_args(_expand(normal)))
+
+
+def _groups_zero(merged, known: Known, given, depth: int, proof: Proof) -> bool:
+    """Whether the rest is zero and so is each group's summand, its indices ranging over their limits."""
     rest, groups = merged
     if not _closed(rest, known, given, proof):
-        return False, proof
-    for (lo, hi), body in groups.items():
-        index = _bound(depth)
-        inner = known.with_index(index, lo, hi) if nonnegative(hi - lo + 1, known) else known
-        ok, _ = _prove_zero(body, inner, given, depth + 1, proof)
+        return False
+    for limits, body in groups.items():
+        inner = known
+        for position, (lo, hi) in enumerate(limits):
+            if nonnegative(hi - lo + 1, inner):
+                inner = inner.with_index(_bound(depth + position), lo, hi)
+        ok, _ = _prove_zero(body, inner, given, depth + len(limits), proof)
         if not ok:
-            return False, proof
-    proof.rule("sums with equal limits merged, each summand zero")
-    return True, proof
+            return False
+    return True
+
+
+def _put_values(expr, given, proof: Proof):
+    """``expr`` with each given value of a plain symbol put in (eta = 0 at a step's end), once
+    the derivatives are taken. A symbol that a derivative left unevaluated still mentions keeps
+    its place (d/d eta f(eta) at eta = 0 is not d/d0 f(0)), and so does one that a ``Subs``, an
+    integral, a product or a ``Lambda`` mentions (it may be bound there). The sums' indices are
+    renamed apart by now, so a sum binds none of the given symbols."""
+    values: dict = {}
+    for fact in given:
+        if not isinstance(fact, sp.Equality):
+            continue
+        for symbol, value in ((fact.lhs, fact.rhs), (fact.rhs, fact.lhs)):
+            if isinstance(symbol, sp.Symbol) and symbol not in value.free_symbols:
+                values.setdefault(symbol, value)
+                break
+    if not values:
+        return expr
+    held = set()
+    for node in expr.atoms(sp.Derivative, sp.Subs, sp.Integral, sp.Product, sp.Lambda):
+        held |= node.atoms(sp.Symbol)
+    values = {symbol: value for symbol, value in values.items() if symbol not in held and symbol in expr.free_symbols}
+    if not values:
+        return expr
+    proof.given = True
+    return expr.xreplace(values)
 
 
 def _closed(normal, known: Known, given, proof: Proof) -> bool:
@@ -542,6 +602,104 @@ def _merge_sums(normal, depth: int):
         # c * Sum(f(d)) = Sum(c * f(d)) for c free of d: the summand with d named by depth
         body = outside * summand.xreplace({old: index})
         groups[(lo, hi)] = groups.get((lo, hi), 0) + body
+    if not groups:
+        return None
+    return sp.Add(*rest), {(limits,): body for limits, body in groups.items()}
+
+
+#: A power of a sum is written as at most this many copies.
+POWER_COPIES = 4
+#: A merged summand is symmetrised over at most this many renamings of its indices.
+SYMMETRISED_AT_MOST = 24
+
+
+def prenex(expr):
+    """(limits, body): ``expr`` as one nested sum over fresh indices (outermost first) of a body
+    with no sum left as a factor, or ([], expr) when no sum is a factor.
+
+    Each rule holds for finite sums in every size (also in Karr's convention, each sum being
+    linear in its summand):
+
+    * ``Sum(f(d), (d, lo, hi))`` binds a fresh index in place of d (so nothing is captured);
+      its limits keep the enclosing indices they mention, which come earlier in the list;
+    * ``c * Sum(f(d)) = Sum(c * f(d))`` and ``Sum(f(a)) * Sum(g(b)) = Sum_a Sum_b f(a) g(b)``:
+      a product of sums is one sum over distinct indices;
+    * ``Sum(f)**e`` for an integer 2 <= e <= POWER_COPIES is a product of e copies, each with
+      its own fresh index.
+
+    Sums inside any other function (exp, a quotient's denominator, ...) stay in the body.
+    """
+    if isinstance(expr, sp.Sum):
+        index, lo, hi, inner = outer_limit(expr)
+        new = sp.Dummy(index.name, integer=True)
+        limits, body = prenex(inner.xreplace({index: new}))
+        return [(new, lo, hi), *limits], body
+    if isinstance(expr, sp.Mul) and expr.has(sp.Sum):
+        limits, factors = [], []
+        for factor in expr.args:
+            more, body = prenex(factor)
+            limits += more
+            factors.append(body)
+        return limits, sp.Mul(*factors)
+    if expr.is_Pow and isinstance(expr.base, sp.Sum) and expr.exp.is_Integer and 2 <= expr.exp <= POWER_COPIES:
+        limits, factors = [], []
+        for _ in range(int(expr.exp)):
+            more, body = prenex(expr.base)  # fresh indices for every copy
+            limits += more
+            factors.append(body)
+        return limits, sp.Mul(*factors)
+    return [], expr
+
+
+def _renamings(ranges, canonical):
+    """Every renaming of the indices that keeps each one's range (identity only if there are
+    too many): each is a substitution on the canonical indices."""
+    classes: dict = {}
+    for position, key in enumerate(ranges):
+        classes.setdefault(key, []).append(canonical[position])
+    choices = [list(itertools.permutations(members)) for members in classes.values()]
+    count = 1
+    for options in choices:
+        count *= len(options)
+    if count > SYMMETRISED_AT_MOST:
+        return [{}]
+    out = []
+    for picked in itertools.product(*choices):
+        mapping = {}
+        for members, image in zip(classes.values(), picked, strict=True):
+            mapping.update(dict(zip(members, image, strict=True)))
+        out.append(mapping)
+    return out
+
+
+def _merge_products(normal, depth: int):
+    """(rest, {ranges: merged summand}): each term's sums brought to the front (``prenex``), then
+    the terms whose sums have the same ranges merged into one sum over canonical indices.
+
+    Side condition: no limit of a term mentions another of its bound indices (then the sums
+    are over a product of ranges: they may be taken in any order, Fubini for finite sums, and
+    indices of equal range may be renamed into one another). A term with dependent limits
+    stays in the rest. Each term's summand is summed over every renaming of its indices that
+    keeps the ranges (the sum is unchanged by each), so the result does not depend on which
+    index a term happened to bind first: sum_i a_i (sum_k b_k) and sum_k a_k (sum_i b_i)
+    merge into one summand.
+    """
+    rest = []
+    groups: dict = {}
+    for term in sp.Add.make_args(_expand(normal)):
+        limits, body = prenex(term)
+        bound = {index for index, _, _ in limits}
+        if not limits or any((lo.free_symbols | hi.free_symbols) & bound for _, lo, hi in limits):
+            rest.append(term)
+            continue
+        # the term's indices in order of their ranges; sums left inside the body get fresh
+        # indices first, so naming the term's indices canonically captures nothing
+        ordered = sorted(limits, key=lambda limit: sp.default_sort_key((limit[1], limit[2])))
+        ranges = tuple((lo, hi) for _, lo, hi in ordered)
+        canonical = [_bound(depth + position) for position in range(len(ordered))]
+        body = _fresh(body, {}).xreplace({index: c for (index, _, _), c in zip(ordered, canonical, strict=True)})
+        symmetrised = sp.Add(*[body.xreplace(mapping) for mapping in _renamings(ranges, canonical)])
+        groups[ranges] = groups.get(ranges, 0) + symmetrised
     if not groups:
         return None
     return sp.Add(*rest), groups
