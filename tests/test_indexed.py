@@ -409,12 +409,15 @@ def test_a_given_value_is_not_put_where_the_symbol_may_be_bound_or_differentiate
     from sympy import Function, Integral
 
     f = Function("f")
+    s_ = Symbol("s", real=True)
     proof = indexed.Proof()
     for held in (Derivative(f(t), t) + t, Integral(f(t), (t, 0, 1)) + t):
         assert indexed._put_values(held, [Eq(t, 0)], proof) == held
     assert not proof.given
     assert indexed._put_values(exp(t) * Xm[1, 1] + t, [Eq(t, 0)], proof) == Xm[1, 1]
     assert proof.given
+    # where t is only a parameter, its value goes in: d/ds f(t, s) at t = 0 is d/ds f(0, s)
+    assert indexed._put_values(Derivative(f(t, s_), s_), [Eq(t, 0)], proof) == Derivative(f(0, s_), s_)
 
 
 def test_a_concrete_derivative_with_held_subexpressions_is_the_plain_one():

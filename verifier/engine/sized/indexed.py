@@ -539,10 +539,11 @@ def _groups_zero(merged, known: Known, given, depth: int, proof: Proof) -> bool:
 
 def _put_values(expr, given, proof: Proof):
     """``expr`` with each given value of a plain symbol put in (eta = 0 at a step's end), once
-    the derivatives are taken. A symbol that a derivative left unevaluated still mentions keeps
+    the derivatives are taken. A symbol that an unevaluated derivative differentiates by keeps
     its place (d/d eta f(eta) at eta = 0 is not d/d0 f(0)), and so does one that a ``Subs``, an
-    integral, a product or a ``Lambda`` mentions (it may be bound there). The sums' indices are
-    renamed apart by now, so a sum binds none of the given symbols."""
+    integral, a product or a ``Lambda`` binds; elsewhere in them it is a parameter, and putting
+    in its value commutes with them. The sums' indices are renamed apart by now, so a sum binds
+    none of the given symbols."""
     values: dict = {}
     for fact in given:
         if not isinstance(fact, sp.Equality):
@@ -555,7 +556,7 @@ def _put_values(expr, given, proof: Proof):
         return expr
     held = set()
     for node in expr.atoms(sp.Derivative, sp.Subs, sp.Integral, sp.Product, sp.Lambda):
-        held |= node.atoms(sp.Symbol)
+        held |= set(node.variables)
     values = {symbol: value for symbol, value in values.items() if symbol not in held and symbol in expr.free_symbols}
     if not values:
         return expr
