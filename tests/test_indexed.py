@@ -434,3 +434,15 @@ def test_a_concrete_derivative_with_held_subexpressions_is_the_plain_one():
             assert (built - diff(written, eta)).subs(eta, Symbol("e0")).xreplace(
                 {s: 1 + k_ / 7 for k_, s in enumerate(sorted(written.free_symbols - {eta}, key=str))}
             ).subs(Symbol("e0"), 0.3).evalf() == pytest.approx(0, abs=1e-12)
+
+
+def test_an_all_size_claim_whose_cross_check_cannot_run_is_never_proved():
+    # true by renaming, and the index calculus would prove it; but an integer-valued function
+    # has no polynomial stand-in, so the cross-check cannot run and nothing is proved
+    from sympy import Function
+
+    w = Function("w", integer=True)
+    r = decide(Sum(w(Xm[a, 1]), (a, 1, n)), Sum(w(Xm[c, 1]), (c, 1, n)), sizes=(n,))
+    assert r.status is Status.UNDECIDED
+    assert any(s.tactic == "index calculus" and s.outcome == "skipped" for s in r.steps)
+    assert any("no stand-in" in s.detail for s in r.steps if s.tactic == "cross-check")

@@ -176,7 +176,14 @@ def _stand_ins(
         return problem, {}, None
     stand_ins = polynomial_stand_ins(exprs)
     if not stand_ins:
-        return None, {}, "an undefined function with a stated integrality has no stand-in"
+        return (
+            None,
+            {},
+            (
+                "no stand-in for an undefined function (a stated integrality, or a real function at an argument "
+                "not known to be real)"
+            ),
+        )
 
     def put(e: sp.Basic) -> sp.Basic:
         return apply_interpretation(e, stand_ins)
