@@ -2,9 +2,17 @@
 
 4.1, "the Jacobian of F: R^m -> R^n is n x m", is stated as what makes it so: the
 derivative of F along a direction v in R^m is J v in R^n, with J_ij = dF_i/dx_j for
-i <= n, j <= m (the seed's matrix of partials). For all n, m it is proved on a layer
-F_i(x) = sigma(sum_l A_il x_l); at the seed's own size (three generic functions
-f_1, f_2, f_3 of u, v, z) it is proved for undefined functions.
+i <= n, j <= m (the seed's matrix of partials). For all n, m it is proved for
+F_i(x) = f(i, (A x)_i, (B x)_i), where "generic" means: f is an undefined SymPy
+function (any differentiable real function; nothing about it is used but the chain
+rule), it takes the row index, so each output has its own function f(i, ., .), and x
+enters through two linear forms with arbitrary n x m coefficients A, B, so each row of
+J sums the contributions of two arguments (the chain rule through several arguments).
+A sigmoid layer is the case f(i, s, r) = sigma(s). SymPy cannot write a function of all
+m coordinates for a symbolic m, so F_i depends on x through these forms. The numeric
+cross-check puts a cubic polynomial with random coefficients in place of f at each
+concrete size. At the seed's own size (three generic functions f_1, f_2, f_3 of u, v,
+z) it is proved for functions of the three coordinates themselves.
 
 The functions in 4.2 are generic: undefined SymPy functions y(u, v, z), not examples. Assumption for 4.2: y is C^2, so its mixed partials
 commute (Schwarz). SymPy writes every mixed partial with its variables in one
@@ -14,7 +22,7 @@ Claims about generic functions are refuted, when false, with polynomials
 standing in for the functions (a counterexample for one f is one for every f).
 """
 
-from sympy import Derivative, Eq, Function, IndexedBase, Matrix, Sum, Symbol, exp, hessian, symbols
+from sympy import Derivative, Eq, Function, IndexedBase, Matrix, Sum, Symbol, hessian, symbols
 
 from verifier import Claim, Derivation
 
@@ -27,14 +35,20 @@ t = Symbol("t", real=True)  # the step along the direction v
 
 
 def jacobian_claim_all_sizes() -> Claim:
-    """4.1 for every n, m >= 1 on F_i(x) = sigma(sum_l A_il x_l)."""
+    """4.1 for every n, m >= 1 on F_i(x) = f(i, (A x)_i, (B x)_i) with f generic (undefined)."""
     n = Symbol("n", integer=True, positive=True)
     m = Symbol("m", integer=True, positive=True)
     i, j, l = symbols("i j l", integer=True)
-    A, x, v = (IndexedBase(name, real=True) for name in ("A", "x", "v"))
+    A, B, x, v = (IndexedBase(name, real=True) for name in ("A", "B", "x", "v"))
+    f = Function("f", real=True)
 
     def F(row, step=0):
-        return 1 / (1 + exp(-Sum(A[row, l] * (x[l] + step * v[l]), (l, 1, m))))
+        """F_row(x + step v): a generic function of the row and of two linear forms of x."""
+        return f(
+            row,
+            Sum(A[row, l] * (x[l] + step * v[l]), (l, 1, m)),
+            Sum(B[row, l] * (x[l] + step * v[l]), (l, 1, m)),
+        )
 
     return Claim(
         "4.1 Jacobian is n x m",
@@ -45,7 +59,7 @@ def jacobian_claim_all_sizes() -> Claim:
         given=[Eq(t, 0)],
         sizes=[n, m],
         indices={i: (1, n)},
-        note="F: R^m -> R^n, F_i(x) = sigma(sum_l A_il x_l) for an n x m matrix A",
+        note="F: R^m -> R^n, F_i(x) = f(i, (A x)_i, (B x)_i) for a generic f and n x m matrices A, B",
     )
 
 
@@ -102,6 +116,7 @@ derivation = Derivation(
         "f_i(x_1, ..., x_m) and y(u, v, z) are generic (undefined) real functions",
         "y is C^2: its mixed second partials are continuous, so they commute (Schwarz); "
         "SymPy's canonical order of the variables in Derivative encodes this",
-        "4.1 for all n, m >= 1 on a sigmoid layer, and at n = m = 3 for generic f_i; 4.2 at 3 variables (the seed's u, v, z)",
+        "4.1 for all n, m >= 1 on F_i(x) = f(i, (A x)_i, (B x)_i), f generic (undefined), A, B any n x m "
+        "matrices; at n = m = 3 for generic f_i(u, v, z); 4.2 at 3 variables (the seed's u, v, z)",
     ),
 )

@@ -196,3 +196,32 @@ def test_descent_step_is_proved_for_all_sizes_and_a_missing_square_is_refuted():
         sizes=claim.sizes,
     )
     assert decide_claim(flipped, timeout=None).status is Status.REFUTED
+
+
+def test_jacobian_for_all_sizes_is_proved_for_a_generic_function_with_the_cross_check_run():
+    from sympy import Indexed
+    from sympy.core.function import AppliedUndef
+
+    from verifier import Claim
+    from verifier.render.terminal import scope_text
+
+    claim = _claim("jacobian_hessian", "4.1 Jacobian is n x m")
+    assert claim.lhs.atoms(AppliedUndef)  # an undefined function, not a concrete layer
+    report = decide_claim(claim, timeout=None)
+    assert report.status is Status.PROVED
+    assert scope_text(report) == "for all n >= 1, m >= 1"
+    checks = [a for s in report.steps for a in s.result.steps if a.tactic == "cross-check"]
+    assert checks and all(a.outcome == "agrees" for a in checks)
+    points = [int(re.search(r"equal at (\d+) points", a.detail).group(1)) for a in checks]
+    assert min(points) > 0 and all("n = 16" in a.detail for a in checks)
+    # without the second argument's contribution, or with the direction doubled: refuted
+    # with polynomials standing in for f
+    second = lambda e: isinstance(e, Indexed) and str(e.base) == "B"  # noqa: E731
+    for rhs in (claim.rhs.replace(second, lambda e: 0), 2 * claim.rhs):
+        mutant = Claim(
+            "4.1 mutant", lhs=claim.lhs, rhs=rhs, given=claim.given, sizes=claim.sizes, indices=claim.indices
+        )
+        assert mutant.rhs != claim.rhs
+        result = decide_claim(mutant, timeout=None)
+        assert result.status is Status.REFUTED
+        assert result.conclusion.interpretation  # the concrete f it used
