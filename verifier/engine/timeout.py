@@ -213,6 +213,8 @@ def _serve(conn: Connection, parents_end: Connection) -> None:
     global _IN_WORKER
     _IN_WORKER = True
     parents_end.close()  # so that the parent's exit shows here as the end of the pipe
+    # Ctrl-C reaches the whole process group: the parent stops, and stops the worker with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             data = conn.recv_bytes()
