@@ -16,7 +16,8 @@ import sympy as sp
 from ..model import Status, relation_text
 from ..report import Attempt, Outcome, Result
 from . import tactics
-from .problem import Proof
+from .assumptions import Context
+from .problem import Proof, Run
 from .theories import calculus
 from .timeout import TimeLimit, time_box
 
@@ -38,12 +39,12 @@ def _order(by: str, has_given: bool, trusted_only: bool) -> list[str]:
     return order
 
 
-def _short(expr, width: int = 70) -> str:
-    text = sp.sstr(expr)
+def _short(expr: sp.Basic, width: int = 70) -> str:
+    text: str = sp.sstr(expr)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _apply(name: str, diff, ctx):
+def _apply(name: str, diff: sp.Basic, ctx: Context) -> tuple[sp.Basic, bool]:
     """(reduced expression, whether given facts were substituted)."""
     rungs = {r.name: r for r in tactics.RUNGS}
     if name == GIVEN:
@@ -60,7 +61,7 @@ def _apply(name: str, diff, ctx):
     return rungs[name].transform(ctx.for_proof(diff, with_given)), with_given
 
 
-def _evaluated(diff):
+def _evaluated(diff: sp.Basic) -> sp.Basic:
     """The ladder starts from the evaluated form (derivatives taken, finite sums written out)."""
     try:
         return tactics.evaluate(diff)
@@ -76,12 +77,15 @@ def _share(name: str, order: list[str], position: int, remaining: float | None) 
     return max(MIN_RUNG_SECONDS, remaining * shares.get(name, 1.0) / sum(weights))
 
 
-def run_ladder(run, trusted_only: bool):
+def run_ladder(run: Run, trusted_only: bool) -> Proof | Result | None:
     """A Proof when every entry of ``lhs - rhs`` reduced to 0; else None (the trace says how far it got)."""
-    p, ctx = run.problem, run.context
+    p, ctx, evidence = run.problem, run.context, run.evidence
+    assert ctx is not None and evidence is not None, "the ladder runs after the assumptions and the gate"
     diff = _evaluated(p.lhs - p.rhs)
     is_matrix = isinstance(diff, sp.MatrixBase)
-    entries = [(i, j) for i in range(diff.rows) for j in range(diff.cols)] if is_matrix else [None]
+    entries: list[tuple[int, int] | None] = (
+        [(i, j) for i in range(diff.rows) for j in range(diff.cols)] if is_matrix else [None]
+    )
     open_entries = [e for e in entries if (diff[e] if is_matrix else diff) != 0]
     if len(open_entries) < len(entries):
         detail = (
@@ -98,7 +102,7 @@ def run_ladder(run, trusted_only: bool):
             break
         remaining = run.remaining()
         if remaining is not None and remaining <= 0:
-            reason = f"time limit {run.budget:g} s reached in the symbolic ladder; {run.evidence.summary}"
+            reason = f"time limit {run.budget:g} s reached in the symbolic ladder; {evidence.summary}"
             run.trace.append(Attempt(name, Outcome.TIME_LIMIT, reason))
             return Result(Status.UNDECIDED, tuple(run.trace), reason=reason, domains=run.domains, relation=p.relation)
         started = time.perf_counter()
@@ -148,13 +152,13 @@ def run_ladder(run, trusted_only: bool):
             settled.append(name)
         open_entries = still_open
     if open_entries:
-        run.open_entries = open_entries if is_matrix else None
+        run.open_entries = [e for e in open_entries if e is not None] if is_matrix else None
         return None
     facts = ctx.given_text if used_given else ()
     return Proof("+".join(dict.fromkeys(settled)), facts + ctx.region_used)
 
 
-def _is_zero(expr) -> bool:
+def _is_zero(expr: sp.Basic) -> bool:
     """Some rung before ``simplify`` reduces ``expr`` to exactly 0 (for the calculus rung)."""
     for rung in tactics.RUNGS[:-1]:
         try:
@@ -165,7 +169,7 @@ def _is_zero(expr) -> bool:
     return False
 
 
-def prove_by_calculus(run, trusted_only: bool):
+def prove_by_calculus(run: Run, trusted_only: bool) -> Proof | None:
     """The calculus rung (calculus.py): zero partial derivatives on a box and zero at one point.
 
     The box comes from the symbols' declared domains cut by the regions; claims with

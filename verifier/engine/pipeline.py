@@ -206,9 +206,9 @@ class Prover:
     """A prover for some kinds of claim. ``trusted``: sound even when the numeric gate could not run."""
 
     name: str
-    kinds: frozenset
+    kinds: frozenset[Kind]
     trusted: bool
-    run: Callable[[Run, bool], Proof | None]  # (run, trusted_only) -> a proof, or None (trace lines appended)
+    run: Callable[[Run, bool], Proof | Result | None]  # (run, trusted_only) -> a proof, a final Result, or None
 
 
 #: The provers, in the order they are tried. Trusted provers are sound by construction
@@ -270,7 +270,7 @@ def decide_problem(problem: Problem, budget: float | None = None) -> Result:
     raise AssertionError("the last stage always decides")  # pragma: no cover
 
 
-def _domains(lhs, rhs) -> tuple[str, ...]:
+def _domains(lhs: sp.Basic, rhs: sp.Basic) -> tuple[str, ...]:
     """The declared domains of the claim's symbols and indexed families, grouped, in words."""
     groups: dict[str, list[str]] = {}
     symbols = set()
