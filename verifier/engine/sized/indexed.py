@@ -43,12 +43,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
-from ...model import as_sympy
+from ...model import Indices, Sizes, as_sympy
 from .. import tactics
 from ..assumptions import _eliminate
 
@@ -58,9 +60,15 @@ __all__ = ["Known", "Proof", "prove_zero", "smallest_leftover", "rename_bound", 
 #: kappa0, kappa1, ... inside a sum taken as an atom. They are Dummies (one per family
 #: and depth, made once), so no symbol of a claim can ever be taken for one.
 ITER, KEY = "ι", "κ"
-_BOUND: dict = {}
+_BOUND: dict[tuple[str, int], sp.Dummy] = {}
 #: A sum with concrete limits and at most this many terms is written out.
 WRITE_OUT = 16
+#: One limit of a sum: (index, lo, hi).
+SumLimit: TypeAlias = tuple[sp.Symbol, sp.Basic, sp.Basic]
+#: The ranges (lo, hi) of a merged sum's indices, outermost first.
+Ranges: TypeAlias = tuple[tuple[sp.Basic, sp.Basic], ...]
+#: A merge: (the terms left as they are, {ranges: merged summand}).
+Merged: TypeAlias = tuple[sp.Basic, dict[Ranges, sp.Basic]]
 
 
 def _bound(depth: int, family: str = ITER) -> sp.Dummy:
@@ -74,14 +82,14 @@ def _bound(depth: int, family: str = ITER) -> sp.Dummy:
 class Known:
     """What holds for the integer symbols: size lower bounds and index ranges."""
 
-    sizes: tuple = ()  # ((symbol, least), ...)
-    ranges: tuple = ()  # ((index, lo, hi), ...), free indices first, then bound ones
-    free: frozenset = frozenset()  # the declared free indices
+    sizes: Sizes = ()  # ((symbol, least), ...)
+    ranges: Indices = ()  # ((index, lo, hi), ...), free indices first, then bound ones
+    free: frozenset[sp.Symbol] = frozenset()  # the declared free indices
 
-    def with_index(self, index, lo, hi) -> "Known":
+    def with_index(self, index: sp.Symbol, lo: sp.Basic, hi: sp.Basic) -> Known:
         return Known(self.sizes, self.ranges + ((index, lo, hi),), self.free)
 
-    def range_of(self, index):
+    def range_of(self, index: sp.Basic) -> tuple[sp.Basic, sp.Basic] | None:
         for symbol, lo, hi in reversed(self.ranges):
             if symbol == index:
                 return lo, hi
@@ -92,21 +100,23 @@ class Known:
 class Proof:
     """What a proof attempt used: rules (for the trace) and assumptions (for ``used``)."""
 
-    rules: list = field(default_factory=list)
-    ranges: list = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    ranges: list[str] = field(default_factory=list)
     given: bool = False
     #: when the proof fails: the smallest term left after normalisation, sums and roots
     #: written back (for the trace), or None
-    residue: object = None
+    residue: sp.Basic | None = None
 
     def rule(self, text: str) -> None:
         if text not in self.rules:
             self.rules.append(text)
 
-    def range_used(self, index, known: Known) -> None:
+    def range_used(self, index: sp.Basic, known: Known) -> None:
         """Record a free index's declared range when a rewrite relied on it."""
         if index in known.free:
-            lo, hi = known.range_of(index)
+            found = known.range_of(index)
+            assert found is not None  # a free index is one of the ranges (Known is built so)
+            lo, hi = found
             text = f"{index} in [{lo}, {hi}]"
             if text not in self.ranges:
                 self.ranges.append(text)
@@ -115,7 +125,7 @@ class Proof:
 # --- ranges ---------------------------------------------------------------------
 
 
-def nonnegative(expr, known: Known) -> bool:
+def nonnegative(expr: sp.Basic, known: Known) -> bool:
     """Whether ``expr >= 0`` follows from the index ranges and size bounds.
 
     ``expr`` must be linear in the indices with constant coefficients: each index is
@@ -133,7 +143,9 @@ def nonnegative(expr, known: Known) -> bool:
         slope = sp.diff(expr, index)
         if not slope.is_number:
             return False
-        lo, hi = known.range_of(index)
+        found = known.range_of(index)
+        assert found is not None  # index was taken from known.ranges
+        lo, hi = found
         expr = sp.expand(expr.xreplace({index: lo if slope > 0 else hi}))
     else:
         return False
@@ -142,12 +154,12 @@ def nonnegative(expr, known: Known) -> bool:
     return expr.is_nonnegative is True
 
 
-def _integer_valued(expr) -> bool:
+def _integer_valued(expr: sp.Basic) -> bool:
     """Known to be an integer (k/2 with k an integer is not: its parity is unknown)."""
     return expr.is_integer is True
 
 
-def condition_holds(cond, known: Known):
+def condition_holds(cond: object, known: Known) -> bool | None:
     """True or False when the index ranges decide ``cond``, else None."""
     if isinstance(cond, (bool, BooleanTrue, BooleanFalse)):
         return bool(cond)
@@ -177,7 +189,7 @@ def condition_holds(cond, known: Known):
 # --- renaming and derivatives ---------------------------------------------------------
 
 
-def outer_limit(expr: sp.Sum):
+def outer_limit(expr: sp.Sum) -> tuple[sp.Symbol, sp.Basic, sp.Basic, sp.Basic]:
     """(index, lo, hi, summand) of the outermost limit; SymPy folds Sum(Sum(f, a), b) into
     Sum(f, a, b), so the summand of a sum with several limits is itself a sum."""
     index, lo, hi = expr.limits[-1]
@@ -185,7 +197,7 @@ def outer_limit(expr: sp.Sum):
     return index, lo, hi, inner
 
 
-def _fresh(expr, memo: dict):
+def _fresh(expr: sp.Basic, memo: dict[sp.Basic, sp.Basic]) -> sp.Basic:
     """Every bound index renamed to a fresh Dummy (equal subtrees share one renaming: they are
     separate sums, each binding its own index, so no capture can arise)."""
     if not isinstance(expr, sp.Basic) or not expr.args:
@@ -204,7 +216,13 @@ def _fresh(expr, memo: dict):
     return out
 
 
-def _by_depth(expr, depth: int, family: str, env: dict, memo: dict):
+def _by_depth(
+    expr: sp.Basic,
+    depth: int,
+    family: str,
+    env: dict[sp.Basic, sp.Basic],
+    memo: dict[tuple[sp.Basic, int, tuple[tuple[sp.Basic, sp.Basic], ...]], sp.Basic],
+) -> sp.Basic:
     """``expr`` with the bound indices renamed by depth and each free one in ``env`` (the
     indices bound by enclosing sums) replaced by its new name, in one pass: a sum binds its
     index for its summand only (its limits are read outside it), and an inner sum binding the
@@ -231,7 +249,7 @@ def _by_depth(expr, depth: int, family: str, env: dict, memo: dict):
 
 
 @functools.lru_cache(maxsize=4096)
-def rename_bound(expr, depth: int = 0, family: str = ITER):
+def rename_bound(expr: sp.Basic, depth: int = 0, family: str = ITER) -> sp.Basic:
     """Bound indices renamed by nesting depth, starting at ``depth``: the sum at nesting
     depth d binds ``family + d``. ``expr`` may hold free indices of this family only below
     ``depth`` (those of enclosing sums): a free one at ``depth`` or deeper would be captured.
@@ -239,7 +257,7 @@ def rename_bound(expr, depth: int = 0, family: str = ITER):
     return _by_depth(expr, depth, family, {}, {})
 
 
-def differentiate(expr):
+def differentiate(expr: sp.Basic) -> sp.Basic:
     """Evaluate the ``Derivative`` nodes with SymPy's indexed calculus, innermost first."""
     if not expr.has(sp.Derivative):
         return expr
@@ -249,11 +267,11 @@ def differentiate(expr):
 # --- normal form ----------------------------------------------------------------------
 
 
-def _expand(expr):
+def _expand(expr: sp.Basic) -> sp.Basic:
     """``expand`` with each sum held as a symbol: SymPy would turn exp(Sum) into a Product."""
-    held: dict = {}
+    held: dict[sp.Basic, sp.Dummy] = {}
 
-    def hold(e):
+    def hold(e: sp.Basic) -> sp.Basic:
         if isinstance(e, sp.Sum):
             return held.setdefault(e, sp.Dummy("held"))
         if not isinstance(e, sp.Basic) or not e.args or not e.has(sp.Sum):
@@ -264,7 +282,7 @@ def _expand(expr):
     return expanded.xreplace({d: e for e, d in held.items()}) if held else expanded
 
 
-def _delta_factor(factors, index):
+def _delta_factor(factors: Sequence[sp.Basic], index: sp.Basic) -> tuple[int, sp.Basic] | None:
     """(position, other argument) of a KroneckerDelta(index, a) factor with a free of index."""
     for position, factor in enumerate(factors):
         base = factor.base if factor.is_Pow and factor.exp.is_Integer and factor.exp > 0 else factor
@@ -277,7 +295,7 @@ def _delta_factor(factors, index):
     return None
 
 
-def _resolve_piecewise(expr, known: Known, proof: Proof):
+def _resolve_piecewise(expr: sp.Piecewise, known: Known, proof: Proof) -> sp.Basic:
     for value, cond in expr.args:
         holds = condition_holds(cond, known)
         if holds is None:
@@ -290,7 +308,7 @@ def _resolve_piecewise(expr, known: Known, proof: Proof):
     return expr
 
 
-def normalise(expr, known: Known, depth: int, proof: Proof):
+def normalise(expr: sp.Basic, known: Known, depth: int, proof: Proof) -> sp.Basic:
     """Sums split by linearity, with index-free factors outside and deltas contracted."""
     if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.Sum, sp.Piecewise):
         return expr
@@ -302,7 +320,7 @@ def normalise(expr, known: Known, depth: int, proof: Proof):
     return expr.func(*args)
 
 
-def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
+def _normalise_sum(expr: sp.Sum, known: Known, depth: int, proof: Proof) -> sp.Basic:
     index, lo, hi, summand = outer_limit(expr)
     # Inside the sum the index lies in [lo, hi], unless the sum runs backwards
     # (hi < lo - 1, Karr's convention), where it lies elsewhere: then say nothing.
@@ -313,7 +331,7 @@ def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
         # concrete limits: the sum is its terms, by definition
         proof.rule("sums with concrete limits written out")
         return sp.Add(*[normalise(body.xreplace({index: lo + t}), known, depth, proof) for t in range(int(count))])
-    terms = []
+    terms: list[sp.Basic] = []
     for term in sp.Add.make_args(body):
         factors = sp.Mul.make_args(term)
         outside = sp.Mul(*[f for f in factors if index not in f.free_symbols])
@@ -342,14 +360,15 @@ def _normalise_sum(expr, known: Known, depth: int, proof: Proof):
     return sp.Add(*terms)
 
 
-def commuted(key, most: int = 4):
+def commuted(key: sp.Basic, most: int = 4) -> sp.Basic:
     """Nested sums whose limits do not mention each other's indices, in a canonical order.
 
     Finite sums over independent ranges commute (Fubini; also in Karr's convention,
     each being a finite signed sum), so Tr(AB) and Tr(BA) get one key: of every
     order of the limits, renamed by depth, the least by SymPy's sort key.
     """
-    limits, body = [], key
+    limits: list[SumLimit] = []
+    body = key
     while isinstance(body, sp.Sum):
         index, lo, hi, body = outer_limit(body)
         limits.append((index, lo, hi))
@@ -363,7 +382,7 @@ def commuted(key, most: int = 4):
 # --- atoms ----------------------------------------------------------------------------
 
 
-def _canonical(expr):
+def _canonical(expr: sp.Basic) -> sp.Basic:
     """One form for equal rational functions of the atoms, so equal radicands share a symbol."""
     try:
         return sp.cancel(sp.together(expr))
@@ -372,7 +391,7 @@ def _canonical(expr):
 
 
 @functools.lru_cache(maxsize=4096)
-def _sum_key(expr):
+def _sum_key(expr: sp.Sum) -> sp.Basic:
     """One form for sums equal up to renaming and order of independent limits (cached: every
     attempt of a proof keys the same sums again)."""
     return commuted(rename_bound(expr, 0, KEY))
@@ -381,11 +400,11 @@ def _sum_key(expr):
 class Atoms:
     """Symbols for sums (up to renaming of bound indices) and for square roots."""
 
-    def __init__(self, known: Known):
+    def __init__(self, known: Known) -> None:
         self.known = known
-        self.table: dict = {}
+        self.table: dict[tuple[str, sp.Basic], sp.Dummy] = {}
 
-    def _symbol(self, key, name: str, positive: bool):
+    def _symbol(self, key: tuple[str, sp.Basic], name: str, positive: bool) -> sp.Dummy:
         if key not in self.table:
             # a Dummy: a claim's own Symbol("Σ0", positive=True) is never this atom
             self.table[key] = (
@@ -395,14 +414,14 @@ class Atoms:
             )
         return self.table[key]
 
-    def _sum_symbol(self, expr):
+    def _sum_symbol(self, expr: sp.Sum) -> sp.Dummy:
         key = _sum_key(expr)
         index, lo, hi, summand = outer_limit(key)
         # positive when every term is (SymPy sees it from the entries' domains) and there is one
         positive = summand.is_positive is True and nonnegative(hi - lo, self.known)
         return self._symbol(("sum", key), "Σ", positive)
 
-    def replace(self, expr):
+    def replace(self, expr: sp.Basic) -> sp.Basic:
         if not isinstance(expr, sp.Basic) or not expr.args:
             return expr
         if isinstance(expr, sp.Sum):
@@ -419,7 +438,7 @@ class Atoms:
         return expr.func(*args)
 
 
-def _zero_by_ladder(expr) -> bool:
+def _zero_by_ladder(expr: sp.Basic) -> bool:
     for rung in (tactics.expand, tactics.cancel, tactics.powers):
         try:
             if rung(expr) == 0:
@@ -429,9 +448,11 @@ def _zero_by_ladder(expr) -> bool:
     return False
 
 
-def _given_substitution(given, known: Known, atoms: Atoms, proof: Proof) -> dict:
+def _given_substitution(
+    given: Iterable[sp.Basic], known: Known, atoms: Atoms, proof: Proof
+) -> dict[sp.Symbol, sp.Basic]:
     """Given equalities normalised and solved (linearly) for one of their symbols."""
-    facts = []
+    facts: list[sp.Basic] = []
     for fact in given:
         if isinstance(fact, (BooleanTrue, BooleanFalse)):
             continue
@@ -442,7 +463,12 @@ def _given_substitution(given, known: Known, atoms: Atoms, proof: Proof) -> dict
 
 
 def prove_zero(
-    expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True
+    expr: sp.Basic,
+    known: Known,
+    given: Sequence[sp.Basic] = (),
+    depth: int = 0,
+    proof: Proof | None = None,
+    _split: bool = True,
 ) -> tuple[bool, Proof]:
     """Whether the rules reduce ``expr`` to exactly zero for all sizes and indices in range.
 
@@ -461,7 +487,7 @@ def prove_zero(
     return proved, proof
 
 
-def smallest_leftover(normal, known: Known):
+def smallest_leftover(normal: sp.Basic, known: Known) -> sp.Basic | None:
     """The smallest term of ``normal``'s reduced numerator (sums and roots as atoms, then
     ``cancel``), with the atoms written back; None when it reduces to zero."""
     atoms = Atoms(known)
@@ -476,7 +502,12 @@ def smallest_leftover(normal, known: Known):
 
 
 def _prove_zero(
-    expr, known: Known, given=(), depth: int = 0, proof: Proof | None = None, _split: bool = True
+    expr: sp.Basic,
+    known: Known,
+    given: Sequence[sp.Basic] = (),
+    depth: int = 0,
+    proof: Proof | None = None,
+    _split: bool = True,
 ) -> tuple[bool, Proof]:
     proof = proof if proof is not None else Proof()
     expr = _put_values(rename_bound(differentiate(rename_bound(expr, depth)), depth), given, proof)
@@ -516,12 +547,12 @@ MERGED_PRODUCTS = (
 )
 
 
-def _has_product_of_sums(normal) -> bool:
+def _has_product_of_sums(normal: sp.Basic) -> bool:
     """Whether a term of ``normal`` multiplies sums, at its top or inside a sum's summand."""
     return any(len(prenex(term)[0]) > 1 for term in sp.Add.make_args(_expand(normal)))
 
 
-def _groups_zero(merged, known: Known, given, depth: int, proof: Proof) -> bool:
+def _groups_zero(merged: Merged, known: Known, given: Sequence[sp.Basic], depth: int, proof: Proof) -> bool:
     """Whether the rest is zero and so is each group's summand, its indices ranging over their limits."""
     rest, groups = merged
     if not _closed(rest, known, given, proof):
@@ -537,14 +568,14 @@ def _groups_zero(merged, known: Known, given, depth: int, proof: Proof) -> bool:
     return True
 
 
-def _put_values(expr, given, proof: Proof):
+def _put_values(expr: sp.Basic, given: Iterable[sp.Basic], proof: Proof) -> sp.Basic:
     """``expr`` with each given value of a plain symbol put in (eta = 0 at a step's end), once
     the derivatives are taken. A symbol that an unevaluated derivative differentiates by keeps
     its place (d/d eta f(eta) at eta = 0 is not d/d0 f(0)), and so does one that a ``Subs``, an
     integral, a product or a ``Lambda`` binds; elsewhere in them it is a parameter, and putting
     in its value commutes with them. The sums' indices are renamed apart by now, so a sum binds
     none of the given symbols."""
-    values: dict = {}
+    values: dict[sp.Symbol, sp.Basic] = {}
     for fact in given:
         if not isinstance(fact, sp.Equality):
             continue
@@ -554,7 +585,7 @@ def _put_values(expr, given, proof: Proof):
                 break
     if not values:
         return expr
-    held = set()
+    held: set[sp.Basic] = set()
     for node in expr.atoms(sp.Derivative, sp.Subs, sp.Integral, sp.Product, sp.Lambda):
         held |= set(node.variables)
     values = {symbol: value for symbol, value in values.items() if symbol not in held and symbol in expr.free_symbols}
@@ -564,7 +595,7 @@ def _put_values(expr, given, proof: Proof):
     return expr.xreplace(values)
 
 
-def _closed(normal, known: Known, given, proof: Proof) -> bool:
+def _closed(normal: sp.Basic, known: Known, given: Sequence[sp.Basic], proof: Proof) -> bool:
     """Sums and roots as symbols, then the ladder; the given facts only if needed."""
     atoms = Atoms(known)
     reduced = atoms.replace(normal)
@@ -583,11 +614,11 @@ def _closed(normal, known: Known, given, proof: Proof) -> bool:
     return False
 
 
-def _merge_sums(normal, depth: int):
+def _merge_sums(normal: sp.Basic, depth: int) -> Merged | None:
     """(rest, {limits: merged summand}) by linearity, or None when there is no sum to merge."""
     index = _bound(depth)
-    rest = []
-    groups: dict = {}
+    rest: list[sp.Basic] = []
+    groups: dict[tuple[sp.Basic, sp.Basic], sp.Basic] = {}
     for term in sp.Add.make_args(_expand(normal)):
         factors = sp.Mul.make_args(term)
         sums = [f for f in factors if isinstance(f, sp.Sum)]
@@ -614,7 +645,7 @@ POWER_COPIES = 4
 SYMMETRISED_AT_MOST = 24
 
 
-def prenex(expr):
+def prenex(expr: sp.Basic) -> tuple[list[SumLimit], sp.Basic]:
     """(limits, body): ``expr`` as one nested sum over fresh indices (outermost first) of a body
     with no sum left as a factor, or ([], expr) when no sum is a factor.
 
@@ -652,10 +683,10 @@ def prenex(expr):
     return [], expr
 
 
-def _renamings(ranges, canonical):
+def _renamings(ranges: Ranges, canonical: Sequence[sp.Dummy]) -> list[dict[sp.Dummy, sp.Dummy]]:
     """Every renaming of the indices that keeps each one's range (identity only if there are
     too many): each is a substitution on the canonical indices."""
-    classes: dict = {}
+    classes: dict[tuple[sp.Basic, sp.Basic], list[sp.Dummy]] = {}
     for position, key in enumerate(ranges):
         classes.setdefault(key, []).append(canonical[position])
     choices = [list(itertools.permutations(members)) for members in classes.values()]
@@ -673,7 +704,7 @@ def _renamings(ranges, canonical):
     return out
 
 
-def _merge_products(normal, depth: int):
+def _merge_products(normal: sp.Basic, depth: int) -> Merged | None:
     """(rest, {ranges: merged summand}): each term's sums brought to the front (``prenex``), then
     the terms whose sums have the same ranges merged into one sum over canonical indices.
 
@@ -685,8 +716,8 @@ def _merge_products(normal, depth: int):
     index a term happened to bind first: sum_i a_i (sum_k b_k) and sum_k a_k (sum_i b_i)
     merge into one summand.
     """
-    rest = []
-    groups: dict = {}
+    rest: list[sp.Basic] = []
+    groups: dict[Ranges, sp.Basic] = {}
     for term in sp.Add.make_args(_expand(normal)):
         limits, body = prenex(term)
         bound = {index for index, _, _ in limits}

@@ -46,11 +46,17 @@ target: evidence for a reader, never a proof.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import sympy as sp
+from sympy.core.function import UndefinedFunction
 
 from ...report import Attempt, Outcome, Result
+
+if TYPE_CHECKING:
+    from ..numeric import Sampler, Witness
 
 __all__ = [
     "INFINITE",
@@ -71,7 +77,7 @@ WITNESS_DIGITS = 40
 INFINITE = (sp.oo, -sp.oo, sp.zoo)
 
 
-def _rational_limit(limit: sp.Limit):
+def _rational_limit(limit: sp.Limit) -> sp.Basic | None:
     """The value of Limit(P(n)/Q(n), n, oo) for polynomials P, Q in n, or None.
 
     Decided by degrees alone: deg P < deg Q gives 0, equal degrees the ratio of the
@@ -105,7 +111,7 @@ def _rational_limit(limit: sp.Limit):
     return None
 
 
-def smooth_function(name: str, order: int):
+def smooth_function(name: str, order: int) -> UndefinedFunction:
     """A real function of one variable declared C^order: f, f', ..., f^(order) exist and are continuous.
 
     The limit rules read the order (``f.smoothness``) as a hypothesis: they use
@@ -124,12 +130,12 @@ class _NoRule(Exception):
 class _Facts:
     """The given equalities and the stated nonzero expressions, for checking hypotheses."""
 
-    def __init__(self, given, where):
-        self.equal = {}
+    def __init__(self, given: Iterable[sp.Basic], where: Iterable[sp.Basic]) -> None:
+        self.equal: dict[sp.Basic, sp.Basic] = {}
         for fact in given:
             if isinstance(fact, sp.Equality) and not isinstance(fact.lhs, sp.MatrixBase):
                 self.equal[fact.lhs] = fact.rhs
-        self.nonzero = set()
+        self.nonzero: set[sp.Basic] = set()
         for fact in where:
             # a != b, a > b and a < b all say a - b != 0
             if isinstance(fact, sp.core.relational.Relational) and fact.rel_op in ("!=", ">", "<"):
@@ -137,11 +143,11 @@ class _Facts:
                 self.nonzero |= {gap, sp.expand(-gap)}
         self.used: list[str] = []
 
-    def substituted(self, value):
+    def substituted(self, value: sp.Basic) -> sp.Basic:
         """value with the given facts substituted, but never inside a derivative: f(x*) = 0
         says nothing about f'(x*), though SymPy writes f'(x*) as Derivative(f(x*), x*)."""
 
-        def replace(node):
+        def replace(node: sp.Basic) -> sp.Basic:
             if node in self.equal:
                 return self.equal[node]
             if node.is_Atom or isinstance(node, (sp.Derivative, sp.Subs)):
@@ -150,7 +156,7 @@ class _Facts:
 
         return sp.expand(replace(value)) if self.equal else sp.expand(value)
 
-    def is_zero(self, value) -> bool:
+    def is_zero(self, value: sp.Basic) -> bool:
         reduced = self.substituted(value)
         if reduced == 0:
             if reduced != sp.expand(value):
@@ -158,7 +164,7 @@ class _Facts:
             return True
         return bool(reduced.is_number) and reduced.is_zero is True
 
-    def is_nonzero(self, value) -> bool:
+    def is_nonzero(self, value: sp.Basic) -> bool:
         """Proved nonzero: a nonzero number, a stated nonzero expression, or products, integer
         powers and absolute values of those, exp of a real."""
         value = self.substituted(value)
@@ -187,15 +193,15 @@ _ENTIRE = (sp.exp, sp.sin, sp.cos)  # continuous and differentiable everywhere, 
 class _AtPoint:
     """Limits of expressions in the real variable x as x -> p (p finite and real)."""
 
-    def __init__(self, x, p, facts: _Facts, direction: str = "+-"):
+    def __init__(self, x: sp.Symbol, p: sp.Basic, facts: _Facts, direction: str = "+-") -> None:
         if x.is_real is not True or p.is_real is not True or x in p.free_symbols:
             raise _NoRule
         self.x, self.p, self.facts = x, p, facts
-        self.sides = {"+": (1,), "-": (-1,)}.get(direction, (1, -1))  # x - p > 0, < 0 or both
+        self.sides: tuple[int, ...] = {"+": (1,), "-": (-1,)}.get(direction, (1, -1))  # x - p > 0, < 0 or both
         self.e = sp.Dummy("e")
         self.steps: list[str] = []
 
-    def order(self, atom):
+    def order(self, atom: sp.Basic) -> tuple[int, int] | None:
         """k for f^(k)(x) with f declared C^s (s = f.smoothness), checked real; else None."""
         base, k = (atom.expr, sum(c for _, c in atom.variable_count)) if isinstance(atom, sp.Derivative) else (atom, 0)
         if isinstance(atom, sp.Derivative) and any(v != self.x for v, _ in atom.variable_count):
@@ -207,15 +213,15 @@ class _AtPoint:
             return None
         return k, s
 
-    def atoms(self, expr) -> dict:
+    def atoms(self, expr: sp.Basic) -> dict[sp.Basic, sp.Dummy]:
         """Each x-dependent atom (f^(k)(x), exp/sin/cos of a polynomial) mapped to a symbol.
 
         Raises _NoRule when expr is not a polynomial in x and these atoms (a division,
         a root, an unknown function, a power with x in its exponent).
         """
-        mapping: dict = {}
+        mapping: dict[sp.Basic, sp.Dummy] = {}
 
-        def visit(node):
+        def visit(node: sp.Basic) -> None:
             if self.x not in node.free_symbols or node == self.x:
                 return
             if isinstance(node, (sp.core.function.AppliedUndef, sp.Derivative)):
@@ -236,7 +242,7 @@ class _AtPoint:
         visit(expr)
         return mapping
 
-    def value_at(self, expr):
+    def value_at(self, expr: sp.Basic) -> sp.Basic:
         """expr at x = p; every f^(k) in it must be continuous there (k <= s)."""
         for atom in self.atoms(expr):
             order = self.order(atom)
@@ -244,7 +250,7 @@ class _AtPoint:
                 raise _NoRule
         return expr.subs(self.x, self.p)
 
-    def split(self, expr):
+    def split(self, expr: sp.Basic) -> tuple[int | None, sp.Basic]:
         """(a, rest): expr = (x - p)^a rest, exactly, with a as large as the polynomial structure shows."""
         mapping = self.atoms(expr)
         inverse = {v: k for k, v in mapping.items()}
@@ -256,7 +262,7 @@ class _AtPoint:
         rest = sp.expand(sp.cancel(shifted / self.e**a)).subs(self.e, self.x - self.p).xreplace(inverse)
         return a, rest
 
-    def limit(self, expr, depth: int = 3):
+    def limit(self, expr: sp.Basic, depth: int = 3) -> sp.Basic:
         x = self.x
         if x not in expr.free_symbols:
             return expr
@@ -275,8 +281,8 @@ class _AtPoint:
             self.steps.append("a divergent term plus finite ones diverges alike")
             return infinite[0]  # every other value is a finite real (the rules give no other)
         if isinstance(expr, sp.Mul) and any(isinstance(f, sp.Abs) for f in expr.args):
-            inside: list = []
-            outside: list = []
+            inside: list[sp.Basic] = []
+            outside: list[sp.Basic] = []
             for factor in expr.args:
                 even = isinstance(factor, sp.Pow) and factor.exp.is_even and factor.base.is_real is True
                 (
@@ -292,7 +298,7 @@ class _AtPoint:
         num, den = sp.fraction(sp.together(expr))
         return self.quotient(num, den, depth)
 
-    def quotient(self, num, den, depth: int):
+    def quotient(self, num: sp.Basic, den: sp.Basic, depth: int) -> sp.Basic:
         """lim num/den for num, den polynomials in x, f^(k)(x) and entire functions of x."""
         b, d1 = self.split(den)
         if b is None:
@@ -329,7 +335,7 @@ class _AtPoint:
         self.steps.append("L'Hopital: 0/0 at the point")
         return self.quotient(sp.expand(sp.diff(top, self.x)), sp.expand(sp.diff(bottom, self.x)), depth - 1)
 
-    def pole(self, c, k: int):
+    def pole(self, c: sp.Basic, k: int) -> sp.Basic:
         """lim c(x) / (x - p)^k where c(x) -> c != 0 (k >= 1), on the sides approached.
 
         On the side x - p = s (s = +1 or -1) the quotient tends to sign(c) s^k oo: +oo or
@@ -343,7 +349,7 @@ class _AtPoint:
         return sp.oo if signs == {1} else -sp.oo
 
 
-def _near_point_agrees(expr, x, p, value, direction) -> bool | None:
+def _near_point_agrees(expr: sp.Basic, x: sp.Basic, p: sp.Basic, value: sp.Basic, direction: str) -> bool | None:
     """Whether expr beside p (at p +- 10^-12, 30 digits) is within 10^-4 of value; None if not numeric."""
     others = (expr.free_symbols | p.free_symbols | value.free_symbols) - {x}
     if others or expr.has(sp.core.function.AppliedUndef, sp.Derivative) or not value.is_number:
@@ -357,7 +363,7 @@ def _near_point_agrees(expr, x, p, value, direction) -> bool | None:
     return True
 
 
-def _near_point_diverges(expr, x, p, value, direction) -> bool | None:
+def _near_point_diverges(expr: sp.Basic, x: sp.Basic, p: sp.Basic, value: sp.Basic, direction: str) -> bool | None:
     """Whether expr beside p grows like a pole: |expr| at p +- 10^-12 at least 10^3 times |expr|
     at p +- 10^-6 (a pole of order k gives 10^(6k)), with the sign of +oo or -oo; None if not numeric."""
     others = (expr.free_symbols | p.free_symbols) - {x}
@@ -373,7 +379,9 @@ def _near_point_diverges(expr, x, p, value, direction) -> bool | None:
     return True
 
 
-def _finite_limit(limit: sp.Limit, given, where):
+def _finite_limit(
+    limit: sp.Limit, given: Iterable[sp.Basic], where: Iterable[sp.Basic]
+) -> tuple[sp.Basic | None, str | None]:
     """(value, note) for a limit at a finite point by the rules above, or (None, None).
 
     The value is a finite expression, or one of ``INFINITE`` when the rules show a pole.
@@ -401,7 +409,7 @@ def _finite_limit(limit: sp.Limit, given, where):
     return value, f"lim {sp.sstr(var)}->{sp.sstr(point)} = {sp.sstr(value)} ({how}{uses}{near})"
 
 
-def _at_point(limit: sp.Limit, point: dict) -> sp.Limit:
+def _at_point(limit: sp.Limit, point: Mapping[sp.Basic, sp.Basic]) -> sp.Limit:
     """The limit with the values of ``point`` put in for its free symbols (not its own variable)."""
     var = limit.args[1]
     values = {k: v for k, v in point.items() if k != var}
@@ -409,7 +417,13 @@ def _at_point(limit: sp.Limit, point: dict) -> sp.Limit:
     return sp.Limit(expr, var, at, str(limit.args[3])) if len(limit.args) > 3 else sp.Limit(expr, var, at)
 
 
-def evaluate_limits(*exprs, given=(), where=(), point=None, infinite=False) -> tuple[tuple, tuple[str, ...]]:
+def evaluate_limits(
+    *exprs: sp.Basic,
+    given: Iterable[sp.Basic] = (),
+    where: Iterable[sp.Basic] = (),
+    point: Mapping[sp.Basic, sp.Basic] | None = None,
+    infinite: bool = False,
+) -> tuple[tuple[sp.Basic, ...], tuple[str, ...]]:
     """``exprs`` with each limit a rule decides replaced by its finite value, and a note per limit.
 
     With ``point`` (values of the free symbols, as in a counterexample) each limit is
@@ -426,8 +440,9 @@ def evaluate_limits(*exprs, given=(), where=(), point=None, infinite=False) -> t
                 if limit.args[2] is sp.oo:
                     value = _rational_limit(limit)
                     note = (
-                        value is not None
-                        and f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)"
+                        f"lim {sp.sstr(limit.args[1])}->oo of a rational function = {sp.sstr(value)} (by degrees)"
+                        if value is not None
+                        else None
                     )
                 elif limit.args[2].is_finite:
                     value, note = _finite_limit(limit, given, where)
@@ -442,12 +457,17 @@ def evaluate_limits(*exprs, given=(), where=(), point=None, infinite=False) -> t
     return tuple(out), tuple(dict.fromkeys(notes))
 
 
-def rational_limits(*exprs, given=(), where=(), point=None) -> tuple[tuple, tuple[str, ...]]:
+def rational_limits(
+    *exprs: sp.Basic,
+    given: Iterable[sp.Basic] = (),
+    where: Iterable[sp.Basic] = (),
+    point: Mapping[sp.Basic, sp.Basic] | None = None,
+) -> tuple[tuple[sp.Basic, ...], tuple[str, ...]]:
     """The former name of :func:`evaluate_limits` (kept for callers not yet renamed)."""
     return evaluate_limits(*exprs, given=given, where=where, point=point)
 
 
-def infinity(stated, value):
+def infinity(stated: sp.Basic, value: sp.Basic) -> sp.Basic | None:
     """The infinite value of a side, or None: a side stated as +oo or -oo, or a side stated as a
     limit that the rules found divergent (``value``, from ``evaluate_limits(..., infinite=True)``).
     A stated zoo (1/0) is no value: only a divergent limit is read as "|.| -> oo"."""
@@ -456,7 +476,7 @@ def infinity(stated, value):
     return None
 
 
-def apart(left, right) -> bool | None:
+def apart(left: sp.Basic, right: sp.Basic) -> bool | None:
     """For two values of which at least one is infinite (the other a finite number or infinite):
     True if they differ, False if they are the same infinity, None if that cannot be told.
 
@@ -466,11 +486,13 @@ def apart(left, right) -> bool | None:
     if left in INFINITE and right in INFINITE:
         if sp.zoo in (left, right):
             return None
-        return left != right
+        return bool(left != right)  # SymPy's != on two of INFINITE is a bool already
     return True
 
 
-def find_limit_counterexample(lhs, rhs, sampler, count: int):
+def find_limit_counterexample(
+    lhs: sp.Basic, rhs: sp.Basic, sampler: Sampler, count: int
+) -> tuple[Witness | None, int, int]:
     """``numeric.find_counterexample`` for sides that hold limits: (witness or None, agreed, seen).
 
     At each feasible point the limits are evaluated by the rules, at the point's numbers;
@@ -518,7 +540,7 @@ def find_limit_counterexample(lhs, rhs, sampler, count: int):
     return None, agreed, seen
 
 
-def beyond_engine(*exprs) -> str | None:
+def beyond_engine(*exprs: object) -> str | None:
     """Why a statement is outside what the engine decides, or None."""
     for expr in exprs:
         if isinstance(expr, sp.Basic) and expr.has(sp.Limit):
@@ -526,7 +548,7 @@ def beyond_engine(*exprs) -> str | None:
     return None
 
 
-def witness_text(pairs) -> str:
+def witness_text(pairs: Iterable[tuple[sp.Basic, sp.Basic]]) -> str:
     """'t1 (gap g1), t2 (gap g2), ... -> target' at 40 digits, shown to 6."""
     parts = []
     targets = []
@@ -543,7 +565,7 @@ def witness_text(pairs) -> str:
     return ", ".join(parts) + aim
 
 
-def with_witness(result: Result, pairs) -> Result:
+def with_witness(result: Result, pairs: Iterable[tuple[sp.Basic, sp.Basic]]) -> Result:
     """An undecided result with the numerical witness appended to its trace and reason."""
     text = witness_text(pairs)
     steps = result.steps + (Attempt("witness", Outcome.EVIDENCE, text + " (numerical evidence, not a proof)"),)
