@@ -12,6 +12,7 @@ Agreement at many points is evidence, never a proof.
 from __future__ import annotations
 
 import enum
+import functools
 import random
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -411,6 +412,22 @@ _UNCOMPILED = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(expr: sp.Basic) -> tuple[list[sp.Symbol], Callable[..., object] | None]:
+    """``expr`` as an mpmath function of its free symbols, sorted (None when lambdify cannot).
+
+    Kept per expression: the worker meets the same side again (a claim's mutants, its
+    steps, its correction), and compiling is most of a screen's cost.
+    """
+    symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
+    if any(not isinstance(a, sp.Basic) for a in sp.preorder_traversal(expr)):
+        return symbols, None
+    try:
+        return symbols, sp.lambdify(symbols, expr, modules="mpmath")
+    except Exception:  # a function lambdify cannot print: no screen, the exact path decides
+        return symbols, None
+
+
 class _Screen:
     """One side compiled to an mpmath function of the sampled symbols (None when it cannot be).
 
@@ -423,13 +440,7 @@ class _Screen:
         self.function: Callable[..., object] | None = None
         if not isinstance(expr, sp.Basic) or expr.has(*_UNCOMPILED):
             return
-        self.symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
-        if any(not isinstance(a, sp.Basic) for a in sp.preorder_traversal(expr)):
-            return
-        try:
-            self.function = sp.lambdify(self.symbols, expr, modules="mpmath")
-        except Exception:  # a function lambdify cannot print: no screen, the exact path decides
-            self.function = None
+        self.symbols, self.function = _compiled(expr)
 
     def __call__(self, point: Mapping[sp.Basic, sp.Basic]) -> mpmath.mpf | mpmath.mpc | None:
         if self.function is None:

@@ -34,6 +34,10 @@ def _derivatives_taken(expr: sp.Basic) -> sp.Basic:
 
 
 def _value(expr: sp.Basic, point: Mapping[sp.Basic, sp.Basic], strict: bool = True) -> sp.Basic | None:
+    # Derivatives first, then the point: the same value as substituting first (SymPy makes a
+    # Subs of the derivative at the point and takes it), without ``subs`` walking the claim.
+    if expr.has(sp.Subs, sp.Derivative):
+        expr = _derivatives_taken(expr)
     value = replace_symbols(expr, point)
     if value.has(sp.Limit):
         return None
