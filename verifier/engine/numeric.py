@@ -423,7 +423,7 @@ def _compiled(expr: sp.Basic) -> tuple[list[sp.Symbol], Callable[..., object] | 
     if any(not isinstance(a, sp.Basic) for a in sp.preorder_traversal(expr)):
         return symbols, None
     try:
-        return symbols, sp.lambdify(symbols, expr, modules="mpmath")
+        return symbols, sp.lambdify(symbols, expr, modules="mpmath", docstring_limit=0)  # no docstring: half the cost
     except Exception:  # a function lambdify cannot print: no screen, the exact path decides
         return symbols, None
 

@@ -151,9 +151,9 @@ def smoothness_conditions(
             return True
         if not all(visit(a) for a in e.args):
             return False
-        at = e.xreplace(substitution)
         if isinstance(e, (sp.Add, sp.Mul, *_ENTIRE)):
             return True
+        at = e.xreplace(substitution)  # only where a condition on the arguments is read
         if isinstance(e, _REAL_SMOOTH):
             return need(_shown(lambda a: a.is_extended_real, at.args[0]), f"{e.args[0]} real")
         if e.is_Pow:
