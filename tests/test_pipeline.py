@@ -238,3 +238,32 @@ def test_a_symbol_the_derivative_drops_still_gets_a_value_in_the_counterexample(
     result = check(Derivative(loss, (w, 2)), (1 - 1 / (1 + exp(-a * w))) / (1 + exp(-a * w)), timeout=60)
     assert result.status is Status.REFUTED  # the a**2 factor is missing
     assert y in result.counterexample
+
+
+# --- the order of the provers --------------------------------------------------------------------
+
+
+def test_an_identity_of_inverse_functions_goes_to_the_calculus_rung_first():
+    from sympy import atan, pi
+
+    t = Symbol("t", positive=True)
+    result = check(atan(t) + atan(1 / t), pi / 2, timeout=60)
+    assert result.status is Status.PROVED and result.tactic == "calculus"
+    rungs = {rung.name for rung in tactics.RUNGS}
+    assert not any(a.tactic in rungs for a in result.steps)  # no rung ran before it
+
+
+def test_other_identities_keep_the_registry_order():
+    from sympy import cos, sin
+
+    result = check(sin(x) ** 2 + cos(x) ** 2, 1, timeout=60)
+    assert result.status is Status.PROVED and result.tactic != "calculus"
+    assert not any(a.tactic == "calculus" for a in result.steps)
+
+
+def test_when_the_calculus_rung_cannot_prove_an_inverse_identity_the_ladder_still_runs():
+    from sympy import Eq, atan
+
+    y = Symbol("y", real=True)
+    result = check(atan(y), atan(x), given=[Eq(y, x)], timeout=60)  # given facts: not the calculus rung's
+    assert result.status is Status.PROVED and result.tactic != "calculus"

@@ -32,6 +32,7 @@ from sympy.logic.boolalg import BooleanFalse
 
 from ..model import Status, domain_text
 from ..report import Attempt, Outcome, Result
+from . import tactics
 from .assumptions import build_context, relation_text, relevant_assumptions
 from .gate import feasible_point, search
 from .ladder import prove_by_calculus, run_ladder
@@ -209,13 +210,22 @@ class Prover:
     kinds: frozenset[Kind]
     trusted: bool
     run: Callable[[Run, bool], Proof | Result | None]  # (run, trusted_only) -> a proof, a final Result, or None
+    #: Claims this prover is tried first for, before the registry's order (None: none).
+    first_for: Callable[[Problem], bool] | None = None
+
+
+def _inverse_functions(problem: Problem) -> bool:
+    """An identity of inverse trigonometric or hyperbolic functions: the calculus rung's own
+    ground. The rungs rewrite these into complex logarithms, which rarely cancel, and would
+    all be tried before the calculus rung."""
+    return isinstance(problem.lhs, sp.Expr) and (problem.lhs - problem.rhs).has(*tactics.INVERSE_FUNCTIONS)
 
 
 #: The provers, in the order they are tried. Trusted provers are sound by construction
 #: (polynomial and rational-function arithmetic); the others rely on the gate as a net.
 PROVERS = (
     Prover("ladder", frozenset({Kind.EQUALITY}), True, run_ladder),
-    Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus),
+    Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus, first_for=_inverse_functions),
     Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
     Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
     Prover(
@@ -233,6 +243,7 @@ def provers(run: Run) -> Result:
         run.trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
         return run.result(Status.UNDECIDED, f"skipped (by='sorry'); {evidence.summary}")
     candidates = [prover for prover in PROVERS if p.kind in prover.kinds]
+    candidates.sort(key=lambda prover: not (prover.first_for is not None and prover.first_for(p)))  # stable
     if not candidates:
         reason = f"{evidence.summary}; no prover for {p.kind.value} claims yet"
         return run.undecided("engine", Outcome.BEYOND, reason)

@@ -32,6 +32,7 @@ __all__ = [
     "LADDER",
     "TACTICS",
     "GIVEN",
+    "INVERSE_FUNCTIONS",
     "evaluate",
     "expand",
     "cancel",
@@ -61,6 +62,8 @@ _TRIG_HYPERBOLIC = (
     sp.csch,
 )
 _INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asinh, sp.acosh, sp.atanh, sp.acoth, sp.asech, sp.acsch)
+#: The inverse trigonometric and hyperbolic functions (the calculus rung goes first on them).
+INVERSE_FUNCTIONS = _INVERSE
 
 
 def _written_out(expr: sp.Sum | sp.Product) -> sp.Basic | None:
