@@ -489,11 +489,13 @@ def _simplest(
 ) -> tuple[Point, Witness | None]:
     """Make a counterexample more readable: try 0, 1, -1, 2, 1/2 for each free coordinate.
 
-    Returns the point and its re-checked witness (None when no coordinate changed). A
-    trial the compiled screen finds equal is skipped without the strict re-check.
+    Returns the point and its re-checked witness (None when no coordinate changed, or the
+    simpler point did not hold up). A trial the compiled screen finds apart (and feasible)
+    is taken without the strict re-check, which then runs once, on the point found.
     """
     best: Point = dict(point)
     found: Witness | None = None
+    screened_only = False
     eliminated = [s for s, _ in sampler.context.sample_elimination]
     for symbol in sampler.free:
         for value in map(R, (0, 1, -1, 2, R(1, 2))):
@@ -507,13 +509,30 @@ def _simplest(
                 satisfies_domain(s, trial[s]) for s in eliminated
             ):
                 continue
-            if screens is not None and _screened(screens, trial) is _Screened.EQUAL:
+            screened = _screened(screens, trial) if screens is not None else _Screened.UNKNOWN
+            if screened is _Screened.EQUAL:
+                continue
+            if screened is _Screened.DIFFERENT:
+                try:
+                    feasible = sampler.feasible(trial)
+                except NotNumeric:
+                    continue
+                if feasible:
+                    best, screened_only = trial, True
+                    break
                 continue
             try:
                 witness = recheck(left, right, trial, sampler)
             except NotNumeric:
                 continue
             if witness is not None:
-                best, found = trial, witness
+                best, found, screened_only = trial, witness, False
                 break
+    if screened_only:  # the last step was taken on the screen's word: re-check the point found
+        try:
+            found = recheck(left, right, best, sampler)
+        except NotNumeric:
+            found = None
+        if found is None:
+            return dict(point), None
     return best, found
