@@ -359,10 +359,10 @@ def find_counterexample(lhs: sp.Basic, rhs: sp.Basic, sampler: Sampler, count: i
             screened = _screened(screens[entry], point)
             if screened is _Screened.EQUAL:
                 continue  # equal to screening precision: the exact evaluation below would agree too
-            if screened is _Screened.DIFFERENT:  # compiled values differ: straight to the strict re-check
-                first = recheck(left, right, point, sampler)
-                if first is not None:
-                    return readable_witness(left, right, point, first, entry, sampler, screens[entry]), agreed, seen
+            if screened is _Screened.DIFFERENT:  # compiled values differ: to the strict re-check, at the simplest point
+                found = readable_witness(left, right, point, None, entry, sampler, screens[entry])
+                if found is not None:
+                    return found, agreed, seen
             gap = evaluate(left - right, point)
             if gap is None:
                 defined = False
@@ -384,17 +384,24 @@ def readable_witness(
     left: sp.Basic,
     right: sp.Basic,
     point: Point,
-    witness: Witness,
+    witness: Witness | None,
     entry: tuple[int, int] | None,
     sampler: Sampler,
     screens: tuple[_Screen, _Screen] | None = None,
-) -> Witness:
-    """The witness at the simplest point found (``_simplest``), its coordinates in order."""
+) -> Witness | None:
+    """The witness at the simplest point found (``_simplest``), its coordinates in order.
+
+    ``witness`` is the re-checked witness at ``point``, or None when ``point`` has not been
+    re-checked yet: it is then re-checked only if no simpler point holds up, and None is
+    returned when neither does.
+    """
     simplest, found = _simplest(left, right, point, sampler, screens)
-    w = found or witness
-    simplest = simplest if found is not None else point
+    if found is None:
+        simplest, found = point, witness if witness is not None else recheck(left, right, point, sampler)
+        if found is None:
+            return None
     simplest = dict(sorted(simplest.items(), key=lambda kv: sp.default_sort_key(kv[0])))
-    return Witness(simplest, entry, w.lhs_value, w.rhs_value, w.difference)
+    return Witness(simplest, entry, found.lhs_value, found.rhs_value, found.difference)
 
 
 #: Expressions the compiled screen does not evaluate (their meaning needs SymPy).
