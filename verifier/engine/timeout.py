@@ -121,18 +121,51 @@ def time_box(seconds: float | None) -> Iterator[None]:
             signal.signal(signal.SIGALRM, _previous_handler)
 
 
+# --- a call's reply, the same from a fresh child and from the worker --------------------------
+
+
+class _Reply(enum.Enum):
+    """What became of a call."""
+
+    OK = "ok"  # the payload is the result
+    RAISED = "raised"  # the payload says what was raised
+    EXPIRED = "expired"  # its time box ran out
+    UNPICKLABLE = "unpicklable"  # the call refers to something the worker does not have
+
+
+def _run(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float | None) -> tuple[_Reply, Any]:
+    """``fn(*args)`` under a time box of ``seconds``: (reply, payload)."""
+    try:
+        with time_box(seconds):
+            return _Reply.OK, fn(*args)
+    except TimeLimit:
+        return _Reply.EXPIRED, None
+    except BaseException as exc:  # reported to the caller, which decides
+        return _Reply.RAISED, f"{type(exc).__name__}: {exc}"
+
+
+def _reply(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float | None) -> bytes:
+    """``_run``'s reply, pickled to travel back to the parent."""
+    try:
+        return pickle.dumps(_run(fn, args, seconds))
+    except Exception as exc:
+        return pickle.dumps((_Reply.RAISED, f"result could not be sent back: {type(exc).__name__}: {exc}"))
+
+
+def _result(kind: _Reply, payload: Any, seconds: float) -> Any:
+    """The call's value, or the TimeLimit or WorkerError its reply says."""
+    if kind is _Reply.OK:
+        return payload
+    if kind is _Reply.EXPIRED:
+        raise TimeLimit(_limit_text(seconds))
+    raise WorkerError(payload)
+
+
 # --- a fresh child per call ------------------------------------------------------------------
 
 
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    try:
-        payload = (True, fn(*args))
-    except BaseException as exc:  # reported to the parent, which decides
-        payload = (False, f"{type(exc).__name__}: {exc}")
-    try:
-        conn.send(payload)
-    except Exception as exc:
-        conn.send((False, f"result could not be sent back: {type(exc).__name__}: {exc}"))
+    conn.send_bytes(_reply(fn, args, None))  # the parent enforces the limit
     conn.close()
 
 
@@ -146,7 +179,7 @@ def _in_fresh_child(fn: Callable[..., Any], args: tuple[Any, ...], seconds: floa
         if not receiver.poll(seconds):
             raise TimeLimit(_limit_text(seconds))
         try:
-            ok, payload = receiver.recv()
+            kind, payload = pickle.loads(receiver.recv_bytes())
         except EOFError:
             process.join()  # the exit code is known only once it is reaped
             raise WorkerError(f"worker process died (exit code {process.exitcode})") from None
@@ -155,9 +188,7 @@ def _in_fresh_child(fn: Callable[..., Any], args: tuple[Any, ...], seconds: floa
             process.kill()
         process.join()
         receiver.close()
-    if not ok:
-        raise WorkerError(payload)
-    return payload
+    return _result(kind, payload, seconds)
 
 
 # --- the long-lived worker -------------------------------------------------------------------
@@ -199,15 +230,6 @@ def _pickled_call(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float)
 _IN_WORKER = False
 
 
-class _Reply(enum.Enum):
-    """What the worker made of a call."""
-
-    OK = "ok"  # the payload is the result
-    RAISED = "raised"  # the payload says what was raised
-    EXPIRED = "expired"  # its time box ran out
-    UNPICKLABLE = "unpicklable"  # the call refers to something the worker does not have
-
-
 def _serve(conn: Connection, parents_end: Connection) -> None:
     """The worker's loop: one pickled (fn, args, seconds) in, one (reply, payload) out."""
     global _IN_WORKER
@@ -223,20 +245,9 @@ def _serve(conn: Connection, parents_end: Connection) -> None:
         try:
             fn, args, seconds = pickle.loads(data)
         except Exception as exc:  # a class the worker does not know (defined after it started)
-            reply: tuple[_Reply, Any] = (_Reply.UNPICKLABLE, f"{type(exc).__name__}: {exc}")
-        else:
-            try:
-                with time_box(seconds):
-                    reply = (_Reply.OK, fn(*args))
-            except TimeLimit:
-                reply = (_Reply.EXPIRED, None)
-            except Exception as exc:
-                reply = (_Reply.RAISED, f"{type(exc).__name__}: {exc}")
-        try:
-            out = pickle.dumps(reply)
-        except Exception as exc:
-            out = pickle.dumps((_Reply.RAISED, f"result could not be sent back: {type(exc).__name__}: {exc}"))
-        conn.send_bytes(out)
+            conn.send_bytes(pickle.dumps((_Reply.UNPICKLABLE, f"{type(exc).__name__}: {exc}")))
+            continue
+        conn.send_bytes(_reply(fn, args, seconds))
 
 
 class _Worker:
@@ -310,13 +321,7 @@ def call_with_time_limit(
     if seconds is None or os.name != "posix":
         return fn(*args)
     if _IN_WORKER:
-        with time_box(seconds):
-            try:
-                return fn(*args)
-            except TimeLimit:
-                raise
-            except Exception as exc:
-                raise WorkerError(f"{type(exc).__name__}: {exc}") from exc
+        return _result(*_run(fn, args, seconds), seconds)
     if fresh:
         return _in_fresh_child(fn, args, seconds)
     data = _pickled_call(fn, args, seconds)
@@ -327,10 +332,6 @@ def call_with_time_limit(
         if kind is _Reply.UNPICKLABLE:  # defined after the worker started: a new worker knows it
             _drop_worker()
             kind, payload = _in_worker(data, seconds)
-    if kind is _Reply.OK:
-        return payload
-    if kind is _Reply.EXPIRED:
-        raise TimeLimit(_limit_text(seconds))
     if kind is _Reply.UNPICKLABLE:
         return _in_fresh_child(fn, args, seconds)
-    raise WorkerError(payload)
+    return _result(kind, payload, seconds)
