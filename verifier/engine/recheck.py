@@ -30,19 +30,18 @@ DIGITS = 80
 def _derivatives_taken(expr: sp.Basic) -> sp.Basic:
     """``expr`` with its derivatives and Subs evaluated, and nothing else: ``doit`` would
     also hand a Limit to ``sympy.limit``, which is never trusted."""
+    if not expr.has(sp.Derivative, sp.Subs):
+        return expr
     return expr.replace(lambda node: isinstance(node, (sp.Derivative, sp.Subs)), lambda node: node.doit())
 
 
 def _value(expr: sp.Basic, point: Mapping[sp.Basic, sp.Basic], strict: bool = True) -> sp.Basic | None:
     # Derivatives first, then the point: the same value as substituting first (SymPy makes a
     # Subs of the derivative at the point and takes it), without ``subs`` walking the claim.
-    if expr.has(sp.Subs, sp.Derivative):
-        expr = _derivatives_taken(expr)
-    value = replace_symbols(expr, point)
+    value = replace_symbols(_derivatives_taken(expr), point)
     if value.has(sp.Limit):
         return None
-    if value.has(sp.Subs, sp.Derivative):
-        value = _derivatives_taken(value)
+    value = _derivatives_taken(value)  # one left unevaluated before the point, now at it
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         return None
     try:  # strict: the value must carry DIGITS correct digits, or it is no evidence
@@ -59,7 +58,7 @@ def _interpreted(expr: sp.Basic, interpretation: Interpretation) -> sp.Basic:
     from .theories.functions import apply_interpretation
 
     expr = apply_interpretation(expr, interpretation)
-    return _derivatives_taken(expr) if expr.has(sp.Derivative, sp.Subs) else expr
+    return _derivatives_taken(expr)
 
 
 def counterexample_problem(
@@ -137,6 +136,7 @@ def counterexample_problem(
             if None in values:
                 return "a side is undefined there"
             return None if apart(*values) else "the sides are not known to differ there"
+        lhs, rhs = _derivatives_taken(lhs), _derivatives_taken(rhs)  # once, not in each value below
         left, right = _value(lhs, point), _value(rhs, point)
         gap = _value(lhs - rhs, point)
         # a side whose terms cancel to exactly 0 has no digits to certify: where it is defined,

@@ -61,9 +61,8 @@ _TRIG_HYPERBOLIC = (
     sp.sech,
     sp.csch,
 )
-_INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asinh, sp.acosh, sp.atanh, sp.acoth, sp.asech, sp.acsch)
 #: The inverse trigonometric and hyperbolic functions (the calculus rung goes first on them).
-INVERSE_FUNCTIONS = _INVERSE
+INVERSE_FUNCTIONS = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asinh, sp.acosh, sp.atanh, sp.acoth, sp.asech, sp.acsch)
 
 
 def _written_out(expr: sp.Sum | sp.Product) -> sp.Basic | None:
@@ -177,7 +176,7 @@ def _to_exp_log(expr: sp.Basic) -> sp.Basic:
     argument (checked against SymPy's own evaluation on the branch cuts too).
     """
     expr = expr.rewrite(list(_TRIG_HYPERBOLIC), sp.exp)
-    return expr.rewrite(list(_INVERSE), sp.log)
+    return expr.rewrite(list(INVERSE_FUNCTIONS), sp.log)
 
 
 def exponentials(expr: sp.Basic) -> sp.Basic:
