@@ -20,6 +20,7 @@ Outline:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -150,10 +151,13 @@ def _exp_as_symbols(expr: sp.Basic) -> sp.Basic:
     return expr.xreplace(mapping)
 
 
+@functools.lru_cache(maxsize=512)
 def cancel(expr: sp.Basic) -> sp.Basic:
     """Put over one denominator and cancel, exponentials as powers of symbols.
 
     Side condition: none beyond "where defined" (see ``_exp_as_symbols``).
+    Kept per expression: the rungs after it end in ``cancel`` too, and where their
+    rewrite changed nothing they meet the same expression again.
     """
     return sp.cancel(sp.together(_exp_as_symbols(expr)))
 
@@ -169,6 +173,7 @@ def powers(expr: sp.Basic) -> sp.Basic:
     return cancel(expr)
 
 
+@functools.lru_cache(maxsize=512)
 def _to_exp_log(expr: sp.Basic) -> sp.Basic:
     """Trigonometric and hyperbolic functions as exponentials, their inverses as logs.
 
