@@ -145,6 +145,16 @@ def test_calculus_rung_gives_no_proof_without_its_side_conditions(diff, where):
     assert calculus.constant_difference(diff, box, is_zero) is None
 
 
+@pytest.mark.parametrize(
+    "relation",
+    [u > -1, u < 1, u >= 0, u <= 2, 2 >= u, sp.Ge(1, u), u > pi, u < -sqrt(2), u**2 < 1, 2 * u > 1, sp.Ne(u, 0)],
+    ids=str,
+)
+def test_a_region_is_read_as_solveset_reads_it(relation):
+    # symbol op c is read off directly (solveset is slow); the set must be the same
+    assert calculus._solved(relation, u) == sp.solveset(relation, u, sp.S.Reals)
+
+
 def test_calculus_proof_is_frozen_data_for_the_trace():
     proof = calculus.constant_difference(asin(u) + acos(u) - pi / 2, {u: Interval.open(-1, 1)}, is_zero)
     with pytest.raises(dataclasses.FrozenInstanceError):

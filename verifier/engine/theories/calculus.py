@@ -91,12 +91,33 @@ def intervals_from(symbols: Iterable[sp.Symbol], where: Iterable[sp.Basic] = ())
             if not isinstance(relation, sp.core.relational.Relational) or relation.free_symbols != {symbol}:
                 continue
             try:
-                interval = interval.intersect(sp.solveset(relation, symbol, sp.S.Reals))
+                interval = interval.intersect(_solved(relation, symbol))
             except Exception:
                 continue
         if isinstance(interval, sp.Interval) and interval.measure > 0:
             result[symbol] = interval
     return result
+
+
+#: The set where ``symbol op c`` holds, for a real constant c, per relation.
+_BOUND = {
+    ">": lambda c: sp.Interval.open(c, sp.oo),
+    ">=": lambda c: sp.Interval(c, sp.oo),
+    "<": lambda c: sp.Interval.open(-sp.oo, c),
+    "<=": lambda c: sp.Interval(-sp.oo, c),
+}
+_FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+
+def _solved(relation: sp.core.relational.Relational, symbol: sp.Symbol) -> sp.Set:
+    """The real solutions of a relation in one symbol: read off directly for ``symbol op c``
+    (or ``c op symbol``) with a real constant c, else by ``solveset``."""
+    lhs, rhs, op = relation.lhs, relation.rhs, relation.rel_op
+    if lhs != symbol and rhs == symbol:
+        lhs, rhs, op = rhs, lhs, _FLIPPED.get(op, op)
+    if lhs == symbol and op in _BOUND and rhs.is_number and rhs.is_extended_real:
+        return _BOUND[op](rhs)
+    return sp.solveset(relation, symbol, sp.S.Reals)
 
 
 def _onto(symbol: sp.Symbol, interval: sp.Interval) -> sp.Basic:
