@@ -13,7 +13,7 @@ from sympy import Derivative, Eq, IndexedBase, Matrix, Sum, Symbol, exp, log, sy
 from verifier import Claim, Derivation, Status, Step, wording
 from verifier.cli import main
 from verifier.engine import decide, decide_claim
-from verifier.model import ModelError
+from verifier.model import ModelError, short_text
 from verifier.render import json as json_report
 from verifier.render import latex
 from verifier.render.names import named
@@ -338,3 +338,12 @@ def test_a_left_side_shown_before_is_referred_to_not_printed_again():
     tex = latex.derivation_fragment(decide(derivation, timeout=30))
     block = tex[tex.index(r"\subsection*{wrong}") :]
     assert r"\text{the left side of right}" in block and latex.math(lhs) not in block.split("Suggested")[0]
+
+
+def test_short_text_prints_a_long_sum_only_as_far_as_it_shows():
+    xs = sp.symbols("x0:3000")
+    text = short_text(sp.Add(*[(i + 1) * v for i, v in enumerate(xs)]))
+    assert len(text) <= 70 and text.endswith("...")
+    x, y = sp.symbols("x y")
+    assert short_text(x + 1) == "x + 1"  # a short one exactly as printed
+    assert " - 2*y" in short_text(x - 2 * y + sum(xs[:12]))  # a negative term reads as a subtraction

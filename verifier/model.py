@@ -565,6 +565,25 @@ def relation_text(rel: sp.Basic) -> str:
     return text
 
 
+def short_text(expr: sp.Basic, width: int = 70) -> str:
+    """``expr`` printed to at most ``width`` characters, without printing all of it: a sum
+    is printed a term at a time until the text is long enough (a residue of thousands of
+    terms costs as much to print as a rung to compute)."""
+    if not isinstance(expr, sp.Add) or len(expr.args) <= 8:
+        full: str = sp.sstr(expr)
+        return full if len(full) <= width else full[: width - 3] + "..."
+    text = ""
+    terms = expr.args
+    for term in terms:
+        piece: str = sp.sstr(term)
+        if text:
+            piece = f" - {piece[1:]}" if piece.startswith("-") else f" + {piece}"
+        text += piece
+        if len(text) > width:
+            break
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def domain_text(symbol: sp.Symbol) -> str:
     """The declared domain of a symbol in words: 'positive', 'real', 'complex', ..."""
     if isinstance(symbol, sp.MatrixSymbol):  # entries are real unless matrix_symbol(..., positive=True) says more

@@ -13,7 +13,7 @@ import time
 
 import sympy as sp
 
-from ..model import Status, relation_text
+from ..model import Status, relation_text, short_text
 from ..report import Attempt, Outcome, Result
 from . import tactics
 from .assumptions import Context
@@ -37,11 +37,6 @@ def _order(by: str, has_given: bool, trusted_only: bool) -> list[str]:
         order.remove(by)
         order.insert(0, by)
     return order
-
-
-def _short(expr: sp.Basic, width: int = 70) -> str:
-    text: str = sp.sstr(expr)
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _apply(name: str, diff: sp.Basic, ctx: Context) -> tuple[sp.Basic, bool]:
@@ -140,7 +135,7 @@ def run_ladder(run: Run, trusted_only: bool) -> Proof | Result | None:
         elif error:
             detail = error
         else:
-            detail = f"left {_short(residue)}"
+            detail = f"left {short_text(residue)}"
         if closed and not still_open:
             outcome = Outcome.ZERO
         elif error and not closed:
