@@ -195,7 +195,9 @@ def test_a_witness_that_fails_the_recheck_is_an_engine_bug_not_a_refutation(monk
     bogus = numeric.Witness({x: Integer(1)}, None, Integer(2), Integer(3), Integer(-1))
     import verifier.engine as engine
 
-    monkeypatch.setattr(engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count: (bogus, 0, 1))
+    monkeypatch.setattr(
+        engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count, settled=None: (bogus, 0, 1)
+    )
     result = check((x + 1) ** 2, x**2 + 2 * x + 1)
     assert result.status is Status.UNDECIDED
     assert "engine bug" in result.reason and "failed the independent re-check" in result.reason
@@ -209,7 +211,9 @@ def test_a_witness_outside_the_given_facts_is_rejected(monkeypatch):
     )  # y1 + y2 = 1 fails there
     import verifier.engine as engine
 
-    monkeypatch.setattr(engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count: (bogus, 0, 1))
+    monkeypatch.setattr(
+        engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count, settled=None: (bogus, 0, 1)
+    )
     result = check(y1, 1 - y2, given=[Eq(y1 + y2, 1)])
     assert result.status is Status.UNDECIDED and "given fact" in result.reason
 
@@ -219,7 +223,9 @@ def test_a_witness_outside_the_domain_is_rejected(monkeypatch):
     bogus = numeric.Witness({p: Integer(-1)}, None, Integer(1), Integer(-1), Integer(2))
     import verifier.engine as engine
 
-    monkeypatch.setattr(engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count: (bogus, 0, 1))
+    monkeypatch.setattr(
+        engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count, settled=None: (bogus, 0, 1)
+    )
     result = check(abs(p), p)
     assert result.status is Status.UNDECIDED and "outside its domain (positive" in result.reason
 

@@ -218,7 +218,9 @@ def test_a_broken_engine_is_caught(monkeypatch):
     import verifier.engine as engine
     from verifier.engine import tactics
 
-    monkeypatch.setattr(engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count: (None, count, count))
+    monkeypatch.setattr(
+        engine.gate, "find_counterexample", lambda lhs, rhs, sampler, count, settled=None: (None, count, count)
+    )
     monkeypatch.setattr(
         tactics, "RUNGS", (tactics.Rung("expand", lambda e: 0, 0.04, trusted=True),) + tactics.RUNGS[1:]
     )

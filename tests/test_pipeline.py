@@ -267,3 +267,60 @@ def test_when_the_calculus_rung_cannot_prove_an_inverse_identity_the_ladder_stil
     y = Symbol("y", real=True)
     result = check(atan(y), atan(x), given=[Eq(y, x)], timeout=60)  # given facts: not the calculus rung's
     assert result.status is Status.PROVED and result.tactic != "calculus"
+
+
+# --- the gate stops sampling where exact algebra has decided -------------------------------------
+
+
+def _numeric(result):
+    (attempt,) = [a for a in result.steps if a.tactic == "numeric"]
+    return attempt
+
+
+def test_a_claim_exact_algebra_proves_is_sampled_only_until_a_few_points_agree():
+    from verifier.engine.numeric import SETTLED_AFTER
+
+    result = check((x + 1) ** 3, x**3 + 3 * x**2 + 3 * x + 1, timeout=60)
+    assert result.status is Status.PROVED and result.tactic == "expand"
+    assert "exact algebra" in _numeric(result).detail
+    assert pipeline.search(*_gate_args((x + 1) ** 3, x**3 + 3 * x**2 + 3 * x + 1)).agreed == SETTLED_AFTER
+
+
+def _gate_args(lhs, rhs, by="auto"):
+    from verifier.engine.assumptions import build_context
+    from verifier.engine.problem import Problem
+
+    problem = Problem(lhs, rhs, "==", None, (), (), (), (), by, 0)
+    context = build_context((), ())
+    first = pipeline._candidates(problem)[0]
+    exactly = (lambda: first.exact(problem, context)) if first.exact is not None and by != "sorry" else None
+    return problem, context, None, exactly
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs, by",
+    [
+        ((x + 1) ** 3, x**3 + 3 * x**2 + 3 * x + 1, "sorry"),  # never proved: every point is its evidence
+        (sin(x) ** 2 + cos(x) ** 2, Integer(1), "auto"),  # exact algebra does not decide it
+    ],
+)
+def test_other_claims_get_every_point(lhs, rhs, by):
+    result = check(lhs, rhs, by=by, timeout=60)
+    assert "exact algebra" not in _numeric(result).detail
+    assert _numeric(result).detail.startswith("equal at 20 points")
+
+
+def test_an_identity_the_calculus_rung_proves_first_gets_every_point():
+    from sympy import atan, pi
+
+    q = Symbol("q", positive=True)
+    result = check(atan(q) + atan(1 / q), pi / 2, timeout=60)
+    assert result.tactic == "calculus" and _numeric(result).detail.startswith("equal at 20 points")
+
+
+def test_a_false_claim_that_agrees_at_the_first_points_is_still_refuted():
+    # equal at x = 1, 2, -1, 1/2, 3 (the first values sampled), different elsewhere
+    bump = (x - 1) * (x - 2) * (x + 1) * (x - Rational(1, 2)) * (x - 3)
+    result = check(x**2 + bump, x**2, timeout=60)
+    assert result.status is Status.REFUTED
+    assert bump.subs(x, result.counterexample[x]) != 0

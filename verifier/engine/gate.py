@@ -18,7 +18,7 @@ are sound without the gate may run.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import sympy as sp
@@ -40,17 +40,27 @@ from .theories import functions
 from .theories.certificates import matrix_counterexample, orient, scalar_counterexample
 from .theories.interpret import interpreted_counterexample
 from .theories.limits import find_limit_counterexample
+from .timeout import TimeLimit, time_box
 
 __all__ = ["search", "feasible_point"]
 
+#: The share of the time left that the first prover's exact decision gets (``settled``).
+EXACT_SHARE = 0.1
 
-def search(problem: Problem, context: Context | None, deadline: float | None) -> Evidence:
-    """The gate for ``problem`` (a pipeline.Problem) under ``context`` (None for sized claims)."""
+
+def search(
+    problem: Problem, context: Context | None, deadline: float | None, exactly: Callable[[], bool] | None = None
+) -> Evidence:
+    """The gate for ``problem`` (a pipeline.Problem) under ``context`` (None for sized claims).
+
+    ``exactly``: the first prover's quick exact decision (``Prover.exact``), asked once the
+    first few points agree; when it holds, the equality's sampling stops there.
+    """
     started = time.perf_counter()
     kind = problem.kind
     if kind is Kind.EQUALITY:
         assert context is not None, "only a sized claim comes without a context"
-        evidence = _equality(problem, context)
+        evidence = _equality(problem, context, deadline, exactly)
     elif kind is Kind.RELATION:
         assert context is not None, "only a sized claim comes without a context"
         evidence = _relation(problem, context)
@@ -81,7 +91,9 @@ def _evaluated(expr: sp.Basic) -> sp.Basic:
         return expr
 
 
-def _equality(problem: Problem, context: Context) -> Evidence:
+def _equality(
+    problem: Problem, context: Context, deadline: float | None, exactly: Callable[[], bool] | None
+) -> Evidence:
     lhs, rhs = _evaluated(problem.lhs), _evaluated(problem.rhs)
     count = max(6, min(20, 400 // _entries_of(lhs)))
     # the symbols as stated: a derivative may drop one (d2/dw2 of -a w y), which the point still names
@@ -89,12 +101,33 @@ def _equality(problem: Problem, context: Context) -> Evidence:
     sides = list(lhs) + list(rhs) if isinstance(lhs, sp.MatrixBase) else [lhs, rhs]
     sampler = Sampler(context, symbols, problem.seed, special_values(sides, symbols), in_exponents(sides))
     limits = any(isinstance(side, sp.Basic) and side.has(sp.Limit) for side in sides)
-    find = find_limit_counterexample if limits else find_counterexample
+    exact: list[bool] = []
+
+    def settled() -> bool:
+        """The first prover decides the claim exactly (``Prover.exact``): no point can differ,
+        and the points that agreed show the proof is not vacuous, so sampling stops there."""
+        assert exactly is not None
+        left = None if deadline is None else deadline - time.monotonic()
+        try:
+            with time_box(None if left is None else max(0.05, EXACT_SHARE * left)):
+                exact.append(exactly())
+        except TimeLimit:
+            return False
+        except Exception:  # SymPy raises on some inputs: sample on
+            return False
+        return exact[-1]
+
     try:
-        witness, agreed, seen = find(lhs, rhs, sampler, count)
+        if limits:
+            witness, agreed, seen = find_limit_counterexample(lhs, rhs, sampler, count)
+        else:
+            witness, agreed, seen = find_counterexample(
+                lhs, rhs, sampler, count, settled if exactly is not None else None
+            )
     except NotNumeric as exc:
         gap = str(exc)
         # Undefined functions: a claim for every f is false as soon as it fails for one f.
+        find = find_limit_counterexample if limits else find_counterexample
         concrete = functions.refute_with_polynomials(lhs, rhs, problem.given, problem.where, problem.seed, count, find)
         if concrete is not None and concrete.result is not None:
             r = concrete.result
@@ -122,6 +155,9 @@ def _equality(problem: Problem, context: Context) -> Evidence:
         point = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
         found = Found(dict(witness.point), witness.lhs_value, witness.rhs_value, witness.entry)
         return Evidence("numeric", True, seen, agreed, found, f"sides differ{where_text}" + (point and f" at {point}"))
+    if exact and exact[-1]:
+        text = "equal at a point satisfying the assumptions; no more points: lhs - rhs is 0 by exact algebra"
+        return Evidence("numeric", True, seen, agreed, None, text, agreement="numerically equal at a point")
     return Evidence(
         "numeric",
         True,

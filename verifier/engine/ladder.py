@@ -21,7 +21,7 @@ from .problem import Proof, Run
 from .theories import calculus
 from .timeout import TimeLimit, time_box
 
-__all__ = ["run_ladder", "prove_by_calculus"]
+__all__ = ["run_ladder", "prove_by_calculus", "reduced_by_trusted_rungs"]
 
 GIVEN = tactics.GIVEN
 #: Every rung gets at least this long, whatever its share.
@@ -62,6 +62,21 @@ def _evaluated(diff: sp.Basic) -> sp.Basic:
         return tactics.evaluate(diff)
     except Exception:  # SymPy raises on some inputs: the rungs see the form as stated
         return diff
+
+
+def reduced_by_trusted_rungs(lhs: sp.Basic, rhs: sp.Basic, ctx: Context) -> bool:
+    """Whether every entry of ``lhs - rhs`` is 0 as evaluated, or is reduced to 0 by a trusted
+    rung without the given facts: the ladder will prove the claim by exact algebra, which is
+    sound without sampling (the gate then needs only one point, to show it is not vacuous)."""
+    trusted = [rung for rung in tactics.RUNGS if rung.trusted]
+    diff = _evaluated(lhs - rhs)
+    for entry in list(diff) if isinstance(diff, sp.MatrixBase) else [diff]:
+        if entry == 0:
+            continue
+        form = ctx.for_proof(entry, with_given=False)  # what the ladder's trusted rungs see
+        if not any(rung.transform(form) == 0 for rung in trusted):
+            return False
+    return True
 
 
 def _share(name: str, order: list[str], position: int, remaining: float | None) -> float | None:

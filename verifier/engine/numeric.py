@@ -82,6 +82,9 @@ WIDE_TAME = tuple(v for v in WIDE if abs(v) <= 10)
 #: log's argument), on both sides.
 NEAR = tuple(map(R, (R(1, 1000), R(-1, 1000), R(1, 7), R(-1, 7))))
 DIGITS = 30
+#: Agreeing points after which the gate asks whether the claim is settled exactly (a false
+#: claim has mostly differed by then, so the question is rarely asked in vain).
+SETTLED_AFTER = 5
 RECHECK_DIGITS = 60
 #: The precision (in digits) a strict evaluation may work at before it gives up.
 STRICT_MAX_DIGITS = 2000
@@ -343,10 +346,14 @@ def recheck(lhs: sp.Basic, rhs: sp.Basic, point: Point, sampler: Sampler) -> Wit
     return Witness(point, None, sp.N(left, 15), sp.N(right, 15), sp.N(gap, 15))
 
 
-def find_counterexample(lhs: sp.Basic, rhs: sp.Basic, sampler: Sampler, count: int) -> tuple[Witness | None, int, int]:
+def find_counterexample(
+    lhs: sp.Basic, rhs: sp.Basic, sampler: Sampler, count: int, settled: Callable[[], bool] | None = None
+) -> tuple[Witness | None, int, int]:
     """Search ``count`` feasible points for a re-checked counterexample.
 
     Returns (witness or None, points where both sides agreed, feasible points seen).
+    ``settled`` is asked once, after the first point where the sides agree: True (the
+    claim is already decided exactly, and no point can differ) ends the search there.
     Raises NotNumeric when the claim cannot be evaluated at all.
     """
     entries = _entries(lhs, rhs)
@@ -377,6 +384,8 @@ def find_counterexample(lhs: sp.Basic, rhs: sp.Basic, sampler: Sampler, count: i
                 return readable_witness(left, right, point, first, entry, sampler, screens[entry]), agreed, seen
         if defined:
             agreed += 1
+            if agreed == SETTLED_AFTER and settled is not None and settled():
+                break
     return None, agreed, seen
 
 

@@ -23,6 +23,7 @@ for trace lines, ``Kind`` for claims, ``Evidence`` for what the gate saw.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, replace
 from typing import Callable
@@ -33,9 +34,9 @@ from sympy.logic.boolalg import BooleanFalse
 from ..model import Status, domain_text
 from ..report import Attempt, Outcome, Result
 from . import tactics
-from .assumptions import build_context, relation_text, relevant_assumptions
+from .assumptions import Context, build_context, relation_text, relevant_assumptions
 from .gate import feasible_point, search
-from .ladder import prove_by_calculus, run_ladder
+from .ladder import prove_by_calculus, reduced_by_trusted_rungs, run_ladder
 from .problem import Kind, Problem, Proof, Run
 from .recheck import counterexample_problem
 from .sized import prove_for_all_sizes
@@ -122,7 +123,12 @@ def assumptions(run: Run) -> Result | None:
 
 def gate(run: Run) -> Result | None:
     p = run.problem
-    evidence = search(p, run.context, run.deadline)
+    first = next(iter(_candidates(p)), None)
+    exactly = None
+    if first is not None and first.exact is not None and p.by != "sorry" and run.context is not None:
+        context = run.context
+        exactly = functools.partial(first.exact, p, context)  # sorry is never proved: it gets every point
+    evidence = search(p, run.context, run.deadline, exactly)
     run.evidence = evidence
     if evidence.witness is None:
         if run.beyond:  # a statement no prover decides: without a counterexample, it ends here
@@ -212,6 +218,9 @@ class Prover:
     run: Callable[[Run, bool], Proof | Result | None]  # (run, trusted_only) -> a proof, a final Result, or None
     #: Claims this prover is tried first for, before the registry's order (None: none).
     first_for: Callable[[Problem], bool] | None = None
+    #: A quick decision by exact algebra alone, sound without sampling (None: none). When the
+    #: prover comes first and this holds, the gate stops sampling once a few points agree.
+    exact: Callable[[Problem, Context], bool] | None = None
 
 
 def _inverse_functions(problem: Problem) -> bool:
@@ -224,7 +233,13 @@ def _inverse_functions(problem: Problem) -> bool:
 #: The provers, in the order they are tried. Trusted provers are sound by construction
 #: (polynomial and rational-function arithmetic); the others rely on the gate as a net.
 PROVERS = (
-    Prover("ladder", frozenset({Kind.EQUALITY}), True, run_ladder),
+    Prover(
+        "ladder",
+        frozenset({Kind.EQUALITY}),
+        True,
+        run_ladder,
+        exact=lambda problem, context: reduced_by_trusted_rungs(problem.lhs, problem.rhs, context),
+    ),
     Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus, first_for=_inverse_functions),
     Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
     Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
@@ -232,6 +247,13 @@ PROVERS = (
         "certificate", frozenset({Kind.SIZED_RELATION}), False, lambda run, trusted_only: sized_relations.prove(run)
     ),
 )
+
+
+def _candidates(p: Problem) -> list[Prover]:
+    """The provers for this kind of claim, in the order they are tried."""
+    candidates = [prover for prover in PROVERS if p.kind in prover.kinds]
+    candidates.sort(key=lambda prover: not (prover.first_for is not None and prover.first_for(p)))  # stable
+    return candidates
 
 
 def provers(run: Run) -> Result:
@@ -242,8 +264,7 @@ def provers(run: Run) -> Result:
     if p.by == "sorry":
         run.trace.append(Attempt("sorry", Outcome.SKIPPED, "step not justified (by='sorry')"))
         return run.result(Status.UNDECIDED, f"skipped (by='sorry'); {evidence.summary}")
-    candidates = [prover for prover in PROVERS if p.kind in prover.kinds]
-    candidates.sort(key=lambda prover: not (prover.first_for is not None and prover.first_for(p)))  # stable
+    candidates = _candidates(p)
     if not candidates:
         reason = f"{evidence.summary}; no prover for {p.kind.value} claims yet"
         return run.undecided("engine", Outcome.BEYOND, reason)

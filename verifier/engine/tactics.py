@@ -109,8 +109,10 @@ def evaluate(expr: sp.Basic) -> sp.Basic:
     return rebuilt
 
 
+@functools.lru_cache(maxsize=512)
 def expand(expr: sp.Basic) -> sp.Basic:
-    """Multiply out. Side condition: none (a polynomial identity)."""
+    """Multiply out. Side condition: none (a polynomial identity). Kept per expression, as
+    ``cancel`` is: the gate asks the trusted rungs first (``ladder.reduced_by_trusted_rungs``)."""
     return sp.expand(expr)
 
 
