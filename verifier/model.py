@@ -18,6 +18,7 @@ from types import FrameType
 from typing import TypeAlias
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 # A derivation may hold integers of any size (10**100000), and SymPy prints an Integer
 # through str(int), which Python limits to 4300 digits by default. That limit guards
@@ -565,22 +566,29 @@ def relation_text(rel: sp.Basic) -> str:
     return text
 
 
+class _BudgetedPrinter(StrPrinter):
+    """SymPy's string printer that stops printing once ``budget`` characters of symbols and
+    numbers are out: every later subexpression prints as '...', unvisited. Terms are printed
+    in SymPy's stored order: sorting them as ``sstr`` does evaluates each one numerically,
+    which cost more than the printing itself."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__({"order": "none"})
+        self.left = budget
+
+    def _print(self, expr: object, **kwargs: object) -> str:
+        if self.left <= 0:
+            return "..."
+        text: str = super()._print(expr, **kwargs)
+        if not getattr(expr, "args", ()):  # a symbol or a number: what the budget counts
+            self.left -= len(text)
+        return text
+
+
 def short_text(expr: sp.Basic, width: int = 70) -> str:
-    """``expr`` printed to at most ``width`` characters, without printing all of it: a sum
-    is printed a term at a time until the text is long enough (a residue of thousands of
-    terms costs as much to print as a rung to compute)."""
-    if not isinstance(expr, sp.Add) or len(expr.args) <= 8:
-        full: str = sp.sstr(expr)
-        return full if len(full) <= width else full[: width - 3] + "..."
-    text = ""
-    terms = expr.args
-    for term in terms:
-        piece: str = sp.sstr(term)
-        if text:
-            piece = f" - {piece[1:]}" if piece.startswith("-") else f" + {piece}"
-        text += piece
-        if len(text) > width:
-            break
+    """``expr`` printed to at most ``width`` characters, without printing all of it (a
+    residue of thousands of terms costs as much to print as a rung to compute)."""
+    text: str = _BudgetedPrinter(width).doprint(expr)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
