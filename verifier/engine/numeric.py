@@ -21,6 +21,7 @@ from typing import TypeAlias
 import mpmath
 import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
+from sympy.printing.pycode import MpmathPrinter
 
 from .assumptions import Context, fact_holds, replace_symbols, satisfies_domain
 
@@ -438,8 +439,19 @@ def _compiled(expr: sp.Basic) -> tuple[list[sp.Symbol], Callable[..., object] | 
     symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
     if any(not isinstance(a, sp.Basic) for a in sp.preorder_traversal(expr)):
         return symbols, None
-    try:
-        return symbols, sp.lambdify(symbols, expr, modules="mpmath", docstring_limit=0)  # no docstring: half the cost
+    # lambdify's own mpmath printer, with terms in stored order: sorting them as for display
+    # evaluates each one numerically, which was half of the printing
+    printer = MpmathPrinter(
+        {
+            "fully_qualified_modules": False,
+            "inline": True,
+            "allow_unknown_functions": True,
+            "user_functions": {},
+            "order": "none",
+        }
+    )
+    try:  # no docstring: it prints the expression again
+        return symbols, sp.lambdify(symbols, expr, modules="mpmath", docstring_limit=0, printer=printer)
     except Exception:  # a function lambdify cannot print: no screen, the exact path decides
         return symbols, None
 
