@@ -198,22 +198,23 @@ def _in_fresh_child(fn: Callable[..., Any], args: tuple[Any, ...], seconds: floa
 TRUSTED_MODULES = frozenset({"sympy", "mpmath", "verifier", "gmpy2", "flint"}) | frozenset(sys.stdlib_module_names)
 
 
-class _CallPickler(pickle._Pickler):  # the Python pickler: it has the hook for names (save_global)
-    """Pickles a call and notes every module it names outside TRUSTED_MODULES."""
+class _CallPickler(pickle.Pickler):
+    """Pickles a call and notes every module it names outside TRUSTED_MODULES.
+
+    ``reducer_override`` sees every object the pickler meets (classes and functions, which
+    are pickled by name, among them); the pickling itself is the C pickler's.
+    """
 
     def __init__(self, file: io.BytesIO) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.foreign: list[str] = []
-        # The class's table calls the base save_global for functions; send them through ours.
-        table: dict[Any, Any] = {**pickle._Pickler.dispatch, types.FunctionType: _CallPickler.save_global}
-        self.dispatch = table  # type: ignore[misc]  # typeshed has it as a class variable only
 
-    def save_global(self, obj: Any, name: str | None = None) -> None:
-        name = name or getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "?")
-        module: str = pickle.whichmodule(obj, name)  # type: ignore[attr-defined]  # not in typeshed
+    def reducer_override(self, obj: Any) -> Any:
+        named = obj if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)) else type(obj)
+        module = getattr(named, "__module__", None) or pickle.whichmodule(named, named.__qualname__)  # type: ignore[attr-defined]
         if module.partition(".")[0] not in TRUSTED_MODULES:
-            self.foreign.append(f"{module}.{name}")
-        super().save_global(obj, name)  # type: ignore[misc]  # the Python pickler's hook, not in typeshed
+            self.foreign.append(f"{module}.{named.__qualname__}")
+        return NotImplemented  # pickled as usual
 
 
 def _pickled_call(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> bytes | None:
