@@ -185,6 +185,17 @@ def test_evaluate_writes_out_finite_sums_and_leaves_symbolic_ones():
     assert tactics.evaluate(symbolic) == symbolic
 
 
+def test_an_exponential_of_a_sum_shares_the_symbols_of_its_terms():
+    from sympy import I, sin, tan
+
+    a, b = symbols("a b", real=True)
+    assert tactics.cancel(exp(I * (a + b)) - exp(I * a) * exp(I * b)) == 0
+    assert tactics.cancel(exp(I * (a + b)) - exp(I * a) * exp(-I * b)) != 0  # a wrong sign stays
+    assert tactics.cancel(exp(z * (a + b)) - exp(z * a) * exp(z * b)) == 0  # for every complex factor z
+    assert tactics.exponentials(tan(a + b) - (tan(a) + tan(b)) / (1 - tan(a) * tan(b))) == 0
+    assert tactics.exponentials(sin(a + b) - sin(a) * sin(b)) != 0
+
+
 @pytest.mark.parametrize(
     "lhs, rhs",
     [

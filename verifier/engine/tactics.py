@@ -130,6 +130,9 @@ def _exp_as_symbols(expr: sp.Basic) -> sp.Basic:
     rational function in t_p that is identically zero stays zero after substituting
     back. When p is real, exp(p/d) > 0, so t_p is declared positive.
     """
+    # exp(I*(a + b)) as exp(I*a)*exp(I*b): exp(u + v) = exp(u)*exp(v) for every complex u, v,
+    # so that it shares the symbols of exp(I*a) and exp(I*b)
+    expr = expr.replace(lambda e: isinstance(e, sp.exp), lambda e: sp.exp(sp.expand_mul(e.args[0])))
     expr = sp.expand_power_exp(expr)
     atoms = sorted(expr.atoms(sp.exp), key=sp.default_sort_key)
     if not atoms:
