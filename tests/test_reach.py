@@ -165,7 +165,7 @@ def test_calculus_proof_is_frozen_data_for_the_trace():
 def test_rungs_are_an_ordered_registry_ending_with_simplify():
     assert isinstance(tactics.RUNGS, tuple) and all(isinstance(r, tactics.Rung) for r in tactics.RUNGS)
     assert tactics.RUNG_NAMES == tuple(r.name for r in tactics.RUNGS)
-    assert tactics.RUNG_NAMES[:3] == ("expand", "cancel", "powers") and tactics.RUNG_NAMES[-1] == "simplify"
+    assert tactics.RUNG_NAMES[:4] == ("expand", "cancel", "exponentials", "powers") and tactics.RUNG_NAMES[-1] == "simplify"
     assert abs(sum(r.share for r in tactics.RUNGS) - 1) < 1e-9 and all(r.share > 0 for r in tactics.RUNGS)
     with pytest.raises(dataclasses.FrozenInstanceError):
         tactics.RUNGS[0].share = 1.0

@@ -268,12 +268,14 @@ class Rung:
     trusted: bool = False
 
 
-#: The ladder, cheapest first; the shares add up to 1.
+#: The ladder, cheapest first; the shares add up to 1. ``exponentials`` is cheap where
+#: there is nothing to rewrite (its ``cancel`` is then the one already computed), and it
+#: proves most trigonometric identities, so it comes before ``powers``.
 RUNGS: tuple[Rung, ...] = (
     Rung("expand", expand, 0.04, trusted=True),
     Rung("cancel", cancel, 0.06, trusted=True),
-    Rung("powers", powers, 0.08),
     Rung("exponentials", exponentials, 0.1),
+    Rung("powers", powers, 0.08),
     Rung("denest", denest, 0.1),
     Rung("logcombine", logcombine, 0.07),
     Rung("trigsimp", trigsimp, 0.15),
