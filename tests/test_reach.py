@@ -145,6 +145,16 @@ def test_calculus_rung_gives_no_proof_without_its_side_conditions(diff, where):
     assert calculus.constant_difference(diff, box, is_zero) is None
 
 
+def test_an_argument_is_real_on_the_box_only_when_its_symbols_and_constants_are():
+    from sympy import I
+
+    onto = {u: calculus._onto(u, Interval.open(-1, 1))}
+    assert "u/2 + 1 real" in calculus.smoothness_conditions(atan(u / 2 + 1), onto, {u})
+    assert calculus.smoothness_conditions(atan(u + I), onto, {u}) is None  # a complex constant: a pole at u = 0
+    assert calculus.smoothness_conditions(atan(z * u), onto, {u}) is None  # a complex parameter
+    assert calculus.smoothness_conditions(atan(p * u), onto, {u}) is not None  # a positive one
+
+
 @pytest.mark.parametrize(
     "relation",
     [u > -1, u < 1, u >= 0, u <= 2, 2 >= u, sp.Ge(1, u), u > pi, u < -sqrt(2), u**2 < 1, 2 * u > 1, sp.Ne(u, 0)],
@@ -165,7 +175,10 @@ def test_calculus_proof_is_frozen_data_for_the_trace():
 def test_rungs_are_an_ordered_registry_ending_with_simplify():
     assert isinstance(tactics.RUNGS, tuple) and all(isinstance(r, tactics.Rung) for r in tactics.RUNGS)
     assert tactics.RUNG_NAMES == tuple(r.name for r in tactics.RUNGS)
-    assert tactics.RUNG_NAMES[:4] == ("expand", "cancel", "exponentials", "powers") and tactics.RUNG_NAMES[-1] == "simplify"
+    assert (
+        tactics.RUNG_NAMES[:4] == ("expand", "cancel", "exponentials", "powers")
+        and tactics.RUNG_NAMES[-1] == "simplify"
+    )
     assert abs(sum(r.share for r in tactics.RUNGS) - 1) < 1e-9 and all(r.share > 0 for r in tactics.RUNGS)
     with pytest.raises(dataclasses.FrozenInstanceError):
         tactics.RUNGS[0].share = 1.0

@@ -164,6 +164,16 @@ def smoothness_conditions(
             conditions.append(text)
         return holds
 
+    def real(e: sp.Basic) -> bool:
+        """``e`` (already accepted by ``visit``) is real on the box: each rule ``visit``
+        accepts maps real arguments in its checked domain to a real value, so it is enough
+        that every symbol and every constant part is real."""
+        if not (e.free_symbols & variables):
+            return e.is_extended_real is True
+        if isinstance(e, sp.Symbol):
+            return e.is_extended_real is True
+        return all(real(a) for a in e.args)
+
     def visit(e: sp.Basic) -> bool:
         if not (e.free_symbols & variables):
             # constant on the box: its derivative is 0 wherever it is defined
@@ -174,25 +184,29 @@ def smoothness_conditions(
             return False
         if isinstance(e, (sp.Add, sp.Mul, *_ENTIRE)):
             return True
-        at = e.xreplace(substitution)  # only where a condition on the arguments is read
+        if not e.args:
+            return False  # a leaf that is not a symbol: nothing this rung knows
+        # the argument on the box (not the function of it: building atan(...) of the
+        # substituted argument makes SymPy query its assumptions for nothing)
+        inner = e.args[0].xreplace(substitution)
         if isinstance(e, _REAL_SMOOTH):
-            return need(_shown(lambda a: a.is_extended_real, at.args[0]), f"{e.args[0]} real")
+            return need(real(e.args[0]) or _shown(lambda a: a.is_extended_real, inner), f"{e.args[0]} real")
         if e.is_Pow:
             base, exponent = e.args
             if exponent.is_Integer:
-                return exponent > 0 or need(_nonzero(base.xreplace(substitution)), f"{base} != 0")
-            return need(_positive(base.xreplace(substitution)), f"{base} > 0")
+                return exponent > 0 or need(_nonzero(inner), f"{base} != 0")
+            return need(_positive(inner), f"{base} > 0")
         if isinstance(e, sp.log):
-            return need(_positive(at.args[0]), f"{e.args[0]} > 0")
+            return need(_positive(inner), f"{e.args[0]} > 0")
         if isinstance(e, (sp.asin, sp.acos, sp.atanh)):
-            arg, inner = e.args[0], at.args[0]
-            return need(_positive(1 - inner) and _positive(1 + inner), f"-1 < {arg} < 1")
+            return need(_positive(1 - inner) and _positive(1 + inner), f"-1 < {e.args[0]} < 1")
         if isinstance(e, sp.acot):  # SymPy's real acot jumps at 0
             return need(
-                _shown(lambda a: a.is_extended_real, at.args[0]) and _nonzero(at.args[0]), f"{e.args[0]} real and != 0"
+                (real(e.args[0]) or _shown(lambda a: a.is_extended_real, inner)) and _nonzero(inner),
+                f"{e.args[0]} real and != 0",
             )
         if isinstance(e, sp.acosh):
-            return need(_positive(at.args[0] - 1), f"{e.args[0]} > 1")
+            return need(_positive(inner - 1), f"{e.args[0]} > 1")
         return False  # Abs, sign, Piecewise, floor, Max, undefined functions, ...
 
     return conditions if visit(as_sympy(expr, "an expression")) else None
