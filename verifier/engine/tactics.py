@@ -132,7 +132,8 @@ def _exp_as_symbols(expr: sp.Basic) -> sp.Basic:
     """
     # exp(I*(a + b)) as exp(I*a)*exp(I*b): exp(u + v) = exp(u)*exp(v) for every complex u, v,
     # so that it shares the symbols of exp(I*a) and exp(I*b)
-    expr = expr.replace(lambda e: isinstance(e, sp.exp), lambda e: sp.exp(sp.expand_mul(e.args[0])))
+    spread = {e: sp.exp(sp.expand_mul(e.args[0])) for e in expr.atoms(sp.exp)}
+    expr = expr.xreplace({e: spread_e for e, spread_e in spread.items() if spread_e != e})  # only what changes
     expr = sp.expand_power_exp(expr)
     atoms = sorted(expr.atoms(sp.exp), key=sp.default_sort_key)
     if not atoms:
