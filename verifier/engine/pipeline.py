@@ -227,7 +227,9 @@ def _inverse_functions(problem: Problem) -> bool:
     """An identity of inverse trigonometric or hyperbolic functions: the calculus rung's own
     ground. The rungs rewrite these into complex logarithms, which rarely cancel, and would
     all be tried before the calculus rung."""
-    return isinstance(problem.lhs, sp.Expr) and (problem.lhs - problem.rhs).has(*tactics.INVERSE_FUNCTIONS)
+    return isinstance(problem.lhs, sp.Expr) and any(
+        side.has(*tactics.INVERSE_FUNCTIONS) for side in (problem.lhs, problem.rhs)
+    )
 
 
 #: The provers, in the order they are tried. Trusted provers are sound by construction

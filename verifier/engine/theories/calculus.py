@@ -238,6 +238,7 @@ def _zero_on_box(
     written as its bijection onto the interval (where SymPy then knows 1 - u > 0 and
     1 + u > 0 for u in (-1, 1), and can split roots). Zero for every t > 0 is zero on
     the whole open interval, since the bijection is onto."""
+
     def forms() -> Iterator[sp.Basic]:
         yield derivative
         yield derivative.xreplace(substitution)  # only if the first fails: building it is costly
