@@ -7,6 +7,7 @@ these types without importing the pipeline that calls them.
 from __future__ import annotations
 
 import enum
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -44,7 +45,7 @@ class Problem:
     by: str = "auto"
     seed: int = 0
 
-    @property
+    @functools.cached_property  # asked at every stage; the sides never change
     def kind(self) -> Kind:
         sides = (self.lhs, self.rhs)
         sized = (
