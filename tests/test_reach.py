@@ -155,6 +155,25 @@ def test_an_argument_is_real_on_the_box_only_when_its_symbols_and_constants_are(
     assert calculus.smoothness_conditions(atan(p * u), onto, {u}) is not None  # a positive one
 
 
+def test_a_difference_with_a_root_is_positive_when_its_square_says_so():
+    t = Symbol("t", positive=True)
+    w = t / (1 + t)  # runs over (0, 1)
+    assert calculus._exceeds_root(1 - sqrt(1 - w**2))  # 1 > 0, 1 - w**2 > 0, 1 - (1 - w**2) = w**2 > 0
+    assert not calculus._exceeds_root(1 - sqrt(1 + w**2))  # the square is the larger
+    assert not calculus._exceeds_root(1 - 3 * sqrt(w))  # 1 - 9 w is not positive on (0, 1)
+    assert not calculus._exceeds_root(1 - sqrt(w - 2))  # the radicand is negative: no real root
+    assert not calculus._exceeds_root(w - 1 - sqrt(1 - w**2))  # P = w - 1 < 0
+
+
+def test_acos_as_asin_of_the_cosine_is_proved_on_its_interval_only():
+    from sympy import acos, asin
+
+    v = Symbol("v", real=True)
+    proved = check(acos(v), asin(sqrt(1 - v**2)), where=[v > 0, v < 1], timeout=60)
+    assert proved.status is Status.PROVED and proved.tactic == "calculus"
+    assert check(acos(v), asin(sqrt(1 - v**2)), where=[v > -1, v < 1], timeout=60).status is Status.REFUTED
+
+
 @pytest.mark.parametrize(
     "relation",
     [u > -1, u < 1, u >= 0, u <= 2, 2 >= u, sp.Ge(1, u), u > pi, u < -sqrt(2), u**2 < 1, 2 * u > 1, sp.Ne(u, 0)],

@@ -147,7 +147,30 @@ def _shown(fact: Callable[[sp.Basic], object], expr: sp.Basic) -> bool:
 
 
 def _positive(expr: sp.Basic) -> bool:
-    return _shown(lambda e: e.is_positive, expr)
+    return _shown(lambda e: e.is_positive, expr) or _exceeds_root(expr)
+
+
+def _exceeds_root(expr: sp.Basic) -> bool:
+    """``expr`` = P - c*sqrt(B) > 0, shown from P > 0, B > 0 and P**2 - c**2*B > 0 (c a
+    positive number): then c*sqrt(B) is real and nonnegative, and P > c*sqrt(B) follows
+    from P**2 > (c*sqrt(B))**2. SymPy's assumptions do not reason this way: 1 - sqrt(1 - v**2)
+    > 0 for 0 < v < 1 is v**2 > 0."""
+    if not isinstance(expr, sp.Add):
+        return False
+    roots = []
+    for term in expr.args:
+        c, rest = (-term).as_coeff_Mul()
+        if c.is_positive and c.is_number and rest.is_Pow and rest.exp == sp.S.Half:
+            roots.append((term, c, rest.base))
+    if len(roots) != 1:
+        return False
+    term, c, radicand = roots[0]
+    p = expr - term
+    return (
+        _shown(lambda e: e.is_positive, p)
+        and _shown(lambda e: e.is_positive, radicand)
+        and _shown(lambda e: e.is_positive, p**2 - c**2 * radicand)
+    )
 
 
 def _nonzero(expr: sp.Basic) -> bool:
