@@ -10,6 +10,8 @@ runs. When the gate could not evaluate the claim, only trusted rungs run.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import sympy as sp
 
@@ -18,10 +20,10 @@ from ..report import Attempt, Outcome, Result
 from . import tactics
 from .assumptions import Context
 from .problem import Proof, Run
-from .theories import calculus
+from .theories import calculus, cases
 from .timeout import TimeLimit, time_box
 
-__all__ = ["run_ladder", "prove_by_calculus", "reduced_by_trusted_rungs"]
+__all__ = ["run_ladder", "prove_by_calculus", "prove_by_cases", "reduced_by_trusted_rungs"]
 
 GIVEN = tactics.GIVEN
 #: Every rung gets at least this long, whatever its share.
@@ -185,6 +187,26 @@ def _is_zero(expr: sp.Basic) -> bool:
     return False
 
 
+_T = TypeVar("_T")
+
+
+def _attempt(run: Run, name: str, attempt: Callable[[], _T | None]) -> tuple[_T | None, float | None]:
+    """``attempt()`` under the time that is left, and how long it took; a time limit or an
+    error from SymPy is no proof (seconds None), and the trace says which (one home for the
+    provers below)."""
+    started = time.perf_counter()
+    try:
+        with time_box(run.remaining()):
+            found = attempt()
+    except TimeLimit as exc:
+        run.trace.append(Attempt(name, Outcome.TIME_LIMIT, f"the time ran out ({exc})", time.perf_counter() - started))
+        return None, None
+    except Exception as exc:  # SymPy raises on some inputs: no proof, and say why
+        run.trace.append(Attempt(name, Outcome.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
+        return None, None
+    return found, time.perf_counter() - started
+
+
 def prove_by_calculus(run: Run, trusted_only: bool) -> Proof | None:
     """The calculus rung (calculus.py): zero partial derivatives on a box and zero at one point.
 
@@ -198,21 +220,9 @@ def prove_by_calculus(run: Run, trusted_only: bool) -> Proof | None:
     box = calculus.intervals_from(diff.free_symbols, p.where)
     if not box:
         return None
-    started = time.perf_counter()
-    try:
-        with time_box(run.remaining()):
-            proof = calculus.constant_difference(diff, box, _is_zero)
-    except TimeLimit as exc:
-        run.trace.append(
-            Attempt("calculus", Outcome.TIME_LIMIT, f"the time ran out ({exc})", time.perf_counter() - started)
-        )
+    proof, took = _attempt(run, "calculus", lambda: calculus.constant_difference(diff, box, _is_zero))
+    if took is None:
         return None
-    except Exception as exc:  # SymPy raises on some inputs: no proof, and say why
-        run.trace.append(
-            Attempt("calculus", Outcome.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
-        )
-        return None
-    took = time.perf_counter() - started
     if proof is None:
         run.trace.append(Attempt("calculus", Outcome.NONZERO, "no zero derivative shown on a box of the domain", took))
         return None
@@ -222,3 +232,25 @@ def prove_by_calculus(run: Run, trusted_only: bool) -> Proof | None:
     variables = {s for s, _ in proof.interval}
     regions = tuple(relation_text(w) for w in p.where if w.free_symbols & variables)
     return Proof("calculus", regions)
+
+
+def prove_by_cases(run: Run, trusted_only: bool) -> Proof | None:
+    """Cases on the sign of the arguments of |.|, max, min, sign, Heaviside (cases.py), each
+    case reduced to 0 by the rungs before ``simplify``. Claims with given facts or matrices
+    are left to the ladder; the proof holds for every value of the real symbols, so the
+    regions are not used."""
+    p = run.problem
+    if isinstance(p.lhs, sp.MatrixBase) or p.given:
+        return None
+    diff = _evaluated(p.lhs - p.rhs)
+    if not diff.has(*cases.PIECEWISE):
+        return None
+    proof, took = _attempt(run, "cases", lambda: cases.by_cases(diff, _is_zero))
+    if took is None:
+        return None
+    if proof is None:
+        detail = "no proof by cases (a case not reduced to 0, a switch not real, nested, or too many switches)"
+        run.trace.append(Attempt("cases", Outcome.NONZERO, detail, took))
+        return None
+    run.trace.append(Attempt("cases", Outcome.ZERO, proof.describe(), took))
+    return Proof("cases", ())

@@ -36,7 +36,7 @@ from ..report import Attempt, Outcome, Result
 from . import tactics
 from .assumptions import Context, build_context, relation_text, relevant_assumptions
 from .gate import feasible_point, search
-from .ladder import prove_by_calculus, reduced_by_trusted_rungs, run_ladder
+from .ladder import prove_by_calculus, prove_by_cases, reduced_by_trusted_rungs, run_ladder
 from .problem import Kind, Problem, Proof, Run
 from .recheck import counterexample_problem
 from .sized import prove_for_all_sizes
@@ -243,6 +243,7 @@ PROVERS = (
         exact=lambda problem, context: reduced_by_trusted_rungs(problem.lhs, problem.rhs, context),
     ),
     Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus, first_for=_inverse_functions),
+    Prover("cases", frozenset({Kind.EQUALITY}), False, prove_by_cases),
     Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
     Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
     Prover(
