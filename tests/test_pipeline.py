@@ -324,3 +324,13 @@ def test_a_false_claim_that_agrees_at_the_first_points_is_still_refuted():
     result = check(x**2 + bump, x**2, timeout=60)
     assert result.status is Status.REFUTED
     assert bump.subs(x, result.counterexample[x]) != 0
+
+
+def test_a_piecewise_identity_goes_to_the_cases_prover_first():
+    from sympy import Abs, Max
+
+    y = Symbol("y", real=True)
+    result = check(Max(x, y), (x + y + Abs(x - y)) / 2, timeout=60)
+    assert result.status is Status.PROVED and result.tactic == "cases"
+    rungs = {rung.name for rung in tactics.RUNGS}
+    assert not any(a.tactic in rungs for a in result.steps)  # no rung ran before it

@@ -41,7 +41,7 @@ from .problem import Kind, Problem, Proof, Run
 from .recheck import counterexample_problem
 from .sized import prove_for_all_sizes
 from .sized import relations as sized_relations
-from .theories import expectation
+from .theories import cases, expectation
 from .theories.certificates import prove_with_certificate
 from .theories.limits import beyond_engine, evaluate_limits, infinity
 
@@ -232,6 +232,14 @@ def _inverse_functions(problem: Problem) -> bool:
     )
 
 
+def _piecewise(problem: Problem) -> bool:
+    """A claim about |.|, max, min, sign or Heaviside of a variable: the cases prover's ground.
+    The rungs up to ``simplify`` seldom see through them."""
+    return isinstance(problem.lhs, sp.Expr) and any(
+        atom.free_symbols for side in (problem.lhs, problem.rhs) for atom in side.atoms(*cases.PIECEWISE)
+    )
+
+
 #: The provers, in the order they are tried. Trusted provers are sound by construction
 #: (polynomial and rational-function arithmetic); the others rely on the gate as a net.
 PROVERS = (
@@ -243,7 +251,7 @@ PROVERS = (
         exact=lambda problem, context: reduced_by_trusted_rungs(problem.lhs, problem.rhs, context),
     ),
     Prover("calculus", frozenset({Kind.EQUALITY}), False, prove_by_calculus, first_for=_inverse_functions),
-    Prover("cases", frozenset({Kind.EQUALITY}), False, prove_by_cases),
+    Prover("cases", frozenset({Kind.EQUALITY}), False, prove_by_cases, first_for=_piecewise),
     Prover("certificate", frozenset({Kind.RELATION}), False, lambda run, trusted_only: prove_with_certificate(run)),
     Prover("index calculus", frozenset({Kind.SIZED}), False, lambda run, trusted_only: prove_for_all_sizes(run)),
     Prover(
