@@ -1,6 +1,6 @@
 """Reach: the engine against naive ``simplify(doit(lhs - rhs)) == 0`` on bench/corpus.py.
 
-    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME] [--verbose]
+    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME] [--verbose] [--repeat N]
 
 For every identity and mutant of the corpus, in one run and under the same harness:
 
@@ -111,12 +111,29 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="time limit per claim for each side (s)")
     parser.add_argument("--family", help="only this family")
     parser.add_argument("--verbose", action="store_true", help="one line per claim")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run both passes this many times, alternating, each in a fresh worker; each side's fastest run is "
+        "reported (timeit's rule: the others were slowed by the machine, not the code)",
+    )
     args = parser.parse_args(argv)
     entries = quick() if args.quick else CORPUS
     if args.family:
         entries = [e for e in entries if e.family == args.family]
-    naive = naive_pass(entries, args.timeout)
-    engine = engine_pass(entries, args.timeout)
+    naive_runs, engine_runs = [], []
+    for _ in range(max(1, args.repeat)):
+        naive_runs.append(naive_pass(entries, args.timeout))
+        engine_runs.append(engine_pass(entries, args.timeout))
+    if args.repeat > 1:
+        totals = lambda runs: ", ".join(f"{sum(s for _, s in run):.1f}" for run in runs)  # noqa: E731
+        print(f"runs (s): naive {totals(naive_runs)}; engine {totals(engine_runs)}")
+        for side, runs in (("naive", naive_runs), ("engine", engine_runs)):
+            if any([v for v, _ in run] != [v for v, _ in runs[0]] for run in runs):
+                print(f"warning: the {side} verdicts differ between runs (a time limit reached in some)")
+    naive = min(naive_runs, key=lambda run: sum(s for _, s in run))
+    engine = min(engine_runs, key=lambda run: sum(s for _, s in run))
     rows = [Row(e, n, ns, st, es) for e, (n, ns), (st, es) in zip(entries, naive, engine, strict=True)]
     if args.verbose:
         for row in rows:

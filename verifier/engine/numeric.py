@@ -470,12 +470,12 @@ class _Screen:
             return
         self.symbols, self.function = _compiled(expr)
 
-    def __call__(self, point: Mapping[sp.Basic, sp.Basic]) -> mpmath.mpf | mpmath.mpc | None:
+    def __call__(self, values: Mapping[sp.Basic, mpmath.mpf | mpmath.mpc]) -> mpmath.mpf | mpmath.mpc | None:
+        """The side at the point's values, already converted (under ``mpmath.workdps(DIGITS)``)."""
         if self.function is None:
             return None
         try:
-            with mpmath.workdps(DIGITS):  # the arguments too: 1/3 at 15 digits would spoil the comparison
-                value = self.function(*[_to_mpmath(point[s]) for s in self.symbols])
+            value = self.function(*[values[s] for s in self.symbols])
         except Exception:
             return None
         if not isinstance(value, (mpmath.mpf, mpmath.mpc)) or not mpmath.isfinite(value):
@@ -483,7 +483,10 @@ class _Screen:
         return value
 
 
+@functools.lru_cache(maxsize=4096)
 def _to_mpmath(value: sp.Basic) -> mpmath.mpf | mpmath.mpc:
+    """An exact point value at the working precision (kept: the sampled values repeat; the
+    precision is always DIGITS here)."""
     if value.is_Integer:
         return mpmath.mpf(int(value))
     if value.is_Rational:
@@ -501,10 +504,11 @@ class _Screened(enum.Enum):
 
 
 def _screened(screens: tuple[_Screen, _Screen], point: Point) -> _Screened:
-    left, right = screens[0](point), screens[1](point)
-    if left is None or right is None:
-        return _Screened.UNKNOWN
-    with mpmath.workdps(DIGITS):
+    with mpmath.workdps(DIGITS):  # the arguments too: 1/3 at 15 digits would spoil the comparison
+        values = {s: _to_mpmath(v) for s, v in point.items()}
+        left, right = screens[0](values), screens[1](values)
+        if left is None or right is None:
+            return _Screened.UNKNOWN
         gap = abs(complex(left - right))
     tolerance = _tolerance(DIGITS, complex(left), complex(right))
     if gap <= tolerance / 100:
