@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import fractions
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -592,6 +593,7 @@ def short_text(expr: sp.Basic, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every symbol of every claim; a symbol's domain never changes
 def domain_text(symbol: sp.Symbol) -> str:
     """The declared domain of a symbol in words: 'positive', 'real', 'complex', ..."""
     if isinstance(symbol, sp.MatrixSymbol):  # entries are real unless matrix_symbol(..., positive=True) says more

@@ -112,6 +112,8 @@ def relevant_assumptions(
         out |= {b.label for b in e.atoms(sp.IndexedBase)}
         return out
 
+    if not given and not where:
+        return (), (), ()
     reached = names(lhs) | names(rhs) | names(certificate)
     pending = [(kind, a) for kind, items in (("given", given), ("where", where)) for a in items]
     kept: list[tuple[str, sp.Basic]] = []
