@@ -15,6 +15,7 @@ Either way only what holds under the assumptions is used, never more.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -169,6 +170,7 @@ def fact_holds(fact: sp.Basic, point: Mapping[sp.Basic, sp.Basic]) -> bool | Non
         return False
 
 
+@functools.lru_cache(maxsize=8192)  # the sampler asks for the same few values again and again
 def satisfies_domain(symbol: sp.Symbol, value: sp.Basic) -> bool:
     """Whether ``value`` (a number) has every property declared on ``symbol``."""
     for key, wanted in symbol.assumptions0.items():
