@@ -174,6 +174,26 @@ def test_acos_as_asin_of_the_cosine_is_proved_on_its_interval_only():
     assert check(acos(v), asin(sqrt(1 - v**2)), where=[v > -1, v < 1], timeout=60).status is Status.REFUTED
 
 
+def test_the_quick_test_runs_on_both_forms_before_the_ladder_and_a_renaming_is_not_tried_twice():
+    seen = []
+
+    def quick(e):
+        seen.append(("quick", e))
+        return e.has(sp.Dummy)  # only the form on the interval "reduces"
+
+    def slow(e):
+        seen.append(("slow", e))
+        return False
+
+    onto = {u: calculus._onto(u, Interval.open(-1, 1))}
+    assert calculus._zero_on_box(u**2, onto, slow, quick)
+    assert [kind for kind, _ in seen] == ["quick", "quick"]  # the ladder never ran
+    seen.clear()
+    whole = {u: calculus._onto(u, Interval.open(-sp.oo, sp.oo))}  # a renaming: the same question again
+    assert not calculus._zero_on_box(u**2, whole, slow, lambda e: seen.append(("quick", e)) or False)
+    assert [kind for kind, _ in seen] == ["quick", "slow"]
+
+
 @pytest.mark.parametrize(
     "relation",
     [u > -1, u < 1, u >= 0, u <= 2, 2 >= u, sp.Ge(1, u), u > pi, u < -sqrt(2), u**2 < 1, 2 * u > 1, sp.Ne(u, 0)],

@@ -220,7 +220,8 @@ def prove_by_calculus(run: Run, trusted_only: bool) -> Proof | None:
     box = calculus.intervals_from(diff.free_symbols, p.where)
     if not box:
         return None
-    proof, took = _attempt(run, "calculus", lambda: calculus.constant_difference(diff, box, _is_zero))
+    quick = lambda e: tactics.cancel(e) == 0  # noqa: E731  # the first of _is_zero's rungs, kept per expression
+    proof, took = _attempt(run, "calculus", lambda: calculus.constant_difference(diff, box, _is_zero, quick=quick))
     if took is None:
         return None
     if proof is None:

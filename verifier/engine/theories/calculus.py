@@ -255,23 +255,43 @@ def _points(box: Mapping[sp.Symbol, sp.Interval]) -> Iterator[dict[sp.Symbol, sp
 
 
 def _zero_on_box(
-    derivative: sp.Basic, substitution: Mapping[sp.Symbol, sp.Basic], is_zero: Callable[[sp.Expr], bool]
+    derivative: sp.Basic,
+    substitution: Mapping[sp.Symbol, sp.Basic],
+    is_zero: Callable[[sp.Expr], bool],
+    quick: Callable[[sp.Expr], bool] | None = None,
 ) -> bool:
     """Whether ``is_zero`` proves the derivative zero, as it stands or with each variable
     written as its bijection onto the interval (where SymPy then knows 1 - u > 0 and
     1 + u > 0 for u in (-1, 1), and can split roots). Zero for every t > 0 is zero on
-    the whole open interval, since the bijection is onto."""
+    the whole open interval, since the bijection is onto.
+
+    ``quick`` (a cheaper exact test) is tried on both forms before ``is_zero`` on either.
+    The second form is built only when the first is not proved zero, and not at all where
+    each bijection is a renaming (a symbol of the same sign, for the whole line or a
+    half-line at 0): it would say nothing new.
+    """
+    renaming = all(
+        isinstance(v, sp.Symbol) and v.is_positive == s.is_positive and v.is_extended_real == s.is_extended_real
+        for s, v in substitution.items()
+    )
+    built: list[sp.Basic] = [derivative]
 
     def forms() -> Iterator[sp.Basic]:
         yield derivative
-        yield derivative.xreplace(substitution)  # only if the first fails: building it is costly
+        if not renaming:
+            if len(built) == 1:
+                built.append(derivative.xreplace(substitution))  # costly: only when needed, once
+            yield built[1]
 
-    for form in forms():
-        try:
-            if is_zero(form):
-                return True
-        except Exception:
+    for test in (quick, is_zero):
+        if test is None:
             continue
+        for form in forms():
+            try:
+                if test(form):
+                    return True
+            except Exception:
+                continue
     return False
 
 
@@ -284,10 +304,12 @@ def constant_difference(
     interval_of: Mapping[sp.Symbol, sp.Interval],
     is_zero: Callable[[sp.Expr], bool],
     point_value: Callable[[sp.Expr, dict[sp.Symbol, sp.Rational]], sp.Expr] = _default_value,
+    quick: Callable[[sp.Expr], bool] | None = None,
 ) -> CalculusProof | None:
     """A proof that ``diff == 0`` on the box ``interval_of`` (symbol -> Interval), or None.
 
-    ``is_zero(e)`` must return True only when e is proved exactly zero (the ladder);
+    ``is_zero(e)`` must return True only when e is proved exactly zero (the ladder), and
+    so must ``quick(e)``, a cheaper test tried first on each form of a derivative;
     ``point_value(diff, point)`` evaluates diff exactly at a rational point. Symbols of
     ``diff`` outside the box are parameters: the proof holds for each of their values
     (the conditions are shown for all of them, and ``is_zero`` proves the value at the
@@ -306,7 +328,7 @@ def constant_difference(
     if conditions is None:
         return None
     for symbol in sorted(box, key=sp.default_sort_key):
-        if not _zero_on_box(sp.diff(diff, symbol), substitution, is_zero):
+        if not _zero_on_box(sp.diff(diff, symbol), substitution, is_zero, quick):
             return None
     found = None
     for point in _points(box):
@@ -326,7 +348,7 @@ def constant_difference(
             face = diff.xreplace({symbol: end})
             rest = {s: i for s, i in box.items() if s != symbol}
             sub = (
-                constant_difference(face, rest, is_zero, point_value)
+                constant_difference(face, rest, is_zero, point_value, quick)
                 if rest and face.free_symbols & set(rest)
                 else None
             )
