@@ -109,6 +109,7 @@ def test_calculus_rung_proves_what_simplify_cannot():
     assert sp.simplify(diff) != 0
     proof = calculus.constant_difference(diff, calculus.intervals_from({p}, ()), is_zero)
     assert proof is not None and proof.interval == ((p, Interval.open(0, sp.oo)),)
+    assert proof.point == ((p, 1),)  # where SymPy's own value is 0 (atan(1) = pi/4), before 1/2
 
 
 def test_calculus_rung_in_two_variables_on_a_box():

@@ -295,6 +295,32 @@ def _zero_on_box(
     return False
 
 
+def _zero_point(
+    diff: sp.Basic,
+    box: Mapping[sp.Symbol, sp.Interval],
+    is_zero: Callable[[sp.Expr], bool],
+    point_value: Callable[[sp.Expr, dict[sp.Symbol, sp.Rational]], sp.Expr],
+) -> dict[sp.Symbol, sp.Rational] | None:
+    """A point of the box where ``diff`` is proved 0: first one where its value is 0 as
+    SymPy evaluates it (atan(1) is pi/4), then one where ``is_zero`` proves it."""
+    values = []
+    for point in _points(box):
+        try:
+            value = point_value(diff, point)
+        except Exception:
+            continue
+        if value == 0:
+            return point
+        values.append((point, value))
+    for point, value in values:
+        try:
+            if is_zero(value):
+                return point
+        except Exception:
+            continue
+    return None
+
+
 def _default_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Basic]) -> sp.Expr:
     return expr.xreplace(point)
 
@@ -330,14 +356,7 @@ def constant_difference(
     for symbol in sorted(box, key=sp.default_sort_key):
         if not _zero_on_box(sp.diff(diff, symbol), substitution, is_zero, quick):
             return None
-    found = None
-    for point in _points(box):
-        try:
-            if is_zero(point_value(diff, point)):
-                found = point
-                break
-        except Exception:
-            continue
+    found = _zero_point(diff, box, is_zero, point_value)
     if found is None:
         return None
     faces = []
