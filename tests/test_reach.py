@@ -110,6 +110,10 @@ def test_calculus_rung_proves_what_simplify_cannot():
     proof = calculus.constant_difference(diff, calculus.intervals_from({p}, ()), is_zero)
     assert proof is not None and proof.interval == ((p, Interval.open(0, sp.oo)),)
     assert proof.point == ((p, 1),)  # where SymPy's own value is 0 (atan(1) = pi/4), before 1/2
+    asked = []
+    recording = lambda e: asked.append(e) or is_zero(e)  # noqa: E731
+    calculus.constant_difference(diff, calculus.intervals_from({p}, ()), recording)
+    assert not [e for e in asked if not e.free_symbols]  # no rung was asked to prove a value at a point
 
 
 def test_calculus_rung_in_two_variables_on_a_box():
