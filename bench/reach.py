@@ -1,6 +1,6 @@
 """Reach: the engine against naive ``simplify(doit(lhs - rhs)) == 0`` on bench/corpus.py.
 
-    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME] [--verbose] [--repeat N]
+    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME] [--verbose] [--repeat N] [--passes]
 
 For every identity and mutant of the corpus, in one run and under the same harness:
 
@@ -8,10 +8,12 @@ For every identity and mutant of the corpus, in one run and under the same harne
 * engine: the public ``verifier.check`` (the whole pipeline: rewrites, assumptions,
   the numeric gate, feasibility, then every registered prover).
 
-Each side runs as one pass over the corpus in its own long-lived worker process
+Each side runs in a process of its own with its own long-lived worker process
 (``verifier.engine.timeout``: the mechanism ``check`` itself uses, stopped at the time
 limit), so neither side's SymPy caches warm the other's, and both keep their caches
-from one entry to the next as a user's session would.
+from one entry to the next as a user's session would. The two sides take the entries
+in turn (``interleaved``), so that a drift in the machine's speed meets both alike;
+``--passes`` runs all of one side, then all of the other.
 
 One table: per family and in total, the true identities proved by each, the mutants
 refuted, false proofs (must be 0), the seconds of each side and their ratio; then by
@@ -22,9 +24,12 @@ whose verdict is suspicious.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import sympy as sp
@@ -56,31 +61,80 @@ def _naive(lhs, rhs) -> bool:
     return all(sp.simplify(e) == 0 for e in _entries(diff))
 
 
-def naive_pass(entries: list[Identity], timeout: float) -> list[tuple[bool, float]]:
-    """naive on every entry, in a worker of its own."""
+def _naive_entry(entry: Identity, timeout: float) -> tuple[bool, float]:
+    started = time.perf_counter()
+    try:
+        proved = bool(call_with_time_limit(_naive, (entry.lhs, entry.rhs), timeout))
+    except (TimeLimit, WorkerError):
+        proved = False
+    return proved, time.perf_counter() - started
+
+
+def _engine_entry(entry: Identity, timeout: float) -> tuple[Status, float]:
+    started = time.perf_counter()
+    result = check(entry.lhs, entry.rhs, timeout=timeout, **entry.check_args())
+    return result.status, time.perf_counter() - started
+
+
+def _trust_this_module() -> None:
     # This module does not change while it runs: its _naive may go to the worker, as check's calls do.
     time_limits.TRUSTED_MODULES = time_limits.TRUSTED_MODULES | {__name__.partition(".")[0]}
+
+
+def naive_pass(entries: list[Identity], timeout: float) -> list[tuple[bool, float]]:
+    """naive on every entry, in a worker of its own."""
+    _trust_this_module()
     time_limits.restart_worker()
-    out = []
-    for entry in entries:
-        started = time.perf_counter()
-        try:
-            proved = bool(call_with_time_limit(_naive, (entry.lhs, entry.rhs), timeout))
-        except (TimeLimit, WorkerError):
-            proved = False
-        out.append((proved, time.perf_counter() - started))
-    return out
+    return [_naive_entry(entry, timeout) for entry in entries]
 
 
 def engine_pass(entries: list[Identity], timeout: float) -> list[tuple[Status, float]]:
     """check() on every entry, in a worker of its own."""
     time_limits.restart_worker()
-    out = []
-    for entry in entries:
-        started = time.perf_counter()
-        result = check(entry.lhs, entry.rhs, timeout=timeout, **entry.check_args())
-        out.append((result.status, time.perf_counter() - started))
-    return out
+    return [_engine_entry(entry, timeout) for entry in entries]
+
+
+def _side(
+    conn: Connection, entries: list[Identity], run: Callable[[Identity, float], tuple[object, float]], timeout: float
+) -> None:
+    """One side in a process of its own (with its own worker): an entry's index in, its (verdict, seconds) out."""
+    _trust_this_module()
+    time_limits.restart_worker()
+    while True:
+        try:
+            index = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if index is None:
+            return
+        conn.send(run(entries[index], timeout))
+
+
+def interleaved(entries: list[Identity], timeout: float) -> tuple[list[tuple[bool, float]], list[tuple[Status, float]]]:
+    """Both sides, entry by entry in turn, each in a process (and worker) of its own.
+
+    The machine's speed drifts (a shared host: the same loop takes 0.2 s or 0.4 s a few
+    seconds apart). Passes run one after the other see different machines; an entry's two
+    runs, side by side, see the same one. Which side goes first alternates.
+    """
+    ctx = multiprocessing.get_context("fork")
+    ends = []
+    for run in (_naive_entry, _engine_entry):
+        mine, theirs = ctx.Pipe()
+        process = ctx.Process(target=_side, args=(theirs, entries, run, timeout))  # not daemonic: it has a worker
+        process.start()
+        ends.append((mine, process))
+    naive: list[tuple[bool, float]] = []
+    engine: list[tuple[Status, float]] = []
+    for index in range(len(entries)):
+        for side in (0, 1) if index % 2 == 0 else (1, 0):
+            conn = ends[side][0]
+            conn.send(index)
+            (naive if side == 0 else engine).append(conn.recv())  # type: ignore[arg-type]
+    for conn, process in ends:
+        conn.send(None)
+        process.join()
+    return naive, engine
 
 
 def table(rows: list[Row]) -> list[str]:
@@ -118,14 +172,25 @@ def main(argv=None) -> int:
         help="run both passes this many times, alternating, each in a fresh worker; each side's fastest run is "
         "reported (timeit's rule: the others were slowed by the machine, not the code)",
     )
+    parser.add_argument(
+        "--passes",
+        action="store_true",
+        help="run all of naive, then all of the engine (the default runs them entry by entry in turn, each side in "
+        "a process of its own, so that both see the machine at the same speed)",
+    )
     args = parser.parse_args(argv)
     entries = quick() if args.quick else CORPUS
     if args.family:
         entries = [e for e in entries if e.family == args.family]
     naive_runs, engine_runs = [], []
     for _ in range(max(1, args.repeat)):
-        naive_runs.append(naive_pass(entries, args.timeout))
-        engine_runs.append(engine_pass(entries, args.timeout))
+        if args.passes:
+            naive_runs.append(naive_pass(entries, args.timeout))
+            engine_runs.append(engine_pass(entries, args.timeout))
+        else:
+            naive_run, engine_run = interleaved(entries, args.timeout)
+            naive_runs.append(naive_run)
+            engine_runs.append(engine_run)
     if args.repeat > 1:
         totals = lambda runs: ", ".join(f"{sum(s for _, s in run):.1f}" for run in runs)  # noqa: E731
         print(f"runs (s): naive {totals(naive_runs)}; engine {totals(engine_runs)}")
