@@ -334,3 +334,28 @@ def test_a_piecewise_identity_goes_to_the_cases_prover_first():
     assert result.status is Status.PROVED and result.tactic == "cases"
     rungs = {rung.name for rung in tactics.RUNGS}
     assert not any(a.tactic in rungs for a in result.steps)  # no rung ran before it
+
+
+def test_a_constant_side_is_screened_like_any_other(monkeypatch):
+    from sympy import pi
+
+    from verifier.engine import numeric
+
+    exact = []
+    evaluate = numeric.evaluate
+    monkeypatch.setattr(numeric, "evaluate", lambda *a, **k: exact.append(a) or evaluate(*a, **k))
+    assert check(sin(x) ** 2 + cos(x) ** 2, 1).status is Status.PROVED
+    assert check(sin(x) ** 2 + cos(x) ** 2 - 1 + pi, pi).status is Status.PROVED  # mpmath.pi itself
+    assert not exact  # every point decided by the compiled screen (1 and pi came back as Python/mpmath constants)
+    assert check(sin(x) ** 2 + cos(x) ** 2, pi / 3).status is Status.REFUTED
+
+
+def test_a_point_with_a_value_that_is_not_rational_is_evaluated_exactly():
+    # solving the fact for w divides by log(6) - log(2) - log(3), which is 0: the sampled w
+    # is not a rational number, and the compiled screen has no word there
+    r, w = symbols("r w", real=True)
+    from sympy import log
+
+    fact = Eq(r + (log(6) - log(2) - log(3)) * w, 1)
+    assert check(r, 2, given=[fact]).status is Status.REFUTED
+    assert check(r, 1, given=[fact]).status is not Status.REFUTED

@@ -466,6 +466,7 @@ class _Screen:
 
     def __init__(self, expr: sp.Basic) -> None:
         self.function: Callable[..., object] | None = None
+        self.symbols: list[sp.Symbol] = []
         if not isinstance(expr, sp.Basic) or expr.has(*_UNCOMPILED):
             return
         self.symbols, self.function = _compiled(expr)
@@ -476,22 +477,29 @@ class _Screen:
             return None
         try:
             value = self.function(*[values[s] for s in self.symbols])
+            if not isinstance(value, (mpmath.mpf, mpmath.mpc)):
+                # a constant side comes back as Python's 1 or 1j, or as mpmath's pi
+                number = isinstance(value, (int, float, complex)) or hasattr(value, "_mpf_")
+                value = mpmath.mpmathify(value) if number else None
         except Exception:
             return None
-        if not isinstance(value, (mpmath.mpf, mpmath.mpc)) or not mpmath.isfinite(value):
+        if value is None or not mpmath.isfinite(value):
             return None
         return value
 
 
 @functools.lru_cache(maxsize=4096)
 def _to_mpmath(value: sp.Basic) -> mpmath.mpf | mpmath.mpc:
-    """An exact point value at the working precision (kept: the sampled values repeat; the
-    precision is always DIGITS here)."""
+    """A rational or Gaussian rational point value at the working precision (kept: the
+    sampled values repeat; the precision is always DIGITS here). Any other value (an
+    eliminated symbol's log(3)/2) raises ValueError: the screen has no word there."""
     if value.is_Integer:
         return mpmath.mpf(int(value))
     if value.is_Rational:
         return mpmath.mpf(int(value.p)) / int(value.q)
     re, im = value.as_real_imag()
+    if not (re.is_Rational and im.is_Rational):
+        raise ValueError(f"not a Gaussian rational: {value}")
     return mpmath.mpc(_to_mpmath(re), _to_mpmath(im))
 
 
@@ -505,7 +513,10 @@ class _Screened(enum.Enum):
 
 def _screened(screens: tuple[_Screen, _Screen], point: Point) -> _Screened:
     with mpmath.workdps(DIGITS):  # the arguments too: 1/3 at 15 digits would spoil the comparison
-        values = {s: _to_mpmath(v) for s, v in point.items()}
+        try:
+            values = {s: _to_mpmath(point[s]) for screen in screens for s in screen.symbols}
+        except (ValueError, TypeError):
+            return _Screened.UNKNOWN  # evaluated exactly instead
         left, right = screens[0](values), screens[1](values)
         if left is None or right is None:
             return _Screened.UNKNOWN
