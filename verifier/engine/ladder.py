@@ -69,7 +69,8 @@ def _evaluated(diff: sp.Basic) -> sp.Basic:
 def reduced_by_trusted_rungs(lhs: sp.Basic, rhs: sp.Basic, ctx: Context) -> bool:
     """Whether every entry of ``lhs - rhs`` is 0 as evaluated, or is reduced to 0 by a trusted
     rung without the given facts: the ladder will prove the claim by exact algebra, which is
-    sound without sampling (the gate then needs only one point, to show it is not vacuous)."""
+    sound without sampling (the gate then stops once a few points agree: they show the proof
+    is not vacuous)."""
     trusted = [rung for rung in tactics.RUNGS if rung.trusted]
     diff = _evaluated(lhs - rhs)
     for entry in list(diff) if isinstance(diff, sp.MatrixBase) else [diff]:
@@ -171,7 +172,8 @@ def run_ladder(run: Run, trusted_only: bool) -> Proof | Result | None:
 
 
 def _is_zero(expr: sp.Basic) -> bool:
-    """Some rung before ``simplify`` reduces ``expr`` to exactly 0 (for the calculus rung).
+    """Some rung before ``simplify`` reduces ``expr`` to exactly 0 (for the calculus and
+    cases provers).
 
     ``cancel`` first: a derivative is a rational function of its radicals and exponentials,
     where ``expand`` multiplies out nested quotients for nothing (on the corpus's inverse

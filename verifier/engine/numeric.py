@@ -353,8 +353,8 @@ def find_counterexample(
     """Search ``count`` feasible points for a re-checked counterexample.
 
     Returns (witness or None, points where both sides agreed, feasible points seen).
-    ``settled`` is asked once, after the first point where the sides agree: True (the
-    claim is already decided exactly, and no point can differ) ends the search there.
+    ``settled`` is asked once, when SETTLED_AFTER points have agreed: True (the claim is
+    already decided exactly, and no point can differ) ends the search there.
     Raises NotNumeric when the claim cannot be evaluated at all.
     """
     entries = _entries(lhs, rhs)

@@ -125,9 +125,9 @@ def gate(run: Run) -> Result | None:
     p = run.problem
     first = next(iter(_candidates(p)), None)
     exactly = None
+    # by='sorry' is never proved: the points are all the evidence it gets
     if first is not None and first.exact is not None and p.by != "sorry" and run.context is not None:
-        context = run.context
-        exactly = functools.partial(first.exact, p, context)  # sorry is never proved: it gets every point
+        exactly = functools.partial(first.exact, p, run.context)
     evidence = search(p, run.context, run.deadline, exactly)
     run.evidence = evidence
     if evidence.witness is None:
