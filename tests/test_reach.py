@@ -242,6 +242,13 @@ def test_evaluate_writes_out_finite_sums_and_leaves_symbolic_ones():
     assert tactics.evaluate(symbolic) == symbolic
 
 
+def test_cancel_is_zero_exactly_when_the_numerator_is_and_reduces_what_is_not():
+    assert tactics.cancel((x**2 - 1) / (x - 1) - (x + 1)) == 0
+    assert tactics.cancel(exp(x) / (1 + exp(x)) - 1 / (1 + exp(-x))) == 0
+    assert tactics.cancel((x**2 - 1) / (x - 1) - x) == 1  # not zero: reduced as before
+    assert tactics.cancel(1 / (1 + exp(-x)) - exp(-x) / (1 + exp(-x))) != 0
+
+
 def test_an_exponential_of_a_sum_shares_the_symbols_of_its_terms():
     from sympy import I, sin, tan
 

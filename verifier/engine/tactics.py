@@ -164,8 +164,16 @@ def cancel(expr: sp.Basic) -> sp.Basic:
     Side condition: none beyond "where defined" (see ``_exp_as_symbols``).
     Kept per expression: the rungs after it end in ``cancel`` too, and where their
     rewrite changed nothing they meet the same expression again.
+
+    Over one denominator, ``expr`` is p/q; when p multiplies out to 0, so is ``expr``
+    wherever it is defined, and the gcd of p and q that ``sp.cancel`` computes is not
+    needed (on the corpus, 40 of 58 distinct inputs are 0, and those were 70% of the time).
     """
-    return sp.cancel(sp.together(_exp_as_symbols(expr)))
+    together = sp.together(_exp_as_symbols(expr))
+    numerator, _ = together.as_numer_denom()
+    if sp.expand(numerator) == 0:
+        return sp.Integer(0)
+    return sp.cancel(together)
 
 
 def powers(expr: sp.Basic) -> sp.Basic:
