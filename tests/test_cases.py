@@ -69,3 +69,13 @@ def test_nested_switches_and_too_many_are_left_alone():
     assert len(four) > cases.MAX_SWITCHES
     assert cases.by_cases(sum(Abs(v) - Max(v, -v) for v in four), ladder._is_zero) is None
     assert cases.by_cases(Abs(four[0]) - Max(four[0], -four[0]), ladder._is_zero) is not None  # one is split
+
+
+def test_a_switch_is_never_solved_by_dividing_by_a_coefficient_not_known_to_be_nonzero():
+    from sympy import log
+
+    c = log(6) - log(2) - log(3)  # 0, though SymPy does not reduce it
+    switch = c * x + 1
+    # the case switch = 0 would need x = -1/c: no proof rather than a division by 0
+    assert cases.by_cases(Abs(switch) - Max(switch, -switch), ladder._is_zero) is None
+    assert cases.by_cases(Abs(x + 1) - Max(x + 1, -x - 1), ladder._is_zero) is not None

@@ -31,6 +31,7 @@ __all__ = [
     "Context",
     "build_context",
     "satisfies_domain",
+    "linear_solution",
     "replace_symbols",
     "fact_holds",
     "relevant_assumptions",
@@ -234,7 +235,7 @@ def _region_substitution(where: Iterable[sp.Basic]) -> tuple[dict[sp.Basic, sp.B
     return subs, used
 
 
-def _linear_solution(expr: sp.Basic, symbols: Iterable[sp.Basic]) -> tuple[sp.Symbol, sp.Basic] | None:
+def linear_solution(expr: sp.Basic, symbols: Iterable[sp.Basic]) -> tuple[sp.Symbol, sp.Basic] | None:
     """(symbol, value) with expr == 0 <=> symbol == value, or None.
 
     Only a symbol that appears linearly with a nonzero *constant* coefficient is
@@ -277,7 +278,7 @@ def _eliminate(given: Iterable[sp.Basic]) -> tuple[Elimination, tuple[sp.Basic, 
             continue
         if expr.is_number:
             return (), (), f"the given facts contradict each other ({relation_text(eq)} cannot hold with the others)"
-        found = _linear_solution(expr, expr.free_symbols)
+        found = linear_solution(expr, expr.free_symbols)
         if found is None:
             residual.append(eq)
             continue

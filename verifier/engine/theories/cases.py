@@ -8,9 +8,10 @@ case every one of these functions is a fixed expression:
 
 With k switches the 3**k sign patterns cover every real point. On a pattern the
 difference is rewritten accordingly; where a switch is 0 one of its symbols, which it
-holds linearly with a numeric coefficient, is solved for and substituted, since the
-case is exactly the points where that equation holds. The claim is proved when the
-caller's ``is_zero`` (the ladder) reduces every rewritten difference to exactly 0.
+holds linearly with a coefficient known to be nonzero, is solved for and substituted
+(``assumptions.linear_solution``, which solves the given facts), since the case is
+exactly the points where that equation holds. The claim is proved when the caller's
+``is_zero`` (the ladder) reduces every rewritten difference to exactly 0.
 Nothing is sampled, and a pattern that no point satisfies still has to reduce to 0
 (never a wrong proof: only a missed one).
 
@@ -26,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
+
+from ..assumptions import linear_solution
 
 __all__ = ["CaseProof", "MAX_SWITCHES", "PIECEWISE", "by_cases"]
 
@@ -71,18 +74,6 @@ def _branch(atom: sp.Basic, sign: int) -> sp.Basic:
     return q if sign > 0 else p  # Min
 
 
-def _solved(switch: sp.Basic) -> dict[sp.Basic, sp.Basic] | None:
-    """``{s: value}`` with ``switch == 0`` exactly when s == value, for a symbol s the switch
-    holds linearly with a nonzero numeric coefficient; None when there is none."""
-    for symbol in sorted(switch.free_symbols, key=sp.default_sort_key):
-        coefficient = sp.diff(switch, symbol)
-        if coefficient.is_number and coefficient != 0:
-            rest = sp.expand(switch - coefficient * symbol)
-            if symbol not in rest.free_symbols:
-                return {symbol: -rest / coefficient}
-    return None
-
-
 def by_cases(diff: sp.Basic, is_zero: Callable[[sp.Expr], bool]) -> CaseProof | None:
     """A proof that ``diff == 0`` wherever it is defined, by cases on its switches, or None."""
     atoms = [a for a in diff.atoms(*PIECEWISE) if a.free_symbols]
@@ -120,9 +111,10 @@ def by_cases(diff: sp.Basic, is_zero: Callable[[sp.Expr], bool]) -> CaseProof | 
             if left.is_Rational:  # a nonzero rational: no point has this pattern
                 empty = True
                 break
-            one = _solved(left)
-            if one is None:
+            found = linear_solution(left, left.free_symbols)  # the assumptions' own solver
+            if found is None:
                 return None
+            one = dict([found])
             solved = {s: v.xreplace(one) for s, v in solved.items()} | one
         if empty:
             continue
