@@ -331,6 +331,15 @@ class ScaledSampler(Sampler):
                 self.rejected += 1
 
 
+def _assumptions_at(
+    build: _Concrete, given: Iterable[sp.Basic], where: Iterable[sp.Basic], values: Env
+) -> tuple[list[sp.Basic], list[sp.Basic], Context]:
+    """(facts, regions, context): the given facts and regions at the concrete sizes ``values``."""
+    facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
+    regions = [build(w, values) for w in where]
+    return facts, regions, build_context(facts, regions)
+
+
 def instance(
     lhs: sp.Basic,
     rhs: sp.Basic,
@@ -348,9 +357,7 @@ def instance(
         build(as_sympy(lhs, "a bound or expression"), values),
         build(as_sympy(rhs, "a bound or expression"), values),
     )
-    facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
-    regions = [build(w, values) for w in where]
-    context = build_context(facts, regions)
+    _, _, context = _assumptions_at(build, given, where, values)
     symbols = left.free_symbols | right.free_symbols
     sampler = (ScaledSampler if scaled else Sampler)(context, symbols, seed)
     return left, right, sampler, context
@@ -594,10 +601,7 @@ def agree_fast(
     random value in its domain when the evaluation first needs it. Sums are not
     written out (see ``evaluate_fast``), so this stays fast at n = 1000.
     """
-    build = _Concrete()
-    facts = [sp.Eq(build(g.lhs, values), build(g.rhs, values)) if isinstance(g, sp.Equality) else g for g in given]
-    regions = [build(w, values) for w in where]
-    context = build_context(facts, regions)
+    facts, regions, context = _assumptions_at(_Concrete(), given, where, values)
     mentioned: set[sp.Basic] = set()
     for fact in facts + regions:
         mentioned |= fact.free_symbols
