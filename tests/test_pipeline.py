@@ -350,6 +350,18 @@ def test_a_constant_side_is_screened_like_any_other(monkeypatch):
     assert check(sin(x) ** 2 + cos(x) ** 2, pi / 3).status is Status.REFUTED
 
 
+def test_a_symbol_named_like_a_constant_or_function_is_screened_as_itself():
+    # lambdify named each argument after its symbol: an argument "pi" shadowed the constant
+    # pi, and p + pi = 2 p screened as equal at every point (undecided, not refuted)
+    from sympy import gamma, pi
+
+    p, g = Symbol("pi"), Symbol("gamma", positive=True)
+    refuted = check(p + pi, 2 * p)
+    assert refuted.status is Status.REFUTED
+    assert check(gamma(g) + g, 2 * g).status is Status.REFUTED  # a symbol named like a function
+    assert check(p + pi - p, pi).status is Status.PROVED
+
+
 def test_a_point_with_a_value_that_is_not_rational_is_evaluated_exactly():
     # solving the fact for w divides by log(6) - log(2) - log(3), which is 0: the sampled w
     # is not a rational number, and the compiled screen has no word there

@@ -429,31 +429,65 @@ _UNCOMPILED = (
 )
 
 
+class _ScreenPrinter(MpmathPrinter):
+    """lambdify's mpmath printer, with terms in stored order (sorting them as for display
+    evaluates each one numerically, which was half of the printing), and each symbol
+    printed as the name of its argument (``_0``, ``_1``, ...): no symbol's name can then
+    clash with a Python keyword or with a function of the namespace."""
+
+    def __init__(self, names: Mapping[sp.Basic, str]) -> None:
+        super().__init__(
+            {
+                "fully_qualified_modules": False,
+                "inline": True,
+                "allow_unknown_functions": True,
+                "user_functions": {},
+                "order": "none",
+            }
+        )
+        self.names = names
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return self.names[expr]  # a bound symbol (a Lambda's) raises: no screen
+
+    _print_Dummy = _print_Symbol
+
+
+@functools.cache
+def _mpmath_namespace() -> dict[str, object]:
+    """lambdify's own namespace for ``modules="mpmath"`` (its translations of SymPy's names
+    to mpmath's), taken once from a function it made."""
+    return dict(sp.lambdify([], 0, modules="mpmath").__globals__)
+
+
 @functools.lru_cache(maxsize=1024)
 def _compiled(expr: sp.Basic) -> tuple[list[sp.Symbol], Callable[..., object] | None]:
-    """``expr`` as an mpmath function of its free symbols, sorted (None when lambdify cannot).
+    """``expr`` as an mpmath function of its free symbols, sorted (None when it cannot be printed).
 
-    Kept per expression: the worker meets the same side again (a claim's mutants, its
-    steps, its correction), and compiling is most of a screen's cost.
+    lambdify's printer and namespace, without lambdify's handling of the arguments
+    (sorting them as SymPy tuples, renaming the unsafe ones, a docstring), which was 55%
+    of compiling the corpus's sides and which positional names make unneeded. Kept per
+    expression: the worker meets the same side again (a claim's mutants, its steps, its
+    correction).
     """
     symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
     if any(not isinstance(a, sp.Basic) for a in sp.preorder_traversal(expr)):
         return symbols, None
-    # lambdify's own mpmath printer, with terms in stored order: sorting them as for display
-    # evaluates each one numerically, which was half of the printing
-    printer = MpmathPrinter(
-        {
-            "fully_qualified_modules": False,
-            "inline": True,
-            "allow_unknown_functions": True,
-            "user_functions": {},
-            "order": "none",
-        }
-    )
-    try:  # no docstring: it prints the expression again
-        return symbols, sp.lambdify(symbols, expr, modules="mpmath", docstring_limit=0, printer=printer)
-    except Exception:  # a function lambdify cannot print: no screen, the exact path decides
+    names = {s: f"_{i}" for i, s in enumerate(symbols)}
+    printer = _ScreenPrinter(names)
+    namespace = _mpmath_namespace()
+    try:
+        body = printer.doprint(expr)
+        for module, imported in printer.module_imports.items():  # as lambdify does with them
+            for name in imported:
+                if name not in namespace:
+                    exec(f"from {module} import {name}", {}, namespace)
+        made: dict[str, Callable[..., object]] = {}
+        code = f"def _screen({', '.join(names.values())}):\n    return ({body})\n"
+        exec(compile(code, "<screen>", "exec"), namespace, made)
+    except Exception:  # a function the printer cannot print: no screen, the exact path decides
         return symbols, None
+    return symbols, made["_screen"]
 
 
 class _Screen:
