@@ -330,18 +330,23 @@ def recheck(lhs: sp.Basic, rhs: sp.Basic, point: Point, sampler: Sampler) -> Wit
         return None
     left = evaluate(lhs, point, RECHECK_DIGITS, strict=True)
     right = evaluate(rhs, point, RECHECK_DIGITS, strict=True)
-    gap = evaluate(lhs - rhs, point, RECHECK_DIGITS, strict=True)
-    if gap is None:
-        return None
-    # A side whose terms cancel to exactly 0 has no digits a strict evaluation can certify
-    # (a Hessian row sum written out). Where it is defined, it is the other side plus or minus
-    # the certified gap.
-    if left is None and right is not None and evaluate(lhs, point, RECHECK_DIGITS) is not None:
-        left = right + gap
-    elif right is None and left is not None and evaluate(rhs, point, RECHECK_DIGITS) is not None:
-        right = left - gap
-    if left is None or right is None:
-        return None
+    if left is not None and right is not None:
+        # Each side carries RECHECK_DIGITS correct digits, so their difference is off by far
+        # less than the tolerance below: a third strict evaluation, of lhs - rhs, adds nothing.
+        gap = left - right
+    else:
+        gap = evaluate(lhs - rhs, point, RECHECK_DIGITS, strict=True)
+        if gap is None:
+            return None
+        # A side whose terms cancel to exactly 0 has no digits a strict evaluation can certify
+        # (a Hessian row sum written out). Where it is defined, it is the other side plus or
+        # minus the certified gap.
+        if left is None and right is not None and evaluate(lhs, point, RECHECK_DIGITS) is not None:
+            left = right + gap
+        elif right is None and left is not None and evaluate(rhs, point, RECHECK_DIGITS) is not None:
+            right = left - gap
+        if left is None or right is None:
+            return None
     if abs(complex(gap)) <= _tolerance(RECHECK_DIGITS, left, right):
         return None
     return Witness(point, None, sp.N(left, 15), sp.N(right, 15), sp.N(gap, 15))
