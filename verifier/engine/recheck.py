@@ -138,7 +138,9 @@ def counterexample_problem(
             return None if apart(*values) else "the sides are not known to differ there"
         lhs, rhs = _derivatives_taken(lhs), _derivatives_taken(rhs)  # once, not in each value below
         left, right = _value(lhs, point), _value(rhs, point)
-        gap = _value(lhs - rhs, point)
+        # both sides with DIGITS correct digits: their difference is off by far less than the
+        # tolerance below, and needs no evaluation of its own
+        gap = left - right if left is not None and right is not None else _value(lhs - rhs, point)
         # a side whose terms cancel to exactly 0 has no digits to certify: where it is defined,
         # it is the other side plus or minus the certified difference
         if gap is not None and left is None and right is not None and _value(lhs, point, strict=False) is not None:
