@@ -171,6 +171,20 @@ def fact_holds(fact: sp.Basic, point: Mapping[sp.Basic, sp.Basic]) -> bool | Non
         return False
 
 
+def region_holds(region: sp.Basic, point: Mapping[sp.Basic, sp.Basic]) -> bool:
+    """Whether the region (a relation or a Boolean combination) evaluates to true at ``point``."""
+    return _region_holds(region, frozenset((s, point.get(s)) for s in region.free_symbols))
+
+
+@functools.lru_cache(maxsize=8192)  # a claim's mutants and steps are sampled at the same points
+def _region_holds(region: sp.Basic, values: frozenset[tuple[sp.Basic, sp.Basic | None]]) -> bool:
+    mapping = {s: v for s, v in values if v is not None}
+    try:
+        return replace_symbols(region, mapping) is sp.true
+    except TypeError:  # "Invalid comparison of non-real": outside the region
+        return False
+
+
 @functools.lru_cache(maxsize=8192)  # the sampler asks for the same few values again and again
 def satisfies_domain(symbol: sp.Symbol, value: sp.Basic) -> bool:
     """Whether ``value`` (a number) has every property declared on ``symbol``."""

@@ -23,7 +23,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanTrue
 from sympy.printing.pycode import MpmathPrinter
 
-from .assumptions import Context, fact_holds, replace_symbols, satisfies_domain
+from .assumptions import Context, fact_holds, region_holds, replace_symbols, satisfies_domain
 
 __all__ = [
     "Sampler",
@@ -224,13 +224,7 @@ class Sampler:
                 raise NotNumeric(f"the given fact {sp.sstr(fact)[:60]} cannot be evaluated numerically")
             if not holds:
                 return False
-        for region in ctx.where:
-            try:
-                if replace_symbols(region, point) is not sp.true:
-                    return False
-            except TypeError:  # "Invalid comparison of non-real": outside the region
-                return False
-        return True
+        return all(region_holds(region, point) for region in ctx.where)
 
     def points(self, count: int, tries: int = 400) -> Iterator[Point]:
         """Up to ``count`` feasible points, the first ones made of small, readable values.
