@@ -117,7 +117,7 @@ def expand(expr: sp.Basic) -> sp.Basic:
 
 
 def _exp_as_symbols(expr: sp.Basic) -> sp.Basic:
-    """Replace each exp(c*p) by t_p**(c*d) for a fresh t_p = exp(p/d) per primitive argument p.
+    """Replace each exp(c*p) by t_p**(c*d), where t_p stands for exp(p/d) (``_exp_symbol``).
 
     SymPy keeps exp(h) and exp(-h) (or exp(2h)) as unrelated generators, so
     ``cancel`` cannot see exp(h)*exp(-h) == 1. Keying on the primitive part of the
@@ -149,12 +149,19 @@ def _exp_as_symbols(expr: sp.Basic) -> sp.Basic:
     denominators: dict[sp.Basic, int] = {}
     for coeff, prim in split.values():
         denominators[prim] = sp.ilcm(denominators.get(prim, 1), coeff.q)
-    bases: dict[sp.Basic, sp.Dummy] = {}
-    for prim in sorted(denominators, key=sp.default_sort_key):
-        positive = True if prim.is_extended_real else None
-        bases[prim] = sp.Dummy(f"exp_{len(bases)}", positive=positive)
+    bases = {prim: _exp_symbol(prim, denominator) for prim, denominator in denominators.items()}
     mapping = {atom: bases[prim] ** int(coeff * denominators[prim]) for atom, (coeff, prim) in split.items()}
     return expr.xreplace(mapping)
+
+
+@functools.lru_cache(maxsize=4096)
+def _exp_symbol(prim: sp.Basic, denominator: int) -> sp.Dummy:
+    """The symbol that stands for exp(prim/denominator), the same one in every call: the
+    rebuilt subexpressions and their assumptions are then SymPy's cached ones when the
+    same exponential comes back (in the next rung, a mutant, another claim in x), where a
+    fresh symbol per call made every one of them new. Named after what it stands for."""
+    positive = True if prim.is_extended_real else None
+    return sp.Dummy(f"exp({sp.sstr(prim / denominator)})", positive=positive)
 
 
 @functools.lru_cache(maxsize=512)
