@@ -1,6 +1,7 @@
 """Reach: the engine against naive ``simplify(doit(lhs - rhs)) == 0`` on bench/corpus.py.
 
-    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME] [--verbose] [--repeat N] [--passes]
+    PYTHONPATH=. python bench/reach.py [--quick] [--timeout S] [--family NAME] [--verbose] [--repeat N]
+                                       [--block N | --passes]
 
 For every identity and mutant of the corpus, in one run and under the same harness:
 
@@ -11,9 +12,18 @@ For every identity and mutant of the corpus, in one run and under the same harne
 Each side runs in a process of its own with its own long-lived worker process
 (``verifier.engine.timeout``: the mechanism ``check`` itself uses, stopped at the time
 limit), so neither side's SymPy caches warm the other's, and both keep their caches
-from one entry to the next as a user's session would. The two sides take the entries
-in turn (``interleaved``), so that a drift in the machine's speed meets both alike;
-``--passes`` runs all of one side, then all of the other.
+from one entry to the next as a user's session would.
+
+The two sides take turns (``interleaved``), block by block: one side decides a block of
+``--block`` consecutive entries (16 by default), then the other side the same block, and
+which side goes first alternates. The machine's speed drifts within seconds, and turns
+of a second or two meet both sides with the same machine. Within its turn a side runs
+its entries back to back, as a user's run does: entry by entry (``--block 1``) each side
+sits idle while the other runs, and a process woken after an idle gap runs its next
+entry slower here (the engine's 392 decisions: 2.8-3.1 s back to back, 3.9-4.1 s with
+a sleep as long as naive's entry before each), a cost of the harness that both sides
+pay per entry and that weighs most on the side whose entries are short. ``--passes``
+runs all of one side, then all of the other.
 
 One table: per family and in total, the true identities proved by each, the mutants
 refuted, false proofs (must be 0), the seconds of each side and their ratio; then by
@@ -110,12 +120,15 @@ def _side(
         conn.send(run(entries[index], timeout))
 
 
-def interleaved(entries: list[Identity], timeout: float) -> tuple[list[tuple[bool, float]], list[tuple[Status, float]]]:
-    """Both sides, entry by entry in turn, each in a process (and worker) of its own.
+def interleaved(
+    entries: list[Identity], timeout: float, block: int = 16
+) -> tuple[list[tuple[bool, float]], list[tuple[Status, float]]]:
+    """Both sides, a block of entries at a time in turn, each in a process (and worker) of its own.
 
     The machine's speed drifts (a shared host: the same loop takes 0.2 s or 0.4 s a few
-    seconds apart). Passes run one after the other see different machines; an entry's two
-    runs, side by side, see the same one. Which side goes first alternates.
+    seconds apart): passes run one after the other see different machines, a block's two
+    runs, side by side, see the same one. Which side goes first alternates. Within a turn
+    the side's entries run back to back (see the module's docstring for why not one by one).
     """
     ctx = multiprocessing.get_context("fork")
     ends = []
@@ -124,17 +137,19 @@ def interleaved(entries: list[Identity], timeout: float) -> tuple[list[tuple[boo
         process = ctx.Process(target=_side, args=(theirs, entries, run, timeout))  # not daemonic: it has a worker
         process.start()
         ends.append((mine, process))
-    naive: list[tuple[bool, float]] = []
-    engine: list[tuple[Status, float]] = []
-    for index in range(len(entries)):
-        for side in (0, 1) if index % 2 == 0 else (1, 0):
+    results: tuple[dict[int, tuple[bool, float]], dict[int, tuple[Status, float]]] = ({}, {})
+    for turn, start in enumerate(range(0, len(entries), max(1, block))):
+        chunk = range(start, min(start + max(1, block), len(entries)))
+        for side in (0, 1) if turn % 2 == 0 else (1, 0):
             conn = ends[side][0]
-            conn.send(index)
-            (naive if side == 0 else engine).append(conn.recv())  # type: ignore[arg-type]
+            for index in chunk:
+                conn.send(index)
+                results[side][index] = conn.recv()
     for conn, process in ends:
         conn.send(None)
         process.join()
-    return naive, engine
+    naive, engine = ([found[i] for i in range(len(entries))] for found in results)
+    return naive, engine  # type: ignore[return-value]
 
 
 def table(rows: list[Row]) -> list[str]:
@@ -175,8 +190,14 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--passes",
         action="store_true",
-        help="run all of naive, then all of the engine (the default runs them entry by entry in turn, each side in "
-        "a process of its own, so that both see the machine at the same speed)",
+        help="run all of naive, then all of the engine (the default: the sides take turns, --block entries at a time, "
+        "each side in a process of its own, so that both see the machine at the same speed)",
+    )
+    parser.add_argument(
+        "--block",
+        type=int,
+        default=16,
+        help="entries per turn when the sides take turns (default 16; 1: entry by entry)",
     )
     args = parser.parse_args(argv)
     entries = quick() if args.quick else CORPUS
@@ -188,7 +209,7 @@ def main(argv=None) -> int:
             naive_runs.append(naive_pass(entries, args.timeout))
             engine_runs.append(engine_pass(entries, args.timeout))
         else:
-            naive_run, engine_run = interleaved(entries, args.timeout)
+            naive_run, engine_run = interleaved(entries, args.timeout, args.block)
             naive_runs.append(naive_run)
             engine_runs.append(engine_run)
     if args.repeat > 1:
@@ -211,6 +232,8 @@ def main(argv=None) -> int:
         "columns: true identities; proved by naive simplify(doit(lhs - rhs)); proved by the engine (check);"
         " mutants; refuted by the engine; false proofs; seconds of each pass; engine / naive"
     )
+    layout = "one whole pass after the other" if args.passes else f"in turns of {max(1, args.block)} entries"
+    print(f"timing: each side in a process and worker of its own, {layout}")
     proved = {r.entry.name for r in rows if r.status is Status.PROVED}
     naive_only = [r.entry.name for r in rows if r.entry.true and r.naive and r.entry.name not in proved]
     print(f"proved by naive, not by the engine ({len(naive_only)}): {', '.join(naive_only) or '-'}")

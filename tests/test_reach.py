@@ -411,3 +411,17 @@ def test_new_rungs_never_reduce_a_branch_cut_trap_to_zero():
             if zero and _differ(a, b, rng) is not None:
                 wrong.append(f"{rung.name}: {a} == {b} at {_differ(a, b, rng)}")
     assert wrong == []
+
+
+def test_the_benchmark_sides_take_turns_by_block_and_report_in_entry_order():
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.corpus import CORPUS
+    from bench.reach import interleaved
+
+    entries = [e for e in CORPUS if e.family == "algebra"][:3] + [e for e in CORPUS if not e.true][:2]
+    naive, engine = interleaved(entries, timeout=30, block=2)  # turns of 2, 2 and 1 entries
+    assert [status for status, _ in engine] == [
+        check(e.lhs, e.rhs, timeout=30, **e.check_args()).status for e in entries
+    ]
+    assert [proved for proved, _ in naive] == [e.true for e in entries]  # algebra: naive proves them all
+    assert all(seconds > 0 for _, seconds in naive + engine)
