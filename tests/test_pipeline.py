@@ -350,7 +350,7 @@ def test_a_constant_side_is_screened_like_any_other(monkeypatch):
     assert check(sin(x) ** 2 + cos(x) ** 2, pi / 3).status is Status.REFUTED
 
 
-def test_a_symbol_named_like_a_constant_or_function_is_screened_as_itself():
+def test_a_symbol_named_like_a_constant_or_function_is_not_taken_for_it():
     # lambdify named each argument after its symbol: an argument "pi" shadowed the constant
     # pi, and p + pi = 2 p screened as equal at every point (undecided, not refuted)
     from sympy import gamma, pi

@@ -431,8 +431,7 @@ _UNCOMPILED = (
 class _ScreenPrinter(MpmathPrinter):
     """lambdify's mpmath printer, with terms in stored order (sorting them as for display
     evaluates each one numerically, which was half of the printing), and each symbol
-    printed as the name of its argument (``_0``, ``_1``, ...): no symbol's name can then
-    clash with a Python keyword or with a function of the namespace."""
+    printed as the name of its argument (``_0``, ``_1``, ...), never as its own name."""
 
     def __init__(self, names: Mapping[sp.Basic, str]) -> None:
         super().__init__(
@@ -452,41 +451,27 @@ class _ScreenPrinter(MpmathPrinter):
     _print_Dummy = _print_Symbol
 
 
-@functools.cache
-def _mpmath_namespace() -> dict[str, object]:
-    """lambdify's own namespace for ``modules="mpmath"`` (its translations of SymPy's names
-    to mpmath's), taken once from a function it made."""
-    return dict(sp.lambdify([], 0, modules="mpmath").__globals__)
-
-
 @functools.lru_cache(maxsize=1024)
 def _compiled(expr: sp.Basic) -> tuple[list[sp.Symbol], Callable[..., object] | None]:
-    """``expr`` as an mpmath function of its free symbols, sorted (None when it cannot be printed).
+    """``expr`` as an mpmath function of its free symbols, sorted (None when lambdify cannot).
 
-    lambdify's printer and namespace, without lambdify's handling of the arguments
-    (sorting them as SymPy tuples, renaming the unsafe ones, a docstring), which was 55%
-    of compiling the corpus's sides and which positional names make unneeded. Kept per
+    The arguments are ``_0``, ``_1``, ... (``_ScreenPrinter``): named after the symbols,
+    an argument ``pi`` shadowed the constant pi in the compiled code, which then computed
+    a wrong number. (lambdify still puts each symbol into the code's namespace under its
+    name; a symbol called ``pi`` or ``gamma`` then makes the constant or function a SymPy
+    symbol there, the side comes out as no number, and the exact path decides.) Kept per
     expression: the worker meets the same side again (a claim's mutants, its steps, its
     correction).
     """
     symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
     if any(not isinstance(a, sp.Basic) for a in sp.preorder_traversal(expr)):
         return symbols, None
-    names = {s: f"_{i}" for i, s in enumerate(symbols)}
-    printer = _ScreenPrinter(names)
-    namespace = _mpmath_namespace()
-    try:
-        body = printer.doprint(expr)
-        for module, imported in printer.module_imports.items():  # as lambdify does with them
-            for name in imported:
-                if name not in namespace:
-                    exec(f"from {module} import {name}", {}, namespace)
-        made: dict[str, Callable[..., object]] = {}
-        code = f"def _screen({', '.join(names.values())}):\n    return ({body})\n"
-        exec(compile(code, "<screen>", "exec"), namespace, made)
-    except Exception:  # a function the printer cannot print: no screen, the exact path decides
+    arguments = [sp.Symbol(f"_{i}") for i in range(len(symbols))]
+    printer = _ScreenPrinter({s: a.name for s, a in zip(symbols, arguments)})
+    try:  # no docstring: it prints the expression again
+        return symbols, sp.lambdify(arguments, expr, modules="mpmath", docstring_limit=0, printer=printer)
+    except Exception:  # a function lambdify cannot print: no screen, the exact path decides
         return symbols, None
-    return symbols, made["_screen"]
 
 
 class _Screen:
