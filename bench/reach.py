@@ -184,8 +184,8 @@ def main(argv=None) -> int:
         "--repeat",
         type=int,
         default=1,
-        help="run both passes this many times, alternating, each in a fresh worker; each side's fastest run is "
-        "reported (timeit's rule: the others were slowed by the machine, not the code)",
+        help="run the whole comparison this many times, each in fresh workers; every run's ratio is printed, and "
+        "the table is the run with the median ratio (both sides from the same run: they saw the same machine)",
     )
     parser.add_argument(
         "--passes",
@@ -212,14 +212,16 @@ def main(argv=None) -> int:
             naive_run, engine_run = interleaved(entries, args.timeout, args.block)
             naive_runs.append(naive_run)
             engine_runs.append(engine_run)
+    seconds = [(sum(s for _, s in n), sum(s for _, s in e)) for n, e in zip(naive_runs, engine_runs, strict=True)]
+    ratios = [e / n if n else 0.0 for n, e in seconds]
+    median = sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]  # the upper one of an even count
     if args.repeat > 1:
-        totals = lambda runs: ", ".join(f"{sum(s for _, s in run):.1f}" for run in runs)  # noqa: E731
-        print(f"runs (s): naive {totals(naive_runs)}; engine {totals(engine_runs)}")
+        print("runs (naive s / engine s = ratio): " + "; ".join(f"{n:.1f} / {e:.1f} = {e / n:.3f}" for n, e in seconds))
+        print(f"median ratio {ratios[median]:.3f} (the table is that run)")
         for side, runs in (("naive", naive_runs), ("engine", engine_runs)):
             if any([v for v, _ in run] != [v for v, _ in runs[0]] for run in runs):
                 print(f"warning: the {side} verdicts differ between runs (a time limit reached in some)")
-    naive = min(naive_runs, key=lambda run: sum(s for _, s in run))
-    engine = min(engine_runs, key=lambda run: sum(s for _, s in run))
+    naive, engine = naive_runs[median], engine_runs[median]
     rows = [Row(e, n, ns, st, es) for e, (n, ns), (st, es) in zip(entries, naive, engine, strict=True)]
     if args.verbose:
         for row in rows:
