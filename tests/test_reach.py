@@ -96,6 +96,19 @@ def test_false_variant_is_refuted_and_no_rung_reduces_it(name, lhs, rhs, where):
     assert ladder_zero(lhs - rhs) is None
 
 
+def test_denest_factors_a_log_whose_argument_holds_a_sum_inside_a_quotient():
+    # The logistic loss in softplus form: log(1/(1 + exp(-x))) is a log of a quotient of a
+    # sum, which needs factoring (exp(x)/(exp(x) + 1)) before SymPy splits it.
+    y = Symbol("y", real=True)
+    loss = -(y * log(s) + (1 - y) * log(1 - s))
+    assert tactics.denest(loss - (log(1 + exp(x)) - y * x)) == 0
+    # the sign of y*x wrong, and the label's factor dropped: not reduced to 0
+    assert tactics.denest(loss - (log(1 + exp(x)) + y * x)) != 0
+    assert tactics.denest(-log(s) - (log(1 + exp(x)) - y * x)) != 0
+    # a log of a quotient of a sum in a symbol of no known sign is not split
+    assert tactics.denest(log(1 / (1 + z)) + log(1 + z)) != 0
+
+
 def test_asin_plus_acos_by_the_calculus_rung_names_interval_and_point():
     proof = calculus.constant_difference(asin(u) + acos(u) - pi / 2, calculus.intervals_from({u}, ONE), is_zero)
     assert proof is not None
