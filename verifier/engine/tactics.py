@@ -98,6 +98,14 @@ def evaluate(expr: sp.Basic) -> sp.Basic:
         return expr.applyfunc(evaluate)
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative, sp.Subs, sp.Sum, sp.Product):
         return expr
+    return _evaluate(expr)
+
+
+@functools.lru_cache(maxsize=1024)
+def _evaluate(expr: sp.Basic) -> sp.Basic:
+    """``evaluate`` of an expression that holds something to evaluate. Kept per expression:
+    the gate, the ladder's trusted rungs and the calculus rung each evaluate lhs - rhs (whose
+    terms are the sides, evaluated by the gate before), and a claim's mutants share a side."""
     args = [evaluate(a) for a in expr.args]
     if isinstance(expr, (sp.Sum, sp.Product)):
         rebuilt = expr.func(*args)
