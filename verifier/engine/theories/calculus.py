@@ -25,6 +25,7 @@ Everything that matters for soundness is checked here, conservatively:
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -120,8 +121,13 @@ def _solved(relation: sp.core.relational.Relational, symbol: sp.Symbol) -> sp.Se
     return sp.solveset(relation, symbol, sp.S.Reals)
 
 
+@functools.lru_cache(maxsize=256)
 def _onto(symbol: sp.Symbol, interval: sp.Interval) -> sp.Basic:
-    """An expression in a fresh positive t that runs over the open interval exactly."""
+    """An expression in a positive t of its own that runs over the open interval exactly.
+
+    Kept per (symbol, interval): t only names the point of the interval inside one proof,
+    so the same t serves every claim about that symbol on that interval, and SymPy's cache
+    then serves the side conditions (1 - u > 0 for u in (-1, 1)) that such claims share."""
     a, b = interval.start, interval.end
     if a == -sp.oo and b == sp.oo:
         return sp.Dummy(f"{symbol}_real", real=True)
