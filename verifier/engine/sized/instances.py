@@ -611,12 +611,16 @@ def agree_fast(
     agreed = 0
     for start in sampler.points(count):
         point = dict(start)
+        known: dict[tuple[sp.Basic, tuple[int, ...] | None], Mp] = {}  # a sum meets each entry n times
 
         def entry(base: sp.Basic, indices: tuple[int, ...] | None, point: Point = point) -> Mp:
-            symbol = base if indices is None else entry_symbol(base, indices)
-            if symbol not in point:
-                point[symbol] = scaled_value(symbol, rng, size)
-            return _to_mp(point[symbol])
+            value = known.get((base, indices))
+            if value is None:
+                symbol = base if indices is None else entry_symbol(base, indices)
+                if symbol not in point:
+                    point[symbol] = scaled_value(symbol, rng, size)
+                value = known[(base, indices)] = _to_mp(point[symbol])
+            return value
 
         with mpmath.workdps(digits):
             try:
