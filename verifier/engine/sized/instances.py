@@ -613,7 +613,7 @@ def agree_fast(
         point = dict(start)
         known: dict[tuple[sp.Basic, tuple[int, ...] | None], Mp] = {}  # a sum meets each entry n times
 
-        def entry(base: sp.Basic, indices: tuple[int, ...] | None, point: Point = point) -> Mp:
+        def entry(base: sp.Basic, indices: tuple[int, ...] | None, point: Point = point, known: dict = known) -> Mp:
             value = known.get((base, indices))
             if value is None:
                 symbol = base if indices is None else entry_symbol(base, indices)
