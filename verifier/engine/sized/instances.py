@@ -584,6 +584,10 @@ def evaluate_fast(expr: sp.Basic, env: Mapping[sp.Basic, int | sp.Basic], entry:
         return value
 
 
+#: The values of the entries met so far at one point, by (base, indices).
+_Known: TypeAlias = dict[tuple[sp.Basic, tuple[int, ...] | None], Mp]
+
+
 def agree_fast(
     lhs: sp.Basic,
     rhs: sp.Basic,
@@ -611,9 +615,9 @@ def agree_fast(
     agreed = 0
     for start in sampler.points(count):
         point = dict(start)
-        known: dict[tuple[sp.Basic, tuple[int, ...] | None], Mp] = {}  # a sum meets each entry n times
+        known: _Known = {}  # a sum meets each entry n times
 
-        def entry(base: sp.Basic, indices: tuple[int, ...] | None, point: Point = point, known: dict = known) -> Mp:
+        def entry(base: sp.Basic, indices: tuple[int, ...] | None, point: Point = point, known: _Known = known) -> Mp:
             value = known.get((base, indices))
             if value is None:
                 symbol = base if indices is None else entry_symbol(base, indices)
