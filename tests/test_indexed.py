@@ -10,6 +10,7 @@ from sympy import (
     Derivative,
     Eq,
     IndexedBase,
+    Integer,
     KroneckerDelta,
     Piecewise,
     Sum,
@@ -446,3 +447,13 @@ def test_an_all_size_claim_whose_cross_check_cannot_run_is_never_proved():
     assert r.status is Status.UNDECIDED
     assert any(s.tactic == "index calculus" and s.outcome == "skipped" for s in r.steps)
     assert any("no stand-in" in s.detail for s in r.steps if s.tactic == "cross-check")
+
+
+def test_an_entry_symbol_has_its_base_domain_whatever_was_asked_before():
+    # entry symbols are kept per (base, indices): bases that differ only in their domain
+    # must still give entries of their own domain
+    real, positive = IndexedBase("W", real=True), IndexedBase("W", positive=True)
+    assert entry_symbol(real, [Integer(2)]) is entry_symbol(real, (2,))
+    assert entry_symbol(real, (2,)).is_positive is None
+    assert entry_symbol(positive, (2,)).is_positive is True
+    assert entry_symbol(positive, (2, 3)).name == "W[2,3]"

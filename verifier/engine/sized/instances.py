@@ -15,6 +15,7 @@ once, and a sum over a KroneckerDelta with concrete arguments is its one term.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -39,6 +40,15 @@ EntryValue: TypeAlias = Callable[[sp.Basic, tuple[int, ...] | None], Mp]
 
 def entry_symbol(base: sp.IndexedBase, indices: Iterable[object]) -> sp.Symbol:
     """The ordinary symbol for the entry ``base[indices]``, with the base's domain."""
+    return _entry_symbol(base, tuple(int(i) if isinstance(i, (int, sp.Integer)) else i for i in indices))
+
+
+@functools.lru_cache(maxsize=8192)
+def _entry_symbol(base: sp.IndexedBase, indices: tuple[object, ...]) -> sp.Symbol:
+    """Kept per (base, indices): a written-out sum and the fast evaluator ask for the same
+    entries again and again, and the name is printed by SymPy's printer. (Bases with the
+    same label and different domains are different keys: IndexedBase compares its
+    assumptions.)"""
     name = f"{base.label}[{','.join(str(i) for i in indices)}]"
     return sp.Symbol(name, **base.assumptions0)
 
