@@ -233,13 +233,13 @@ def _factor_radicands(expr: sp.Basic) -> sp.Basic:
     def radical(e: sp.Basic) -> bool:
         return e.is_Pow and not e.exp.is_Integer and e.base.is_Add and not e.base.has(sp.I)
 
-    def log_of_sum(e: sp.Basic) -> bool:  # log(1 + exp(-a)), and log(1/(1 + exp(-a))) too
+    def log_holding_sum(e: sp.Basic) -> bool:  # log(1 + exp(-a)), log(1/(1 + exp(-a))), ...
         return isinstance(e, sp.log) and e.args[0].has(sp.Add) and not e.args[0].has(sp.I)
 
     # Not over the Gaussian rationals: SymPy takes a root or splits a log only for factors
     # it knows are nonnegative (positive), which a factor with I never is; factoring there is slow.
     expr = expr.replace(radical, lambda e: sp.Pow(sp.factor(e.base), e.exp))
-    expr = expr.replace(log_of_sum, lambda e: sp.log(sp.factor(e.args[0])))
+    expr = expr.replace(log_holding_sum, lambda e: sp.log(sp.factor(e.args[0])))
     return sp.expand_log(expr)
 
 
